@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Statistics: the one module every report and the regression check use,
+ * built on GSL. Every figure it writes names its estimator.
+ *
+ * Estimators and rules:
+ * - median: sample median (mean of the two middle values for even n).
+ * - mean: arithmetic mean; stddev: sample standard deviation (n-1).
+ * - 95 % CI of the median: percentile bootstrap, SB_BOOT_RESAMPLES
+ *   resamples, gsl_rng_mt19937 seeded with SB_BOOT_SEED for every call, so
+ *   the same data always gives the same interval.
+ * - overhead = median(backend) - median(none); its 95 % CI resamples both
+ *   samples independently (they are interleaved repetitions, not pairs).
+ * - outliers: modified z-score (Iglewicz and Hoaglin)
+ *   z = 0.6745 |x - median| / MAD > 3.5. When MAD = 0 (more than half the
+ *   values equal) the mean absolute deviation stands in for it:
+ *   z = |x - median| / (1.253314 MeanAD); when that is 0 too, all values are
+ *   equal and there are no outliers.
+ * - "first repetition slow": with n >= 3, let m and MAD be the median and MAD
+ *   of the other repetitions; the first is slow when
+ *   x[0] > m + 3 * 1.4826 * MAD  and  x[0] > 1.05 * m
+ *   (more than three robust standard deviations above the rest, and at least
+ *   5 % slower, so tiny deterministic differences do not warn).
+ * - fewer than SB_MIN_SAMPLES samples: warning.
+ * - Welch two-sample t-test, two-sided p-value (gsl_cdf_tdist_Q).
+ *
+ * Inputs with NaN are not supported. Functions taking (x, n) do not modify x.
+ */
+#ifndef SB_STATS_H
+#define SB_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#define SB_BOOT_RESAMPLES 2000
+#define SB_BOOT_SEED 20261125UL
+#define SB_MIN_SAMPLES 5
+#define SB_OUTLIER_Z 3.5
+
+#define SB_EST_MEDIAN "sample median; 95% CI: percentile bootstrap, 2000 resamples"
+#define SB_EST_MEAN "arithmetic mean"
+#define SB_EST_STDDEV "sample standard deviation (n-1)"
+#define SB_EST_OVERHEAD \
+	"median(backend) - median(none); 95% CI: percentile bootstrap over both samples"
+#define SB_EST_OUTLIERS "modified z-score (median/MAD) > 3.5"
+
+/* NAN when n == 0 (n < 2 for the stddev). */
+double sb_median(const double *x, size_t n);
+double sb_mean(const double *x, size_t n);
+double sb_stddev(const double *x, size_t n);
+/* Median absolute deviation from the median (unscaled); NAN when n == 0. */
+double sb_mad(const double *x, size_t n);
+
+/* 95 % percentile-bootstrap CI of the median. -1 (errno set) on n == 0 or ENOMEM. */
+int sb_median_ci95(const double *x, size_t n, double ci[2]);
+/* 95 % CI of median(x) - median(base), both resampled independently. */
+int sb_overhead_ci95(const double *x, size_t n, const double *base, size_t nb,
+		     double ci[2]);
+
+/*
+ * Outliers by modified z-score. Writes the indices (ascending) to idx, which
+ * has room for n entries, and returns how many; idx may be NULL to count.
+ */
+size_t sb_outliers(const double *x, size_t n, size_t *idx);
+
+/* The "first repetition slow" rule above. */
+bool sb_first_rep_slow(const double *x, size_t n);
+
+/*
+ * Welch's two-sample t-test, two-sided. Returns p in [0, 1], or NAN when
+ * either side has fewer than 2 samples. Both variances 0: p = 1 if the means
+ * are equal, else 0.
+ */
+double sb_welch_p(const double *a, size_t na, const double *b, size_t nb);
+
+/*
+ * The run's "stats" object (see bench/results.h), a new reference, or NULL
+ * on allocation failure:
+ * {"n", "median":{value,ci95,estimator}, "mean":{value,estimator},
+ *  "stddev":{value,estimator}, "overhead":{value,ci95,estimator},
+ *  "outliers":{count,indices,estimator}}
+ * "overhead" is left out when base is NULL. Undefined figures (stddev of one
+ * sample, anything of zero samples) are JSON null. Warnings (too few
+ * samples, slow first repetition, outliers) are appended to `warnings` as
+ * strings when it is a JSON array.
+ */
+json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
+		      json_t *warnings);
+
+/*
+ * The regression decision used by `subtree-bench compare`. Lower is better
+ * for every metric it is used on (time, instructions, counters per op).
+ *
+ * Deterministic boxes (vm-icount): regression when the new value is more
+ * than threshold_pct above the base value, improvement when more than
+ * threshold_pct below; samples are only described.
+ * Wall-clock boxes (host, vm): regression when Welch p < alpha AND the
+ * change is >= +min_effect_pct, improvement when p < alpha AND <=
+ * -min_effect_pct; without >= 2 samples a side no p can be computed and the
+ * verdict is SB_VERDICT_UNDECIDED (reported, never a failure).
+ * On both: when the base value is not > 0 the relative change is undefined
+ * (UNDECIDED); when |new - base| < noise_floor (absolute, in the metric's
+ * unit; 0 for none) the verdict is SAME.
+ */
+enum sb_verdict {
+	SB_VERDICT_SAME,
+	SB_VERDICT_REGRESSION,
+	SB_VERDICT_IMPROVEMENT,
+	SB_VERDICT_UNDECIDED,
+};
+
+struct sb_decide_params {
+	bool deterministic;
+	double threshold_pct;	/* deterministic: |%change| above this counts (1) */
+	double alpha;		/* wall clock: significance level (0.05) */
+	double min_effect_pct;	/* wall clock: smallest |%change| that counts (5) */
+	double noise_floor;	/* absolute; 0: none */
+};
+
+struct sb_decision {
+	enum sb_verdict verdict;
+	double pct_change;	/* 100 (new - base) / base; NAN if undefined */
+	double p;		/* Welch p; NAN if not computed */
+	const char *why;	/* one short phrase: the rule that decided */
+};
+
+/*
+ * base_value / new_value: the figures compared (e.g. medians);
+ * base / new: their per-repetition samples (may be NULL with 0).
+ */
+void sb_decide(const struct sb_decide_params *prm, double base_value,
+	       const double *base, size_t nb, double new_value,
+	       const double *new, size_t nn, struct sb_decision *out);
+const char *sb_verdict_name(enum sb_verdict v);
+
+#endif
