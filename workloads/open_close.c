@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * open-close: open and close existing leaf files. Per operation, the hit
+ * ratio decides (seeded) whether the file is in scope (in_files) or its
+ * out-of-scope twin at the same depth (out_files). Notify: OPEN of every
+ * in-scope file. Deny: in-scope opens must fail with EPERM, the others
+ * succeed; run() records each outcome, finish() reports them.
+ *
+ * The engine is shared with outside-fs, which opens the outside tree's files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "wl_common.h"
+
+#define SALT_OPEN_CLOSE	0x6f70656e636c6f73ULL
+#define SALT_OUTSIDE	0x6f75747369646566ULL
+
+struct oc_priv {
+	size_t n, done;
+	const char **path;	/* [n] into the tree's own strings */
+	bool *in;		/* [n] in scope */
+	int *err;		/* [n] deny mode: errno of each open, 0 if allowed */
+	bool deny;
+};
+
+static void oc_free(struct oc_priv *p)
+{
+	if (!p)
+		return;
+	free(p->path);
+	free(p->in);
+	free(p->err);
+	free(p);
+}
+
+int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
+			 bool outside, char *err, size_t errlen)
+{
+	const struct sb_tree *t = w->tree;
+	struct oc_priv *p;
+	size_t nfiles;
+	uint64_t rng;
+
+	w->priv = NULL;
+	if (sb_wl_check(ops, w, err, errlen))
+		return -1;
+	if (outside && !t->outside_files) {
+		snprintf(err, errlen, "%s: the tree has no outside tree: mount a second tmpfs and build the tree with it as outside_top",
+			 ops->name);
+		return -1;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		goto oom;
+	p->n = w->ops;
+	p->deny = w->mode == SB_MODE_DENY;
+	p->path = calloc(p->n, sizeof(*p->path));
+	p->in = calloc(p->n, sizeof(*p->in));
+	p->err = p->deny ? calloc(p->n, sizeof(*p->err)) : NULL;
+	if (!p->path || !p->in || (p->deny && !p->err))
+		goto oom;
+
+	nfiles = t->nr_chains * t->p.files_per_dir;
+	rng = sb_wl_rng(w, outside ? SALT_OUTSIDE : SALT_OPEN_CLOSE);
+	for (size_t i = 0; i < p->n; i++) {
+		bool in = !outside && sb_rand_unit(&rng) < w->hit_ratio;
+		size_t j = sb_rand_below(&rng, nfiles);
+
+		p->in[i] = in;
+		p->path[i] = outside ? t->outside_files[j] : in ? t->in_files[j] : t->out_files[j];
+		if (in && !p->deny)
+			sb_oracle_expect(w->oracle, SB_EV_OPEN, sb_basename(p->path[i]));
+	}
+	w->priv = p;
+	return 0;
+oom:
+	oc_free(p);
+	snprintf(err, errlen, "%s: out of memory for %zu operations: lower --ops", ops->name, w->ops);
+	return -1;
+}
+
+int sb_openclose_run(struct sb_wl_ctx *w)
+{
+	struct oc_priv *p = w->priv;
+
+	for (size_t i = 0; i < p->n; i++) {
+		int fd = open(p->path[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			int e = errno;
+
+			if (!p->deny)
+				return -e;
+			p->err[i] = e;
+			if (e != EPERM) {
+				p->done = i + 1;
+				return -e;
+			}
+			continue;
+		}
+		close(fd);
+	}
+	p->done = p->n;
+	return 0;
+}
+
+void sb_openclose_finish(struct sb_wl_ctx *w)
+{
+	struct oc_priv *p = w->priv;
+
+	if (!p || !p->deny)
+		return;
+	for (size_t i = 0; i < p->done; i++)
+		sb_oracle_open_outcome(w->oracle, p->in[i], p->err[i]);
+}
+
+void sb_openclose_cleanup(struct sb_wl_ctx *w)
+{
+	oc_free(w->priv);
+	w->priv = NULL;
+}
+
+static int open_close_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
+{
+	return sb_openclose_prepare(w, &sb_wl_open_close, false, err, errlen);
+}
+
+const struct sb_workload_ops sb_wl_open_close = {
+	.name = "open-close",
+	.summary = "open and close existing leaf files, in scope by the hit ratio",
+	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
+	.prepare = open_close_prepare,
+	.run = sb_openclose_run,
+	.finish = sb_openclose_finish,
+	.cleanup = sb_openclose_cleanup,
+};
