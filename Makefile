@@ -1,0 +1,122 @@
+# subtree-bench: `make bench` measures, `make test` checks. See README.md.
+#
+# User space is C11 with -Wall -Wextra -Werror; BPF objects are built the
+# libbpf-bootstrap way (clang -target bpf, vmlinux.h from the bench kernel's
+# BTF, bpftool skeletons). SAN=1 builds everything with ASan and UBSan into
+# build-san/.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)"
+endif
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD := build
+SANFLAGS :=
+endif
+
+CC := gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKGS := libbpf gsl jansson libelf zlib
+CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $(SANFLAGS) \
+	-I. -I$(BUILD) -I$(BUILD)/bpf
+LDFLAGS := $(SANFLAGS)
+LDLIBS = $(LIBPERF_LIBS) $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+ARCH_BPF := x86
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH_BPF) -I$(BUILD) -Ibpf -Wall -Werror
+
+BIN := subtree-bench
+SRCS := $(wildcard bench/*.c bench/backends/*.c workloads/*.c)
+OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+
+DEPS_STAMP := build/.deps-ok
+KERNEL_SH := scripts/vm/kernel.sh
+
+.PHONY: all build deps test test-unit test-integration bench report clean distclean FORCE
+
+all: build
+build: $(BIN)
+
+# scripts/deps.sh is idempotent; the stamp keeps it off the common path.
+deps $(DEPS_STAMP): scripts/deps.sh
+	$(Q)scripts/deps.sh
+	$(Q)mkdir -p build && touch $(DEPS_STAMP)
+
+-include scripts/libperf.mk
+-include scripts/vm/vm.mk
+
+# vmlinux.h comes from the bench kernel's BTF: that kernel has every type the
+# BPF programs touch (including the fanotify filter struct_ops); CO-RE
+# relocates them for the host kernel.
+$(BUILD)/kernel.key: FORCE | $(DEPS_STAMP)
+	$(Q)mkdir -p $(BUILD)
+	$(Q)$(KERNEL_SH) key > $@.tmp && (cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@)
+
+$(BUILD)/vmlinux.h: $(BUILD)/kernel.key
+	$(call msg,BTF,$@)
+	$(Q)kdir=$$($(KERNEL_SH) build) && $(BPFTOOL) btf dump file $$kdir/vmlinux format c > $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h | $(DEPS_STAMP)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP) $(SKELS) $(LIBPERF_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LIBPERF_CFLAGS) $(shell pkg-config --cflags $(PKGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/$(BIN): $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BIN): $(BUILD)/$(BIN)
+	$(Q)ln -sf $(BUILD)/$(BIN) $@
+
+-include $(OBJS:.o=.d)
+
+# Unit tests: one Check program per tests/unit/test_*.c, linked with every
+# object but main.o.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/bench/main.o,$(OBJS))
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LIBPERF_CFLAGS) $(shell pkg-config --cflags $(PKGS) check) $< $(LIB_OBJS) \
+		$(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs check) -o $@
+
+test-unit: $(UNIT_BINS) $(BIN)
+test: build
+	$(Q)tests/run.sh
+
+bench: build
+	$(Q)scripts/bench.sh
+
+report: build
+	$(Q)./$(BIN) report --out-dir results/default results/default/results.json
+
+clean:
+	rm -rf build build-san $(BIN)
+
+FORCE:

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The backend ops table. A backend is one file in bench/backends/ (plus its
+ * kernel side in bpf/ or kmod/) and one SB_BACKEND() line in
+ * bench/backends/list.h.
+ */
+#ifndef SB_BACKEND_H
+#define SB_BACKEND_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "event.h"
+#include "rules.h"
+
+enum sb_mode {
+	SB_MODE_NOTIFY,		/* deliver in-scope events to user space */
+	SB_MODE_DENY,		/* opens of in-scope files fail with EPERM */
+	SB_MODE__COUNT,
+};
+
+enum sb_strategy {
+	SB_STRAT_WALK,		/* ascend d_parent, look ancestors up in a hash of roots */
+	SB_STRAT_LOOP,		/* one is_subdir()-style check per rule */
+	SB_STRAT_TAG,		/* directories in scope carry a tag */
+	SB_STRAT_CACHE,		/* walk plus a per-directory verdict cache */
+	SB_STRAT__COUNT,
+};
+
+#define SB_BIT(x) (1u << (x))
+
+struct sb_attach {
+	const struct sb_rules *rules;
+	enum sb_strategy strategy;
+	enum sb_mode mode;
+	struct sb_sink *sink;
+	bool describe;			/* resolve paths and inodes for display (monitor) */
+	bool verbose;
+};
+
+struct sb_backend {
+	const struct sb_backend_ops *ops;
+	struct sb_attach args;
+	void *priv;			/* the backend's own state */
+	char err[512];			/* why attach or consume failed */
+
+	/* Owned by bench/consumer.c. */
+	pthread_t consumer;
+	pthread_t watchdog;
+	bool consumer_started, watchdog_started, attached;
+	atomic_bool stop;
+	atomic_llong heartbeat_ns;	/* last time the consumer made progress */
+	atomic_bool consumer_dead;
+	atomic_bool watchdog_fired;
+	atomic_int consumer_tid;	/* events from this thread are the harness's own */
+	atomic_ulong idle_polls;		/* consume() calls that found nothing */
+	unsigned int watchdog_ms;
+	int consumer_cpu;		/* pin the consumer here; -1: do not pin */
+};
+
+struct sb_backend_ops {
+	const char *name;		/* kebab-case id, e.g. "fanotify-user" */
+	const char *summary;		/* one line for `list` and --help */
+	unsigned int modes;		/* SB_BIT(SB_MODE_*) it implements */
+	unsigned int strategies;	/* SB_BIT(SB_STRAT_*); 0: not applicable */
+
+	/*
+	 * Can this box run it in this mode? Decided by trying (load a minimal
+	 * program, try the ioctl), never from version numbers. Returns 0 when
+	 * available, else -1 with the kernel's own reason in why.
+	 */
+	int (*probe)(enum sb_mode mode, char *why, size_t len);
+
+	/* Start monitoring b->args.rules; on failure undo everything, fill b->err. */
+	int (*attach)(struct sb_backend *b);
+
+	/*
+	 * The consumer: wait up to timeout_ms for events and deliver each to
+	 * b->args.sink (answering permission events). Returns the number of
+	 * events handled, or -1 with b->err on a fatal error. NULL when the
+	 * backend delivers nothing (none).
+	 */
+	int (*consume)(struct sb_backend *b, int timeout_ms);
+
+	/*
+	 * The watchdog found the consumer stalled: let every pending
+	 * permission event through now (e.g. replace the fanotify fd with
+	 * /dev/null, which releases the group and allows pending opens).
+	 * Called from the watchdog thread. NULL if nothing can be pending.
+	 */
+	void (*release_pending)(struct sb_backend *b);
+
+	/* Mandatory, idempotent, safe after a partial attach. */
+	void (*detach)(struct sb_backend *b);
+
+	/* Add backend counters (bpf_run_cnt, ring_drops, ...) to out. May be NULL. */
+	void (*counters)(struct sb_backend *b, json_t *out);
+};
+
+#define SB_BACKEND(sym) extern const struct sb_backend_ops sym;
+#include "backends/list.h"
+#undef SB_BACKEND
+
+/* NULL-terminated, in list.h order. */
+extern const struct sb_backend_ops *const sb_backends[];
+
+const struct sb_backend_ops *sb_backend_find(const char *name);
+const char *sb_mode_name(enum sb_mode mode);
+int sb_mode_parse(const char *s, enum sb_mode *mode);
+const char *sb_strategy_name(enum sb_strategy s);
+int sb_strategy_parse(const char *s, enum sb_strategy *st);
+
+/*
+ * bench/consumer.c: attach, run the consumer thread and (in deny mode) the
+ * permission-event watchdog; stop them and detach on every path.
+ */
+int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
+		     const struct sb_attach *args, unsigned int watchdog_ms,
+		     int consumer_cpu);
+/* CPU time the consumer thread has used so far, in ns. */
+unsigned long long sb_backend_consumer_cpu_ns(struct sb_backend *b);
+/* Did the run lose its consumer (died, stalled, watchdog fired)? Why, or NULL. */
+const char *sb_backend_failure(struct sb_backend *b);
+/*
+ * Wait until the consumer has found the queue empty twice since the call:
+ * the kernel queues events in the syscall that causes them, so everything
+ * the workload caused has then been delivered. -1 on timeout.
+ */
+int sb_backend_drain(struct sb_backend *b, int timeout_ms);
+void sb_backend_stop(struct sb_backend *b);
+
+#endif

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "backend.h"
+
+#define SB_BACKEND(sym) &sym,
+const struct sb_backend_ops *const sb_backends[] = {
+#include "backends/list.h"
+	NULL,
+};
+#undef SB_BACKEND
+
+static const char *const mode_names[SB_MODE__COUNT] = {
+	[SB_MODE_NOTIFY] = "notify",
+	[SB_MODE_DENY] = "deny",
+};
+
+static const char *const strategy_names[SB_STRAT__COUNT] = {
+	[SB_STRAT_WALK] = "walk",
+	[SB_STRAT_LOOP] = "loop",
+	[SB_STRAT_TAG] = "tag",
+	[SB_STRAT_CACHE] = "cache",
+};
+
+const struct sb_backend_ops *sb_backend_find(const char *name)
+{
+	for (size_t i = 0; sb_backends[i]; i++)
+		if (!strcmp(sb_backends[i]->name, name))
+			return sb_backends[i];
+	return NULL;
+}
+
+const char *sb_mode_name(enum sb_mode mode)
+{
+	return (unsigned int)mode < SB_MODE__COUNT ? mode_names[mode] : "unknown";
+}
+
+int sb_mode_parse(const char *s, enum sb_mode *mode)
+{
+	for (int m = 0; m < SB_MODE__COUNT; m++) {
+		if (!strcmp(s, mode_names[m])) {
+			*mode = m;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *sb_strategy_name(enum sb_strategy s)
+{
+	return (unsigned int)s < SB_STRAT__COUNT ? strategy_names[s] : "unknown";
+}
+
+int sb_strategy_parse(const char *s, enum sb_strategy *st)
+{
+	for (int i = 0; i < SB_STRAT__COUNT; i++) {
+		if (!strcmp(s, strategy_names[i])) {
+			*st = i;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands: one table in main.c, one file each. */
+#ifndef SB_CMD_H
+#define SB_CMD_H
+
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
+/* Exit codes shared by the subcommands. */
+#define SB_EXIT_OK 0
+#define SB_EXIT_FAIL 1		/* ran, but a run was invalid or a check failed */
+#define SB_EXIT_USAGE 2		/* bad input: nothing was measured */
+
+/* --box: re-execute this command inside the bench VM (bench/vm.c). */
+int sb_vm_exec(const char *box, int argc, char **argv, const char *share_dir);
+/* The directory of this executable's repository (for scripts/). */
+const char *sb_repo_dir(void);
+
+#endif

@@ -1,0 +1,778 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `run`: measure backends on a workload. Per measured cell (workload, rules,
+ * depth, hit ratio) the tree is built once; every repetition runs `none` and
+ * each backend in a fresh random order (A B A B, so drift cancels), each
+ * step: prepare, attach, the timed operations, drain, detach, cleanup, and
+ * the oracle's verdict. Results are rewritten after every cell.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "box.h"
+#include "cmd.h"
+#include "counters.h"
+#include "oracle.h"
+#include "results.h"
+#include "scratch.h"
+#include "stats.h"
+#include "../workloads/workload.h"
+
+#define MAX_LIST 64
+#define MAX_VARIANTS 64
+
+struct uint_list {
+	size_t n;
+	unsigned long v[MAX_LIST];
+};
+
+struct dbl_list {
+	size_t n;
+	double v[MAX_LIST];
+};
+
+struct run_opts {
+	const char *backends, *strategies, *workloads, *out, *root, *box;
+	struct uint_list rules, depth;
+	struct dbl_list hit;
+	unsigned long ops, reps, seed, fanout, files_per_dir, chains, root_depth;
+	unsigned long watchdog_ms, drain_ms;
+	long workload_cpu, consumer_cpu;
+	enum sb_mode mode;
+	bool verbose;
+	int argc;
+	char **argv;
+};
+
+/* One backend with one strategy, measured in every repetition of a cell. */
+struct variant {
+	const struct sb_backend_ops *ops;
+	enum sb_strategy strategy;
+	double *samples;
+	json_t *reps_detail;
+	json_t *backend_counters;
+	struct sb_counter_values counters;
+	struct sb_oracle_result oracle;
+	char why[256];
+	bool failed;
+};
+
+enum {
+	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
+	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU,
+};
+
+static const struct argp_option run_options[] = {
+	{ "backend", 'b', "B[,B...]", 0, "backends to measure, or 'all' (every available one); none is always added", 0 },
+	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache (default walk,tag: each backend runs those it implements)", 0 },
+	{ "workload", 'w', "W[,W...]", 0, "open-close (default), create-unlink, mkdir-rmdir, rename, outside-fs", 0 },
+	{ "rules", 'r', "N[,N...]", 0, "number of sub-tree roots (default 10)", 0 },
+	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
+	{ "hit-ratio", 'H', "H[,H...]", 0, "share of operations on in-scope objects, 0..1 (default 0.5)", 0 },
+	{ "ops", OPT_OPS, "N", 0, "operations per repetition (default 2000)", 0 },
+	{ "reps", OPT_REPS, "K", 0, "repetitions (default 5)", 0 },
+	{ "mode", 'm', "MODE", 0, "notify (default) or deny", 0 },
+	{ "out", 'o', "FILE.json", 0, "results file (default results.json); FILE.csv is written beside it", 0 },
+	{ "root", 'R', "DIR", 0, "build trees under DIR instead of a tmpfs the harness mounts", 0 },
+	{ "seed", OPT_SEED, "N", 0, "seed for the tree, the operations and the order (default 1)", 0 },
+	{ "fanout", OPT_FANOUT, "N", 0, "extra sibling directories per level (default 1)", 0 },
+	{ "files-per-dir", OPT_FILES, "N", 0, "files in each leaf directory (default 16)", 0 },
+	{ "chains", OPT_CHAINS, "N", 0, "roots with activity below them (default 4)", 0 },
+	{ "root-depth", OPT_ROOT_DEPTH, "N", 0, "levels from the top to each root (default 1)", 0 },
+	{ "watchdog-ms", OPT_WATCHDOG, "MS", 0, "deny mode: allow pending opens when the consumer stalls this long (default 5000)", 0 },
+	{ "drain-ms", OPT_DRAIN, "MS", 0, "how long to wait for the last events after the operations (default 30000)", 0 },
+	{ "workload-cpu", OPT_WCPU, "CPU", 0, "pin the workload thread (default 0)", 0 },
+	{ "consumer-cpu", OPT_CCPU, "CPU", 0, "pin the consumer thread (default 1, or 0 on one CPU)", 0 },
+	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: run inside that box", 0 },
+	{ "verbose", 'v', NULL, 0, "say more (libbpf, skipped combinations)", 0 },
+	{ 0 }
+};
+
+static int parse_ulong(const char *opt, const char *s, unsigned long min, unsigned long max,
+		       unsigned long *out, struct argp_state *state)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		argp_error(state, "--%s '%s': give a whole number from %lu to %lu", opt, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_uint_list(const char *opt, const char *arg, unsigned long min,
+			   unsigned long max, struct uint_list *l, struct argp_state *state)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int ret = 0;
+
+	l->n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		if (l->n == MAX_LIST) {
+			argp_error(state, "--%s: at most %d values", opt, MAX_LIST);
+			ret = -1;
+			break;
+		}
+		ret = parse_ulong(opt, tok, min, max, &l->v[l->n++], state);
+	}
+	if (!l->n && !ret)
+		argp_error(state, "--%s '%s': give at least one value, e.g. --%s 1,10,100", opt, arg, opt);
+	free(copy);
+	return ret;
+}
+
+static int parse_hit_list(const char *arg, struct dbl_list *l, struct argp_state *state)
+{
+	char *copy = strdup(arg), *save = NULL, *tok, *end;
+
+	l->n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		double v = strtod(tok, &end);
+
+		if (end == tok || *end || !(v >= 0 && v <= 1) || l->n == MAX_LIST) {
+			argp_error(state, "--hit-ratio '%s': give numbers from 0 to 1, e.g. --hit-ratio 0,0.5,1", tok);
+			free(copy);
+			return -1;
+		}
+		l->v[l->n++] = v;
+	}
+	free(copy);
+	return 0;
+}
+
+static error_t run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct run_opts *o = state->input;
+
+	switch (key) {
+	case 'b': o->backends = arg; break;
+	case 's': o->strategies = arg; break;
+	case 'w': o->workloads = arg; break;
+	case 'r': return parse_uint_list("rules", arg, 1, 1000000, &o->rules, state) ? EINVAL : 0;
+	case 'd': return parse_uint_list("depth", arg, 1, 1024, &o->depth, state) ? EINVAL : 0;
+	case 'H': return parse_hit_list(arg, &o->hit, state) ? EINVAL : 0;
+	case OPT_OPS: return parse_ulong("ops", arg, 1, 100000000, &o->ops, state) ? EINVAL : 0;
+	case OPT_REPS: return parse_ulong("reps", arg, 1, 10000, &o->reps, state) ? EINVAL : 0;
+	case OPT_SEED: return parse_ulong("seed", arg, 0, ULONG_MAX, &o->seed, state) ? EINVAL : 0;
+	case OPT_FANOUT: return parse_ulong("fanout", arg, 0, 64, &o->fanout, state) ? EINVAL : 0;
+	case OPT_FILES: return parse_ulong("files-per-dir", arg, 1, 100000, &o->files_per_dir, state) ? EINVAL : 0;
+	case OPT_CHAINS: return parse_ulong("chains", arg, 1, 10000, &o->chains, state) ? EINVAL : 0;
+	case OPT_ROOT_DEPTH: return parse_ulong("root-depth", arg, 1, 64, &o->root_depth, state) ? EINVAL : 0;
+	case OPT_WATCHDOG: return parse_ulong("watchdog-ms", arg, 10, 3600000, &o->watchdog_ms, state) ? EINVAL : 0;
+	case OPT_DRAIN: return parse_ulong("drain-ms", arg, 100, 3600000, &o->drain_ms, state) ? EINVAL : 0;
+	case OPT_WCPU: {
+		unsigned long v;
+
+		if (parse_ulong("workload-cpu", arg, 0, CPU_SETSIZE - 1, &v, state))
+			return EINVAL;
+		o->workload_cpu = v;
+		break;
+	}
+	case OPT_CCPU: {
+		unsigned long v;
+
+		if (parse_ulong("consumer-cpu", arg, 0, CPU_SETSIZE - 1, &v, state))
+			return EINVAL;
+		o->consumer_cpu = v;
+		break;
+	}
+	case 'm':
+		if (sb_mode_parse(arg, &o->mode))
+			argp_error(state, "--mode '%s': use notify or deny", arg);
+		break;
+	case 'o': o->out = arg; break;
+	case 'R': o->root = arg; break;
+	case 'B': o->box = arg; break;
+	case 'v': o->verbose = true; break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int pin_self(long cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Split a comma list into the ops tables' entries; clear errors for unknown names. */
+static int pick_workloads(const char *arg, const struct sb_workload_ops **out, size_t *n)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+
+	*n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct sb_workload_ops *w = sb_workload_find(tok);
+
+		if (!w || *n == MAX_LIST) {
+			fprintf(stderr, "subtree-bench run: --workload '%s': unknown; 'subtree-bench list' shows the workloads\n", tok);
+			free(copy);
+			return -1;
+		}
+		out[(*n)++] = w;
+	}
+	free(copy);
+	return 0;
+}
+
+static int pick_strategies(const char *arg, unsigned int *mask)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		enum sb_strategy s;
+
+		if (sb_strategy_parse(tok, &s)) {
+			fprintf(stderr, "subtree-bench run: --strategy '%s': use walk, loop, tag or cache\n", tok);
+			free(copy);
+			return -1;
+		}
+		*mask |= SB_BIT(s);
+	}
+	free(copy);
+	return 0;
+}
+
+/*
+ * The variants: each requested backend with each requested strategy it
+ * implements. With 'all', backends this box cannot run are recorded as
+ * unavailable and skipped; a backend named explicitly must be available.
+ */
+static int pick_variants(const struct run_opts *o, unsigned int strategies,
+			 struct sb_results *res, struct variant *v, size_t *nv)
+{
+	bool all = !strcmp(o->backends, "all");
+	char *copy = strdup(o->backends), *save = NULL, *tok;
+	const char *mode = sb_mode_name(o->mode);
+
+	*nv = 0;
+	for (size_t i = 0; sb_backends[i]; i++) {
+		const struct sb_backend_ops *ops = sb_backends[i];
+		bool wanted = all;
+		char why[512] = "";
+
+		if (!strcmp(ops->name, "none"))
+			continue;
+		if (!all) {
+			free(copy);
+			copy = strdup(o->backends);
+			for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+				wanted |= !strcmp(tok, ops->name);
+		}
+		if (!wanted)
+			continue;
+		if (!(ops->modes & SB_BIT(o->mode)))
+			snprintf(why, sizeof(why), "%s mode is not implemented by this backend", mode);
+		else
+			ops->probe(o->mode, why, sizeof(why));
+		if (why[0]) {
+			sb_results_add_unavailable(res, ops->name, mode, why);
+			fprintf(stderr, "subtree-bench run: %s (%s): unavailable: %s\n", ops->name, mode, why);
+			if (!all) {
+				fprintf(stderr, "subtree-bench run: drop it from --backend, or use --box vm where it runs\n");
+				free(copy);
+				return -1;
+			}
+			continue;
+		}
+		for (int s = 0; s < SB_STRAT__COUNT; s++) {
+			if (!(strategies & SB_BIT(s)))
+				continue;
+			if (!(ops->strategies & SB_BIT(s))) {
+				if (o->verbose)
+					fprintf(stderr, "subtree-bench run: %s does not implement strategy %s: skipped\n",
+						ops->name, sb_strategy_name(s));
+				continue;
+			}
+			if (*nv == MAX_VARIANTS)
+				break;
+			v[(*nv)++] = (struct variant){ .ops = ops, .strategy = s };
+		}
+	}
+	/* Names that match no backend at all are typos. */
+	if (!all) {
+		free(copy);
+		copy = strdup(o->backends);
+		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (!sb_backend_find(tok)) {
+				fprintf(stderr, "subtree-bench run: --backend '%s': unknown; 'subtree-bench list' shows the backends\n", tok);
+				free(copy);
+				return -1;
+			}
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+struct cell {
+	const struct sb_workload_ops *wl;
+	unsigned long rules, depth;
+	double hit;
+	struct sb_tree tree;
+	struct sb_rules rules_set;
+};
+
+struct progress {
+	size_t done, total;
+	double start;
+};
+
+static void report_progress(struct progress *p, const char *what, double ns_per_op,
+			    const char *unit)
+{
+	double elapsed = now_s() - p->start;
+	double eta = p->done ? elapsed / p->done * (p->total - p->done) : 0;
+
+	fprintf(stderr, "[%zu/%zu] %s %.1f %s/op  elapsed %d:%02d  ETA %d:%02d\n",
+		p->done, p->total, what, ns_per_op, unit,
+		(int)elapsed / 60, (int)elapsed % 60, (int)eta / 60, (int)eta % 60);
+}
+
+/* One step: one backend (or none), one repetition. */
+static int measure_step(const struct run_opts *o, struct cell *c, const struct sb_backend_ops *ops,
+			enum sb_strategy strategy, unsigned int rep_id, struct sb_counters *ctr,
+			double *ns_per_op, json_t *detail, struct sb_counter_values *cv,
+			json_t *backend_counters, struct sb_oracle_result *res)
+{
+	bool baseline = !strcmp(ops->name, "none");
+	struct sb_oracle *oracle = sb_oracle_new(o->mode == SB_MODE_DENY);
+	struct sb_wl_ctx w = {
+		.tree = &c->tree, .ops = o->ops, .hit_ratio = c->hit,
+		.seed = o->seed, .rep = rep_id, .mode = o->mode, .oracle = oracle,
+	};
+	struct sb_attach args = {
+		.rules = &c->rules_set, .strategy = strategy, .mode = o->mode,
+		.sink = sb_oracle_sink(oracle), .verbose = o->verbose,
+	};
+	struct sb_backend b = { 0 };
+	struct timespec t0, t1;
+	char err[512] = "";
+	const char *failure;
+	uint64_t consumer_ns = 0;
+	int ret;
+
+	if (!oracle)
+		return -1;
+	if (c->wl->prepare(&w, err, sizeof(err))) {
+		fprintf(stderr, "subtree-bench run: %s: prepare: %s\n", c->wl->name, err);
+		sb_oracle_free(oracle);
+		return -1;
+	}
+	if (sb_backend_start(&b, ops, &args, o->watchdog_ms, o->consumer_cpu)) {
+		fprintf(stderr, "subtree-bench run: %s: attach: %s\n", ops->name, b.err);
+		c->wl->cleanup(&w);
+		sb_oracle_free(oracle);
+		return -1;
+	}
+	sb_counters_start(ctr);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = c->wl->run(&w);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	sb_counters_stop(ctr, cv);
+	if (ret)
+		sb_oracle_invalidate(oracle, "the workload failed an operation");
+	if (sb_backend_drain(&b, o->drain_ms))
+		sb_oracle_invalidate(oracle, "the consumer did not drain the queue in time");
+	if (b.consumer_started && !sb_thread_cpu_ns(b.consumer, &consumer_ns)) {
+		cv->has_consumer_cpu = true;
+		cv->consumer_cpu_ns = consumer_ns;
+	}
+	c->wl->finish(&w);
+	failure = sb_backend_failure(&b);
+	if (failure)
+		sb_oracle_invalidate(oracle, failure);
+	if (ops->counters && b.priv)
+		ops->counters(&b, backend_counters);
+	sb_backend_stop(&b);
+	c->wl->cleanup(&w);
+	sb_oracle_finish(oracle, res);
+	if (baseline) {
+		/* Nothing is monitored: the oracle's expectations do not apply. */
+		bool ok = res->delivered == 0 && res->unexpected == 0;
+
+		memset(res, 0, sizeof(*res));
+		res->valid = ok && !ret;
+		if (!res->valid)
+			snprintf(res->why, sizeof(res->why), "the baseline run failed");
+	}
+	sb_oracle_free(oracle);
+
+	*ns_per_op = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / o->ops;
+	json_object_set_new(detail, "ns_per_op", json_real(*ns_per_op));
+	json_object_set_new(detail, "workload_cpu", json_integer(sched_getcpu()));
+	json_object_set_new(detail, "consumer_cpu", ops->consume ? json_integer(o->consumer_cpu) : json_null());
+	json_object_set_new(detail, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
+		"expected", (json_int_t)res->expected, "delivered", (json_int_t)res->delivered,
+		"missing", (json_int_t)res->missing, "unexpected", (json_int_t)res->unexpected,
+		"overflows", (json_int_t)res->overflows, "valid", res->valid, "why", res->why));
+	return 0;
+}
+
+static void oracle_add(struct sb_oracle_result *acc, const struct sb_oracle_result *r)
+{
+	acc->expected += r->expected;
+	acc->delivered += r->delivered;
+	acc->missing += r->missing;
+	acc->unexpected += r->unexpected;
+	acc->overflows += r->overflows;
+	if (acc->valid && !r->valid)
+		snprintf(acc->why, sizeof(acc->why), "%s", r->why);
+	acc->valid = acc->valid && r->valid;
+}
+
+/* Sum the integer counters a backend reports, over the repetitions. */
+static void counters_add(json_t *acc, json_t *rep)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach(rep, key, val) {
+		json_t *old = json_object_get(acc, key);
+
+		if (json_is_integer(val))
+			json_object_set_new(acc, key, json_integer(json_integer_value(val) +
+				(json_is_integer(old) ? json_integer_value(old) : 0)));
+	}
+}
+
+static json_t *run_json(const struct run_opts *o, const struct cell *c, const struct variant *v,
+			const double *base, bool baseline)
+{
+	const char *strategy = baseline ? "-" : sb_strategy_name(v->strategy);
+	json_t *warnings = json_array(), *stats, *per_op = json_object(), *per_event = json_object();
+	json_t *run;
+	char id[256];
+	double events;
+
+	snprintf(id, sizeof(id), "%s/%s/%s/%s/r%lu/d%lu/h%g", v->ops->name, strategy,
+		 c->wl->name, sb_mode_name(o->mode), c->rules, c->depth, c->hit);
+	stats = sb_stats_json(v->samples, o->reps, baseline ? NULL : base,
+			      baseline ? 0 : o->reps, warnings);
+	events = (double)v->oracle.delivered;
+	sb_counters_json(&v->counters, (double)o->ops * o->reps, events, per_op, per_event);
+	run = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"id", id, "backend", v->ops->name, "strategy", strategy,
+			"workload", c->wl->name, "mode", sb_mode_name(o->mode),
+			"rules", (json_int_t)c->rules, "depth", (json_int_t)c->depth,
+			"hit_ratio", c->hit, "ops", (json_int_t)o->ops, "reps", (json_int_t)o->reps,
+			"seed", (json_int_t)o->seed, "fanout", (json_int_t)o->fanout,
+			"files_per_dir", (json_int_t)o->files_per_dir,
+			"chains", (json_int_t)o->chains, "root_depth", (json_int_t)o->root_depth);
+	json_t *samples = json_array(), *bsamples = json_array();
+
+	for (unsigned long i = 0; i < o->reps; i++) {
+		json_array_append_new(samples, json_real(v->samples[i]));
+		if (!baseline)
+			json_array_append_new(bsamples, json_real(base[i]));
+	}
+	json_object_set_new(run, "samples_ns_per_op", samples);
+	json_object_set_new(run, "baseline_samples_ns_per_op", baseline ? json_null() : bsamples);
+	if (baseline)
+		json_decref(bsamples);
+	json_object_set_new(run, "reps_detail", json_incref(v->reps_detail));
+	json_object_set_new(run, "median_ns_per_op",
+			    json_incref(json_object_get(json_object_get(stats, "median"), "value")));
+	json_object_set_new(run, "overhead_ns_per_op", baseline ? json_real(0) :
+			    json_incref(json_object_get(json_object_get(stats, "overhead"), "value")));
+	json_object_set_new(run, "stats", stats);
+	json_object_set_new(run, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
+		"expected", (json_int_t)v->oracle.expected, "delivered", (json_int_t)v->oracle.delivered,
+		"missing", (json_int_t)v->oracle.missing, "unexpected", (json_int_t)v->oracle.unexpected,
+		"overflows", (json_int_t)v->oracle.overflows, "valid", v->oracle.valid,
+		"why", v->oracle.why));
+	json_object_set_new(run, "counters_per_op", per_op);
+	json_object_set_new(run, "counters_per_event", per_event);
+	json_object_set_new(run, "backend_counters", json_incref(v->backend_counters));
+	json_object_set_new(run, "warnings", warnings);
+	return run;
+}
+
+static void shuffle(size_t *order, size_t n, uint64_t *state)
+{
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = sb_rand_next(state) % (i + 1), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
+/* Measure one cell: none and every variant, interleaved, o->reps times. */
+static int measure_cell(const struct run_opts *o, struct cell *c, struct variant *vars,
+			size_t nv, struct sb_counters *ctr, struct sb_results *res,
+			struct progress *prog, bool *any_invalid)
+{
+	static unsigned int rep_id;
+	const char *unit = strcmp(sb_box_kind(), "vm-icount") ? "ns" : "instr";
+	size_t n = nv + 1, order[MAX_VARIANTS + 1];
+	struct variant *all[MAX_VARIANTS + 1];
+	struct variant none = { .ops = &sb_backend_none };
+	uint64_t rng = o->seed ^ (c->rules * 0x9e3779b97f4a7c15ULL) ^ (c->depth << 20);
+	char err[512];
+	int ret = 0;
+
+	all[0] = &none;
+	for (size_t i = 0; i < nv; i++)
+		all[i + 1] = &vars[i];
+	for (size_t i = 0; i < n; i++) {
+		all[i]->samples = calloc(o->reps, sizeof(double));
+		all[i]->reps_detail = json_array();
+		all[i]->backend_counters = json_object();
+		memset(&all[i]->counters, 0, sizeof(all[i]->counters));
+		memset(&all[i]->oracle, 0, sizeof(all[i]->oracle));
+		all[i]->oracle.valid = true;
+		all[i]->failed = false;
+		order[i] = i;
+		if (!all[i]->samples)
+			return -1;
+	}
+
+	for (unsigned long rep = 0; rep < o->reps && !ret; rep++) {
+		shuffle(order, n, &rng);
+		for (size_t k = 0; k < n && !ret; k++) {
+			struct variant *v = all[order[k]];
+			json_t *detail = json_pack("{s:I, s:I}", "rep", (json_int_t)rep,
+						   "position", (json_int_t)k);
+			json_t *bc = json_object();
+			struct sb_counter_values cv = { 0 };
+			struct sb_oracle_result r;
+			char what[256];
+
+			if (sb_interrupted) {
+				ret = -1;
+				json_decref(detail);
+				json_decref(bc);
+				break;
+			}
+			if (measure_step(o, c, v->ops, v->strategy, rep_id++, ctr, &v->samples[rep],
+					 detail, &cv, bc, &r)) {
+				json_decref(detail);
+				json_decref(bc);
+				ret = -1;
+				break;
+			}
+			json_object_set_new(detail, "backend_counters", json_incref(bc));
+			json_array_append_new(v->reps_detail, detail);
+			counters_add(v->backend_counters, bc);
+			json_decref(bc);
+			sb_counter_values_add(&v->counters, &cv);
+			oracle_add(&v->oracle, &r);
+			prog->done++;
+			snprintf(what, sizeof(what), "%s/%s/%s r%lu d%lu h%g rep %lu/%lu:",
+				 v->ops->name, v == &none ? "-" : sb_strategy_name(v->strategy),
+				 c->wl->name, c->rules, c->depth, c->hit, rep + 1, o->reps);
+			report_progress(prog, what, v->samples[rep], unit);
+			if (!r.valid)
+				fprintf(stderr, "INVALID: %s %s\n", what, r.why);
+		}
+	}
+	/* A cell cut short is not a result: nothing of it is written. */
+	for (size_t i = 0; i < n && !ret; i++) {
+		json_t *run = run_json(o, c, all[i], none.samples, all[i] == &none);
+
+		if (!all[i]->oracle.valid) {
+			*any_invalid = true;
+			fprintf(stderr, "INVALID RUN %s: %s (kept in the results as invalid, never plotted)\n",
+				json_string_value(json_object_get(run, "id")), all[i]->oracle.why);
+		}
+		if (sb_results_add_run(res, run, err, sizeof(err))) {
+			fprintf(stderr, "subtree-bench run: %s\n", err);
+			ret = -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(all[i]->samples);
+		all[i]->samples = NULL;
+		json_decref(all[i]->reps_detail);
+		json_decref(all[i]->backend_counters);
+	}
+	return ret;
+}
+
+static int setup_cell(const struct run_opts *o, struct sb_scratch *s, struct cell *c)
+{
+	struct sb_tree_params p = {
+		.rules = c->rules, .depth = c->depth, .root_depth = o->root_depth,
+		.fanout = o->fanout, .files_per_dir = o->files_per_dir, .chains = o->chains,
+		.seed = o->seed,
+	};
+	char err[512] = "";
+
+	if (sb_scratch_reset(s, err, sizeof(err)) ||
+	    sb_tree_build(&c->tree, s->mon, s->out, &p, err, sizeof(err))) {
+		fprintf(stderr, "subtree-bench run: building the tree: %s\n", err);
+		return -1;
+	}
+	if (sb_rules_resolve(&c->rules_set, c->tree.roots, c->tree.nr_roots, err, sizeof(err))) {
+		fprintf(stderr, "subtree-bench run: rules: %s\n", err);
+		sb_tree_free(&c->tree);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_all(struct run_opts *o)
+{
+	const struct sb_workload_ops *wls[MAX_LIST];
+	struct variant vars[MAX_VARIANTS];
+	struct sb_scratch scratch;
+	struct sb_results res = { 0 };
+	struct sb_counters ctr;
+	struct progress prog = { .start = now_s() };
+	unsigned int strategies;
+	size_t nw, nv;
+	char err[512] = "";
+	bool any_invalid = false, counters_ok;
+	int ret = 0;
+
+	if (pick_workloads(o->workloads, wls, &nw) || pick_strategies(o->strategies, &strategies))
+		return SB_EXIT_USAGE;
+	for (size_t i = 0; i < nw; i++) {
+		if (!(wls[i]->modes & SB_BIT(o->mode))) {
+			fprintf(stderr, "subtree-bench run: workload %s has no %s mode: use --mode notify, or open-close/outside-fs for deny\n",
+				wls[i]->name, sb_mode_name(o->mode));
+			return SB_EXIT_USAGE;
+		}
+	}
+	if (sb_results_open(&res, o->out, sb_box_kind(), o->argc, o->argv, err, sizeof(err))) {
+		fprintf(stderr, "subtree-bench run: %s\n", err);
+		sb_results_close(&res);
+		return SB_EXIT_USAGE;
+	}
+	if (pick_variants(o, strategies, &res, vars, &nv)) {
+		sb_results_close(&res);
+		return SB_EXIT_USAGE;
+	}
+	sb_results_flush(&res, err, sizeof(err));
+	if (pin_self(o->workload_cpu))
+		fprintf(stderr, "subtree-bench run: cannot pin to CPU %ld: %s\n", o->workload_cpu, strerror(errno));
+	counters_ok = !sb_counters_open(&ctr, err, sizeof(err));
+	if (!counters_ok) {
+		fprintf(stderr, "subtree-bench run: counters: %s\n", err);
+		sb_results_close(&res);
+		return SB_EXIT_FAIL;
+	}
+	sb_scratch_reap_stale();
+	if (sb_scratch_open(&scratch, o->root, err, sizeof(err))) {
+		fprintf(stderr, "subtree-bench run: %s\n", err);
+		sb_counters_close(&ctr);
+		sb_results_close(&res);
+		return SB_EXIT_USAGE;
+	}
+	sb_install_signal_handlers(&scratch);
+	fprintf(stderr, "subtree-bench run: box %s; workload thread on CPU %ld, consumer threads on CPU %ld; %zu backend variants + none\n",
+		sb_box_kind(), o->workload_cpu, o->consumer_cpu, nv);
+
+	prog.total = nw * o->rules.n * o->depth.n * o->hit.n * o->reps * (nv + 1);
+	for (size_t iw = 0; iw < nw && !ret; iw++)
+	for (size_t ir = 0; ir < o->rules.n && !ret; ir++)
+	for (size_t id = 0; id < o->depth.n && !ret; id++)
+	for (size_t ih = 0; ih < o->hit.n && !ret; ih++) {
+		struct cell c = {
+			.wl = wls[iw], .rules = o->rules.v[ir], .depth = o->depth.v[id],
+			.hit = o->hit.v[ih],
+		};
+
+		if (setup_cell(o, &scratch, &c)) {
+			ret = -1;
+			break;
+		}
+		ret = measure_cell(o, &c, vars, nv, &ctr, &res, &prog, &any_invalid);
+		sb_rules_free(&c.rules_set);
+		sb_tree_free(&c.tree);
+	}
+	sb_scratch_close(&scratch);
+	sb_counters_close(&ctr);
+	sb_results_close(&res);
+	if (sb_interrupted) {
+		fprintf(stderr, "subtree-bench run: interrupted; every finished cell is in %s\n", o->out);
+		return 128 + sb_interrupted;
+	}
+	if (ret)
+		return SB_EXIT_FAIL;
+	if (any_invalid) {
+		fprintf(stderr, "subtree-bench run: some runs FAILED the oracle (see INVALID above)\n");
+		return SB_EXIT_FAIL;
+	}
+	return SB_EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct argp argp = {
+		run_options, run_parse, NULL,
+		"Measure the per-operation cost of sub-tree monitoring backends on a\n"
+		"workload, with `none` interleaved as the baseline, and check every run\n"
+		"against the oracle. Lists (--rules 1,10,100) make a sweep; results are\n"
+		"written after every measured cell.\n\n"
+		"Examples:\n"
+		"  subtree-bench run --backend all --workload open-close --rules 10 --out r.json\n"
+		"  subtree-bench run --backend fanotify-user,fanotify-dirmarks --mode deny --out deny.json\n"
+		"  subtree-bench run --backend all --rules 1,10,100,1000 --depth 1,4,16 --hit-ratio 0,0.5,1\n"
+		"  subtree-bench run --box vm-icount --backend all --workload outside-fs --out o.json\n"
+		"\vExit status: 0 all runs valid; 1 a run failed the oracle; 2 bad input;\n"
+		"128+signal when interrupted (finished cells are kept).",
+		NULL, NULL, NULL
+	};
+	struct run_opts o = {
+		.backends = "all", .strategies = "walk,tag", .workloads = "open-close",
+		.out = "results.json", .box = "host",
+		.rules = { 1, { 10 } }, .depth = { 1, { 4 } }, .hit = { 1, { 0.5 } },
+		.ops = 2000, .reps = 5, .seed = 1, .fanout = 1, .files_per_dir = 16,
+		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
+		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY,
+		.argc = argc, .argv = argv,
+	};
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return SB_EXIT_USAGE;
+	if (strcmp(o.box, "host") && !sb_in_guest()) {
+		char out[PATH_MAX], dir[PATH_MAX];
+		FILE *f = fopen(o.out, "a");
+
+		/* The guest writes the results straight into the host directory. */
+		if (!f) {
+			fprintf(stderr, "subtree-bench run: --out '%s': %s\n", o.out, strerror(errno));
+			return SB_EXIT_USAGE;
+		}
+		fclose(f);
+		if (!realpath(o.out, out))
+			return SB_EXIT_USAGE;
+		snprintf(dir, sizeof(dir), "%s", out);
+		return sb_vm_exec(o.box, argc, argv, dirname(dir));
+	}
+	if (o.consumer_cpu == -2)
+		o.consumer_cpu = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
+	return run_all(&o);
+}

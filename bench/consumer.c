@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attach, the consumer thread, the permission-event watchdog, and teardown.
+ *
+ * A stalled or dead consumer must never hang the box: with permission
+ * events pending, every open of a monitored file blocks until someone
+ * answers. The watchdog notices that the consumer made no progress for
+ * watchdog_ms and has the backend let every pending event through.
+ *
+ * SUBTREE_BENCH_FAULT=consumer-exit|consumer-stall|consumer-crash injects a
+ * consumer failure after the first batch of events, for the cleanup tests.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+#define CONSUME_TIMEOUT_MS 100
+#define JOIN_TIMEOUT_MS 3000
+
+enum fault { FAULT_NONE, FAULT_EXIT, FAULT_STALL, FAULT_CRASH };
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static enum fault fault_from_env(void)
+{
+	const char *f = getenv("SUBTREE_BENCH_FAULT");
+
+	if (!f)
+		return FAULT_NONE;
+	if (!strcmp(f, "consumer-exit"))
+		return FAULT_EXIT;
+	if (!strcmp(f, "consumer-stall"))
+		return FAULT_STALL;
+	if (!strcmp(f, "consumer-crash"))
+		return FAULT_CRASH;
+	return FAULT_NONE;
+}
+
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *consumer_main(void *arg)
+{
+	struct sb_backend *b = arg;
+	enum fault fault = fault_from_env();
+
+	atomic_store(&b->consumer_tid, gettid());
+	pin_self(b->consumer_cpu);
+	while (!atomic_load(&b->stop)) {
+		int n;
+
+		atomic_store(&b->heartbeat_ns, now_ns());
+		n = b->ops->consume(b, CONSUME_TIMEOUT_MS);
+		if (n == 0)
+			atomic_fetch_add(&b->idle_polls, 1);
+		if (n < 0) {
+			atomic_store(&b->consumer_dead, true);
+			return NULL;
+		}
+		if (n == 0 || fault == FAULT_NONE)
+			continue;
+		switch (fault) {
+		case FAULT_EXIT:
+			atomic_store(&b->consumer_dead, true);
+			return NULL;
+		case FAULT_STALL:
+			while (!atomic_load(&b->stop))
+				usleep(10000);
+			return NULL;
+		case FAULT_CRASH:
+			/* What a consumer bug looks like: the whole process dies. */
+			raise(SIGSEGV);
+			return NULL;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void *watchdog_main(void *arg)
+{
+	struct sb_backend *b = arg;
+	long long limit = (long long)b->watchdog_ms * 1000000LL;
+
+	while (!atomic_load(&b->stop)) {
+		usleep(20000);
+		if (atomic_load(&b->consumer_dead) ||
+		    now_ns() - atomic_load(&b->heartbeat_ns) > limit) {
+			atomic_store(&b->watchdog_fired, true);
+			if (b->ops->release_pending)
+				b->ops->release_pending(b);
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
+		     const struct sb_attach *args, unsigned int watchdog_ms,
+		     int consumer_cpu)
+{
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	b->ops = ops;
+	b->args = *args;
+	b->watchdog_ms = watchdog_ms;
+	b->consumer_cpu = consumer_cpu;
+	atomic_store(&b->heartbeat_ns, now_ns());
+
+	if (ops->attach(b)) {
+		if (!b->err[0])
+			snprintf(b->err, sizeof(b->err), "%s: attach failed", ops->name);
+		ops->detach(b);
+		return -1;
+	}
+	b->attached = true;
+	if (!ops->consume)
+		return 0;
+
+	ret = pthread_create(&b->consumer, NULL, consumer_main, b);
+	if (ret) {
+		snprintf(b->err, sizeof(b->err), "consumer thread: %s", strerror(ret));
+		sb_backend_stop(b);
+		return -1;
+	}
+	b->consumer_started = true;
+	/* Only permission events can block other processes on a stalled consumer. */
+	if (args->mode == SB_MODE_DENY && ops->release_pending) {
+		ret = pthread_create(&b->watchdog, NULL, watchdog_main, b);
+		if (ret) {
+			snprintf(b->err, sizeof(b->err), "watchdog thread: %s", strerror(ret));
+			sb_backend_stop(b);
+			return -1;
+		}
+		b->watchdog_started = true;
+	}
+	return 0;
+}
+
+unsigned long long sb_backend_consumer_cpu_ns(struct sb_backend *b)
+{
+	clockid_t cid;
+	struct timespec ts;
+
+	if (!b->consumer_started || pthread_getcpuclockid(b->consumer, &cid) ||
+	    clock_gettime(cid, &ts))
+		return 0;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+const char *sb_backend_failure(struct sb_backend *b)
+{
+	if (atomic_load(&b->watchdog_fired))
+		return "the permission-event watchdog fired: the consumer stalled, pending opens were allowed";
+	if (atomic_load(&b->consumer_dead))
+		return b->err[0] ? b->err : "the consumer thread died";
+	return NULL;
+}
+
+static void join_or_cancel(pthread_t t)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += JOIN_TIMEOUT_MS / 1000;
+	if (pthread_timedjoin_np(t, NULL, &ts) == ETIMEDOUT) {
+		pthread_cancel(t);
+		pthread_join(t, NULL);
+	}
+}
+
+void sb_backend_stop(struct sb_backend *b)
+{
+	if (!b->ops)
+		return;
+	atomic_store(&b->stop, true);
+	if (b->watchdog_started) {
+		join_or_cancel(b->watchdog);
+		b->watchdog_started = false;
+	}
+	if (b->consumer_started) {
+		join_or_cancel(b->consumer);
+		b->consumer_started = false;
+	}
+	if (b->attached || b->priv) {
+		b->ops->detach(b);
+		b->attached = false;
+	}
+}
+
+int sb_backend_drain(struct sb_backend *b, int timeout_ms)
+{
+	unsigned long start = atomic_load(&b->idle_polls);
+	long long deadline = now_ns() + timeout_ms * 1000000LL;
+
+	if (!b->consumer_started)
+		return 0;
+	while (atomic_load(&b->idle_polls) < start + 2) {
+		if (atomic_load(&b->consumer_dead) || now_ns() > deadline)
+			return -1;
+		usleep(1000);
+	}
+	return 0;
+}

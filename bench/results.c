@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "box.h"
+#include "cmd.h"
+#include "results.h"
+
+/* The harness's git revision, "-dirty" when the tree has changes. */
+static json_t *git_revision(void)
+{
+	char cmd[4200], rev[128] = "unknown";
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' 2>/dev/null && git rev-parse --short=12 HEAD 2>/dev/null && "
+		 "{ git diff --quiet HEAD -- 2>/dev/null || echo dirty; }", sb_repo_dir());
+	p = popen(cmd, "r");
+	if (p) {
+		char line[128];
+
+		if (fgets(line, sizeof(line), p)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(rev, sizeof(rev), "%s", line);
+			if (fgets(line, sizeof(line), p) && !strncmp(line, "dirty", 5))
+				strncat(rev, "-dirty", sizeof(rev) - strlen(rev) - 1);
+		}
+		pclose(p);
+	}
+	return json_string(rev);
+}
+
+int sb_results_open(struct sb_results *r, const char *path, const char *box_kind,
+		    int argc, char **argv, char *err, size_t errlen)
+{
+	char created[32], cmdline[4096] = "subtree-bench";
+	time_t now = time(NULL);
+	json_t *box;
+
+	(void)box_kind;
+	memset(r, 0, sizeof(*r));
+	r->path = strdup(path);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	for (int i = 0; i < argc; i++) {
+		strncat(cmdline, " ", sizeof(cmdline) - strlen(cmdline) - 1);
+		strncat(cmdline, argv[i], sizeof(cmdline) - strlen(cmdline) - 1);
+	}
+	box = sb_box_json();
+	r->root = json_pack("{s:i, s:s, s:o, s:s, s:s, s:o, s:[], s:[]}",
+			    "schema_version", SB_SCHEMA_VERSION, "tool", "subtree-bench",
+			    "git_revision", git_revision(), "created_utc", created,
+			    "command_line", cmdline, "box", box, "runs", "unavailable");
+	if (!r->path || !r->root) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Fail now, not after an hour of measuring, if the file cannot be written. */
+	return sb_results_flush(r, err, errlen);
+}
+
+static void csv_value(FILE *f, json_t *v)
+{
+	if (json_is_string(v))
+		fprintf(f, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		fprintf(f, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		fprintf(f, "%.6g", json_real_value(v));
+	else if (json_is_boolean(v))
+		fprintf(f, "%s", json_is_true(v) ? "true" : "false");
+}
+
+static const char *const csv_run_keys[] = {
+	"id", "backend", "strategy", "workload", "mode", "rules", "depth", "hit_ratio",
+	"ops", "reps", "seed", "median_ns_per_op", "overhead_ns_per_op",
+};
+static const char *const csv_oracle_keys[] = {
+	"expected", "delivered", "missing", "unexpected", "overflows", "valid",
+};
+
+/* The flat view: one row per run, the same snake_case names as the JSON. */
+static int write_csv(struct sb_results *r, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	size_t i, k;
+	json_t *run;
+
+	if (!f)
+		return -1;
+	for (k = 0; k < sizeof(csv_run_keys) / sizeof(*csv_run_keys); k++)
+		fprintf(f, "%s,", csv_run_keys[k]);
+	for (k = 0; k < sizeof(csv_oracle_keys) / sizeof(*csv_oracle_keys); k++)
+		fprintf(f, "%s,", csv_oracle_keys[k]);
+	fprintf(f, "samples_ns_per_op\n");
+	json_array_foreach(json_object_get(r->root, "runs"), i, run) {
+		json_t *oracle = json_object_get(run, "oracle"), *s;
+		size_t j;
+
+		for (k = 0; k < sizeof(csv_run_keys) / sizeof(*csv_run_keys); k++) {
+			csv_value(f, json_object_get(run, csv_run_keys[k]));
+			fputc(',', f);
+		}
+		for (k = 0; k < sizeof(csv_oracle_keys) / sizeof(*csv_oracle_keys); k++) {
+			csv_value(f, json_object_get(oracle, csv_oracle_keys[k]));
+			fputc(',', f);
+		}
+		json_array_foreach(json_object_get(run, "samples_ns_per_op"), j, s) {
+			fprintf(f, j ? ";" : "");
+			csv_value(f, s);
+		}
+		fputc('\n', f);
+	}
+	return fclose(f);
+}
+
+static int replace_file(const char *path, const char *tmp, char *err, size_t errlen)
+{
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int sb_results_flush(struct sb_results *r, char *err, size_t errlen)
+{
+	char tmp[4300], csv[4200];
+	size_t len = strlen(r->path);
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", r->path);
+	if (json_dump_file(r->root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(12))) {
+		snprintf(err, errlen, "cannot write '%s': %s (check the directory exists and is writable)",
+			 r->path, strerror(errno));
+		return -1;
+	}
+	if (replace_file(r->path, tmp, err, errlen))
+		return -1;
+	if (len > 5 && !strcmp(r->path + len - 5, ".json"))
+		snprintf(csv, sizeof(csv), "%.*s.csv", (int)(len - 5), r->path);
+	else
+		snprintf(csv, sizeof(csv), "%s.csv", r->path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", csv);
+	if (write_csv(r, tmp)) {
+		snprintf(err, errlen, "cannot write '%s': %s", csv, strerror(errno));
+		return -1;
+	}
+	return replace_file(csv, tmp, err, errlen);
+}
+
+int sb_results_add_run(struct sb_results *r, json_t *run, char *err, size_t errlen)
+{
+	json_array_append_new(json_object_get(r->root, "runs"), run);
+	return sb_results_flush(r, err, errlen);
+}
+
+int sb_results_add_unavailable(struct sb_results *r, const char *backend,
+			       const char *mode, const char *reason)
+{
+	return json_array_append_new(json_object_get(r->root, "unavailable"),
+				     json_pack("{s:s, s:s, s:s}", "backend", backend,
+					       "mode", mode, "reason", reason));
+}
+
+void sb_results_close(struct sb_results *r)
+{
+	json_decref(r->root);
+	free(r->path);
+	memset(r, 0, sizeof(*r));
+}
+
+json_t *sb_results_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr), *v;
+
+	if (!root) {
+		snprintf(err, errlen, "'%s': %s (line %d): give a results file written by 'subtree-bench run'",
+			 path, jerr.text, jerr.line);
+		return NULL;
+	}
+	v = json_object_get(root, "schema_version");
+	if (!json_is_integer(v) || json_integer_value(v) != SB_SCHEMA_VERSION) {
+		snprintf(err, errlen, "'%s': schema_version %lld, this harness reads %d: re-run 'subtree-bench run' with this version",
+			 path, json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
+			 SB_SCHEMA_VERSION);
+		json_decref(root);
+		return NULL;
+	}
+	if (!json_is_array(json_object_get(root, "runs"))) {
+		snprintf(err, errlen, "'%s': no \"runs\" array: not a subtree-bench results file", path);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}

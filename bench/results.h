@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Results: JSON first (raw samples kept), a flat CSV view beside it with the
+ * same snake_case names. The file is rewritten atomically after every
+ * measured cell, so an interrupted sweep keeps everything it measured.
+ *
+ * Schema (schema_version 1):
+ * {
+ *   "schema_version": 1,
+ *   "tool": "subtree-bench",
+ *   "git_revision": "<sha>[-dirty]",
+ *   "created_utc": "2026-11-25T16:30:00Z",
+ *   "command_line": "subtree-bench run ...",
+ *   "box": { "kind": "host" | "vm" | "vm-icount", "kernel": "<uname -r>",
+ *            "kernel_build": "<uname -v>", "cpu_model": "...", "cores": 2,
+ *            "time_unit": "ns" | "instructions" },
+ *   "runs": [ {
+ *     "id": "fanotify-user/walk/open-close/notify/r10/d4/h0.5",
+ *     "backend": "fanotify-user", "strategy": "walk", "workload": "open-close",
+ *     "mode": "notify", "rules": 10, "depth": 4, "hit_ratio": 0.5,
+ *     "ops": 2000, "reps": 5, "seed": 1, "fanout": 1, "files_per_dir": 16,
+ *     "samples_ns_per_op": [ ... ],            raw, one per repetition
+ *     "baseline_samples_ns_per_op": [ ... ],   `none`, interleaved with these
+ *     "reps_detail": [ { "rep": 0, "position": 1, "ns_per_op": ...,
+ *                        "workload_cpu": 0, "consumer_cpu": 1,
+ *                        "oracle": {...}, "counters": {...} }, ... ],
+ *     "median_ns_per_op": ..., "overhead_ns_per_op": ...,
+ *     "stats": { ... },                        added by bench/stats.c
+ *     "oracle": { "expected": n, "delivered": n, "missing": n,
+ *                 "unexpected": n, "overflows": n, "valid": true, "why": "" },
+ *     "counters_per_op": { "task_clock_ns": x | "unsupported", ... },
+ *     "counters_per_event": { ... },
+ *     "warnings": [ "..." ]
+ *   } ],
+ *   "unavailable": [ { "backend": "bpf-lsm", "mode": "notify", "reason": "..." } ]
+ * }
+ * `backend: "none"` runs are listed too. Invalid runs are kept (valid: false)
+ * and never plotted or compared.
+ */
+#ifndef SB_RESULTS_H
+#define SB_RESULTS_H
+
+#include <jansson.h>
+
+#define SB_SCHEMA_VERSION 1
+
+struct sb_results {
+	char *path;		/* JSON path; the CSV view is <path minus .json>.csv */
+	json_t *root;
+};
+
+int sb_results_open(struct sb_results *r, const char *path, const char *box_kind,
+		    int argc, char **argv, char *err, size_t errlen);
+/* Append one run (steals the reference) and rewrite JSON and CSV atomically. */
+int sb_results_add_run(struct sb_results *r, json_t *run, char *err, size_t errlen);
+int sb_results_add_unavailable(struct sb_results *r, const char *backend,
+			       const char *mode, const char *reason);
+int sb_results_flush(struct sb_results *r, char *err, size_t errlen);
+void sb_results_close(struct sb_results *r);
+
+/* Load and check a results file (schema_version, runs array). */
+json_t *sb_results_load(const char *path, char *err, size_t errlen);
+
+#endif
