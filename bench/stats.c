@@ -326,6 +326,12 @@ const char *sb_verdict_name(enum sb_verdict v)
 	return "?";
 }
 
+/*
+ * Rounding slack in percent: 1.05 * x / x - 1 is not exactly 5 %, and "5 % slower"
+ * must count as 5 %.
+ */
+#define PCT_EPS 1e-9
+
 void sb_decide(const struct sb_decide_params *prm, double base_value,
 	       const double *base, size_t nb, double new_value,
 	       const double *new, size_t nn, struct sb_decision *out)
@@ -339,14 +345,20 @@ void sb_decide(const struct sb_decide_params *prm, double base_value,
 		out->why = "value missing";
 		return;
 	}
+	if (!prm->deterministic && base && new)
+		out->p = sb_welch_p(base, nb, new, nn);
+	if (new_value == base_value) {
+		out->verdict = SB_VERDICT_SAME;
+		out->pct_change = base_value != 0 ? 0 : NAN;
+		out->why = "no change";
+		return;
+	}
 	if (!(base_value > 0)) {
 		out->why = "base not > 0: no relative change";
 		return;
 	}
 	pct = 100.0 * (new_value - base_value) / base_value;
 	out->pct_change = pct;
-	if (!prm->deterministic && base && new)
-		out->p = sb_welch_p(base, nb, new, nn);
 
 	if (prm->noise_floor > 0 && fabs(new_value - base_value) < prm->noise_floor) {
 		out->verdict = SB_VERDICT_SAME;
@@ -354,10 +366,10 @@ void sb_decide(const struct sb_decide_params *prm, double base_value,
 		return;
 	}
 	if (prm->deterministic) {
-		if (pct > prm->threshold_pct) {
+		if (pct > prm->threshold_pct + PCT_EPS) {
 			out->verdict = SB_VERDICT_REGRESSION;
 			out->why = "above threshold";
-		} else if (pct < -prm->threshold_pct) {
+		} else if (pct < -prm->threshold_pct - PCT_EPS) {
 			out->verdict = SB_VERDICT_IMPROVEMENT;
 			out->why = "below -threshold";
 		} else {
@@ -373,10 +385,10 @@ void sb_decide(const struct sb_decide_params *prm, double base_value,
 	if (out->p >= prm->alpha) {
 		out->verdict = SB_VERDICT_SAME;
 		out->why = "not significant";
-	} else if (pct >= prm->min_effect_pct) {
+	} else if (pct >= prm->min_effect_pct - PCT_EPS) {
 		out->verdict = SB_VERDICT_REGRESSION;
 		out->why = "significant, above min effect";
-	} else if (pct <= -prm->min_effect_pct) {
+	} else if (pct <= -prm->min_effect_pct + PCT_EPS) {
 		out->verdict = SB_VERDICT_IMPROVEMENT;
 		out->why = "significant, below -min effect";
 	} else {

@@ -1,0 +1,108 @@
+#!/bin/sh
+# Integration test of `subtree-bench compare` (the CI regression gate) on the
+# hand-written results in tests/fixtures/compare/:
+#   <kind>-base.json   a base (host: 12 repetitions with ~3 % noise;
+#                      vm-icount: 5 repetitions, ~0.02 % spread)
+#   <kind>-slow5.json  the same, with every sample of the fanotify-user run
+#                      5 % slower
+#   host-noise.json    host re-measured: same distribution, other noise
+# It proves compare exits 0 on an unchanged copy (and on noise) and 1 on the
+# 5 % slowdown, for vm-icount and host, and 2 on bad input. One closing line
+# per test: `PASS name` or `FAIL name`. Exit 0 when all pass.
+#
+#   tests/integration/compare.sh        (after `make build`)
+# SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${SUBTREE_BENCH:-$ROOT/subtree-bench}
+FIX=$ROOT/tests/fixtures/compare
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sb-compare-it.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+failures=0
+pass() { echo "PASS $1"; }
+fail() {
+	echo "FAIL $1: $2"
+	echo "---- output of the failed check:"
+	sed 's/^/| /' "$TMP/out"
+	failures=$((failures + 1))
+}
+
+# expect NAME STATUS [GREP...] -- ARGS...: run compare, check status and output.
+expect() {
+	name=$1 want=$2
+	shift 2
+	greps=
+	while [ "$1" != -- ]; do
+		greps="$greps
+$1"
+		shift
+	done
+	shift
+	"$BIN" compare "$@" >"$TMP/out" 2>&1
+	got=$?
+	if [ "$got" != "$want" ]; then
+		fail "$name" "exit status $got, expected $want"
+		return
+	fi
+	old_ifs=$IFS
+	IFS='
+'
+	for g in $greps; do
+		if ! grep -qF -- "$g" "$TMP/out"; then
+			IFS=$old_ifs
+			fail "$name" "output lacks '$g'"
+			return
+		fi
+	done
+	IFS=$old_ifs
+	pass "$name"
+}
+
+if [ ! -x "$BIN" ]; then
+	echo "FAIL compare-binary: $BIN not found or not executable; fix: run 'make build' first"
+	exit 1
+fi
+
+ID=fanotify-user/walk/open-close/notify/r10/d4/h0.5
+
+for kind in vm-icount host; do
+	cp "$FIX/$kind-base.json" "$TMP/$kind-same.json"
+	expect "$kind-unchanged" 0 "compare: OK: no regression" "0 regressions" -- \
+		"$FIX/$kind-base.json" "$TMP/$kind-same.json"
+	expect "$kind-slower-5pct" 1 "REGRESSION  $ID/median_ns_per_op" \
+		"compare: REGRESSION" -- "$FIX/$kind-base.json" "$FIX/$kind-slow5.json"
+	# Faster is an improvement: reported, never a failure (host: -4.8 % on the
+	# median is below --min-effect, the overhead improves by 7 %).
+	expect "$kind-faster-is-not-failure" 0 "improved    $ID/" "compare: OK" -- \
+		"$FIX/$kind-slow5.json" "$FIX/$kind-base.json"
+done
+
+# Host noise alone (same distribution, measured again) must not fail.
+expect host-remeasured-noise 0 "compare: OK: no regression" -- \
+	"$FIX/host-base.json" "$FIX/host-noise.json"
+# ... and the slowdown is still found against the re-measured base.
+expect host-slower-vs-remeasured 1 "REGRESSION  $ID/" -- \
+	"$FIX/host-noise.json" "$FIX/host-slow5.json"
+# vm-icount: a looser --threshold-icount lets 5 % through.
+expect vm-icount-threshold-option 0 "compare: OK: no regression" -- \
+	--threshold-icount=20 "$FIX/vm-icount-base.json" "$FIX/vm-icount-slow5.json"
+
+# Bad input: exit 2 with a message naming the file and the fix.
+expect different-box-kinds 2 "host-base.json" "vm-icount-base.json" "fix:" -- \
+	"$FIX/host-base.json" "$FIX/vm-icount-base.json"
+expect missing-file 2 "$TMP/nope.json" "fix:" -- "$TMP/nope.json" "$FIX/host-base.json"
+printf '{"schema_version": 1, "runs": [' >"$TMP/broken.json"
+expect not-json 2 "broken.json" "not JSON" -- "$FIX/host-base.json" "$TMP/broken.json"
+printf '{"schema_version": 7, "box": {"kind": "host"}, "runs": []}\n' >"$TMP/v7.json"
+expect wrong-schema 2 "schema_version 7" "fix:" -- "$FIX/host-base.json" "$TMP/v7.json"
+expect usage-one-file 2 "BASE.json NEW.json" -- "$FIX/host-base.json"
+expect help 0 "Examples:" "--threshold-icount" "--min-effect" "--alpha" -- --help
+
+if [ "$failures" -ne 0 ]; then
+	echo "compare.sh: $failures test(s) failed"
+	exit 1
+fi
+echo "compare.sh: all tests passed"
+exit 0
