@@ -6,6 +6,7 @@
 # build-san/.
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 
@@ -45,6 +46,10 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
 
 DEPS_STAMP := build/.deps-ok
+# A fresh box: install what is missing before anything reads pkg-config.
+ifeq ($(wildcard $(DEPS_STAMP)),)
+$(shell scripts/deps.sh >&2 && mkdir -p build && touch $(DEPS_STAMP))
+endif
 KERNEL_SH := scripts/vm/kernel.sh
 
 .PHONY: all build deps test test-unit test-integration bench report clean distclean FORCE
@@ -63,6 +68,9 @@ deps $(DEPS_STAMP): scripts/deps.sh
 # vmlinux.h comes from the bench kernel's BTF: that kernel has every type the
 # BPF programs touch (including the fanotify filter struct_ops); CO-RE
 # relocates them for the host kernel.
+# VMLINUX_BTF=FILE (e.g. /sys/kernel/btf/vmlinux) skips the kernel build, for
+# quick host-only work.
+ifeq ($(VMLINUX_BTF),)
 $(BUILD)/kernel.key: FORCE | $(DEPS_STAMP)
 	$(Q)mkdir -p $(BUILD)
 	$(Q)$(KERNEL_SH) key > $@.tmp && (cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@)
@@ -70,6 +78,12 @@ $(BUILD)/kernel.key: FORCE | $(DEPS_STAMP)
 $(BUILD)/vmlinux.h: $(BUILD)/kernel.key
 	$(call msg,BTF,$@)
 	$(Q)kdir=$$($(KERNEL_SH) build) && $(BPFTOOL) btf dump file $$kdir/vmlinux format c > $@
+else
+$(BUILD)/vmlinux.h: $(VMLINUX_BTF) | $(DEPS_STAMP)
+	$(call msg,BTF,$@)
+	$(Q)mkdir -p $(BUILD)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+endif
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h | $(DEPS_STAMP)
 	$(call msg,BPF,$@)

@@ -8,7 +8,7 @@
 #define SB_NAME_MAX 256
 
 enum sb_kind {
-	SB_EV_OPEN,
+	SB_EV_OPEN,		/* of a non-directory: listing a directory is not reported */
 	SB_EV_CREATE,		/* file or directory */
 	SB_EV_DELETE,		/* file or directory */
 	SB_EV_MOVED_FROM,	/* the old name, in the old parent */

@@ -68,7 +68,13 @@ int sb_fan_open(struct sb_fan *f, bool deny, const struct sb_rules *rules,
 		}
 		f->fs[f->nr_fs].fsid = sfs.f_fsid;
 		f->fs[f->nr_fs].dev = r->dev;
-		f->fs[f->nr_fs].mount_fd = r->fd;
+		/* open_by_handle_at() wants a real fd on the filesystem, not O_PATH. */
+		f->fs[f->nr_fs].mount_fd = open(r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (f->fs[f->nr_fs].mount_fd < 0) {
+			snprintf(err, errlen, "open '%s': %s", r->path, strerror(errno));
+			sb_fan_close(f);
+			return -1;
+		}
 		f->nr_fs++;
 	}
 	return 0;
@@ -213,9 +219,20 @@ void sb_fan_deliver(struct sb_backend *b, const struct sb_fan_event *e,
 		ev.dev_major = major(e->fs->dev);
 		ev.dev_minor = minor(e->fs->dev);
 	}
+	if (!ino && e->obj && e->fs && b->args.describe) {
+		int fd = open_by_handle_at(e->fs->mount_fd, e->obj, O_PATH | O_CLOEXEC);
+		struct stat st;
+
+		if (fd >= 0 && !fstat(fd, &st))
+			ev.ino = st.st_ino;
+		if (fd >= 0)
+			close(fd);
+	}
 	sb_event_set_name(&ev, name);
 	for (size_t i = 0; i < sizeof(kind_bits) / sizeof(kind_bits[0]); i++) {
 		if (!(e->mask & kind_bits[i].bit))
+			continue;
+		if (kind_bits[i].bit == FAN_OPEN && (e->mask & FAN_ONDIR))
 			continue;
 		ev.kind = kind_bits[i].kind;
 		b->args.sink->deliver(b->args.sink, &ev);
@@ -271,6 +288,9 @@ void sb_fan_release(struct sb_fan *f)
 
 void sb_fan_close(struct sb_fan *f)
 {
+	for (size_t i = 0; i < f->nr_fs; i++)
+		close(f->fs[i].mount_fd);
+	f->nr_fs = 0;
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;

@@ -22,7 +22,7 @@
 struct sb_fan_fs {
 	fsid_t fsid;
 	dev_t dev;
-	int mount_fd;			/* a rule's O_PATH fd: borrowed */
+	int mount_fd;			/* for open_by_handle_at(): owned */
 };
 
 struct sb_fan {
