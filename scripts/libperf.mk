@@ -22,5 +22,6 @@ LIBPERF_LIBS := -L$(LIBPERF_PREFIX)/lib -l:libperf.a -l:libapi.a
 # the touch records that it matches the current script.
 $(LIBPERF_STAMP): $(LIBPERF_SH) | $(DEPS_STAMP)
 	$(call msg,LIBPERF,$(LIBPERF_PREFIX))
-	$(Q)$(LIBPERF_SH) build >/dev/null
+	$(Q)p=$$($(LIBPERF_SH) build) && if [ "$$p" != "$(LIBPERF_PREFIX)" ]; then \
+		echo "libperf: built into $$p, but this make expected $(LIBPERF_PREFIX) (linux-source was installed meanwhile): run make again" >&2; exit 1; fi
 	$(Q)touch $@

@@ -27,12 +27,13 @@ say() { echo "$ME: $*" >&2; }
 
 pkgversion() {
 	v=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null || true)
-	if [ -z "$v" ]; then
+	if [ -z "$v" ] && [ -r "$SRC_TARBALL" ]; then
 		# Not installed as a package (custom tarball): key on its size+mtime.
-		[ -r "$SRC_TARBALL" ] ||
-			die "no $SRC_TARBALL: install it with 'sudo make deps' (package $SRC_PKG)"
 		v=custom-$(stat -c '%s-%Y' "$SRC_TARBALL")
 	fi
+	# Nothing installed yet (before `make deps`): `prefix` must still answer,
+	# `build` then stops below with the fix.
+	[ -n "$v" ] || v=unknown
 	# '~' and ':' are legal in Debian versions but awkward in make and paths.
 	printf '%s\n' "$v" | tr '~:' '-_'
 }
