@@ -18,9 +18,106 @@
 #include "../fanotify_common.h"
 #include "../scope.h"
 
+/*
+ * The cache strategy: directory handle -> (path, verdict), learned from
+ * lookups and from the create/moved_to events of directories, so events in
+ * a directory deleted before we read them can still be placed. A directory
+ * rename changes paths below it: the cache is dropped.
+ */
+#define DIR_CACHE_MAX 65536
+
+struct dir_cache {
+	struct hsearch_data tab;
+	char **keys;
+	size_t n;
+	bool live;
+};
+
+struct cached_dir {
+	bool in_scope;
+	char path[];
+};
+
+static void handle_key(const struct file_handle *h, char *key, size_t len)
+{
+	size_t n = snprintf(key, len, "%x:", h->handle_type);
+
+	for (unsigned int i = 0; i < h->handle_bytes && n + 3 < len; i++)
+		n += snprintf(key + n, len - n, "%02x", h->f_handle[i]);
+}
+
+static void dir_cache_clear(struct dir_cache *c)
+{
+	if (c->live) {
+		for (size_t i = 0; i < c->n; i++) {
+			ENTRY e = { .key = c->keys[i] }, *found;
+
+			if (hsearch_r(e, FIND, &found, &c->tab))
+				free(found->data);
+			free(c->keys[i]);
+		}
+		hdestroy_r(&c->tab);
+	}
+	free(c->keys);
+	memset(c, 0, sizeof(*c));
+}
+
+static const struct cached_dir *dir_cache_get(struct dir_cache *c, const struct file_handle *h)
+{
+	char key[2 * MAX_HANDLE_SZ + 16];
+	ENTRY e = { .key = key }, *found;
+
+	if (!c->live || !h)
+		return NULL;
+	handle_key(h, key, sizeof(key));
+	return hsearch_r(e, FIND, &found, &c->tab) ? found->data : NULL;
+}
+
+static void dir_cache_put(struct dir_cache *c, const struct file_handle *h, const char *path,
+			  bool in_scope)
+{
+	char key[2 * MAX_HANDLE_SZ + 16];
+	struct cached_dir *d;
+	ENTRY e, *found;
+
+	if (!h || dir_cache_get(c, h))
+		return;
+	if (c->n == DIR_CACHE_MAX)
+		dir_cache_clear(c);
+	if (!c->live) {
+		c->keys = calloc(DIR_CACHE_MAX, sizeof(*c->keys));
+		if (!c->keys || !hcreate_r(DIR_CACHE_MAX * 2, &c->tab)) {
+			free(c->keys);
+			c->keys = NULL;
+			return;
+		}
+		c->live = true;
+	}
+	handle_key(h, key, sizeof(key));
+	d = malloc(sizeof(*d) + strlen(path) + 1);
+	e.key = strdup(key);
+	if (!d || !e.key) {
+		free(d);
+		free(e.key);
+		return;
+	}
+	d->in_scope = in_scope;
+	strcpy(d->path, path);
+	e.data = d;
+	if (!hsearch_r(e, ENTER, &found, &c->tab)) {
+		free(d);
+		free(e.key);
+		return;
+	}
+	c->keys[c->n++] = e.key;
+}
+
 struct fan_user {
 	struct sb_fan fan;
 	struct sb_path_scope scope;
+	struct dir_cache cache;		/* the cache strategy only */
+	bool use_cache;
+	uint64_t cache_hits, lookups, unplaced;
 };
 
 static int fan_user_probe(enum sb_mode mode, char *why, size_t len)
@@ -31,6 +128,7 @@ static int fan_user_probe(enum sb_mode mode, char *why, size_t len)
 static int fan_user_attach(struct sb_backend *b)
 {
 	struct fan_user *u = calloc(1, sizeof(*u));
+	enum sb_strategy strategy = b->args.strategy;
 
 	if (!u) {
 		snprintf(b->err, sizeof(b->err), "out of memory");
@@ -38,7 +136,10 @@ static int fan_user_attach(struct sb_backend *b)
 	}
 	u->fan.fd = -1;
 	b->priv = u;
-	if (sb_path_scope_init(&u->scope, b->args.rules, b->args.strategy, b->err, sizeof(b->err)))
+	u->use_cache = strategy == SB_STRAT_CACHE;
+	if (u->use_cache)
+		strategy = SB_STRAT_WALK;	/* for the paths it looks up */
+	if (sb_path_scope_init(&u->scope, b->args.rules, strategy, b->err, sizeof(b->err)))
 		return -1;
 	if (sb_fan_open(&u->fan, b->args.mode == SB_MODE_DENY, b->args.rules,
 			b->err, sizeof(b->err)))
@@ -46,38 +147,68 @@ static int fan_user_attach(struct sb_backend *b)
 	return sb_fan_mark_filesystems(&u->fan, b->args.rules, b->err, sizeof(b->err));
 }
 
+static int fan_user_deny(struct sb_backend *b, struct sb_fan_event *e)
+{
+	struct fan_user *u = b->priv;
+	struct sb_event ev = { .kind = SB_EV_DENY, .pid = e->pid };
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (sb_fan_event_dir_path(&u->fan, e, path, sizeof(path)) ||
+	    !sb_path_scope_match(&u->scope, path))
+		return 0;
+	if (!fstat(e->fd, &st)) {
+		ev.dev_major = major(st.st_dev);
+		ev.dev_minor = minor(st.st_dev);
+		ev.ino = st.st_ino;
+	}
+	ev.path = path;
+	sb_event_set_name(&ev, path);
+	if (e->pid != atomic_load(&b->consumer_tid))
+		b->args.sink->deliver(b->args.sink, &ev);
+	return 1;
+}
+
 static int fan_user_event(struct sb_backend *b, struct sb_fan_event *e)
 {
 	struct fan_user *u = b->priv;
+	const struct cached_dir *cached = NULL;
 	char path[PATH_MAX + SB_NAME_MAX + 2];
+	bool dir_in_scope, in_scope;
 	size_t dlen;
 
-	if (sb_fan_event_dir_path(&u->fan, e, path, PATH_MAX))
-		return 0;	/* gone before we could look: cannot be placed */
-	if (u->fan.deny) {
-		struct stat st;
-		struct sb_event ev = { .kind = SB_EV_DENY, .pid = e->pid, .path = path };
-
-		if (!sb_path_scope_match(&u->scope, path))
-			return 0;
-		if (!fstat(e->fd, &st)) {
-			ev.dev_major = major(st.st_dev);
-			ev.dev_minor = minor(st.st_dev);
-			ev.ino = st.st_ino;
-		}
-		sb_event_set_name(&ev, path);
-		if (e->pid != atomic_load(&b->consumer_tid))
-			b->args.sink->deliver(b->args.sink, &ev);
-		return 1;
-	}
+	if (u->fan.deny)
+		return fan_user_deny(b, e);
 	if (!e->name)
 		return 0;
-	/* The object is in scope if it is a root or its parent directory is. */
+	if (u->use_cache)
+		cached = dir_cache_get(&u->cache, e->dir);
+	if (cached) {
+		u->cache_hits++;
+		snprintf(path, PATH_MAX, "%s", cached->path);
+		dir_in_scope = cached->in_scope;
+	} else {
+		u->lookups++;
+		if (sb_fan_event_dir_path(&u->fan, e, path, PATH_MAX)) {
+			u->unplaced++;	/* gone before we could look */
+			return 0;
+		}
+		dir_in_scope = sb_path_scope_match(&u->scope, path);
+		if (u->use_cache)
+			dir_cache_put(&u->cache, e->dir, path, dir_in_scope);
+	}
+	/* The object is in scope if its parent directory is, or it is a root. */
 	dlen = strlen(path);
 	snprintf(path + dlen, sizeof(path) - dlen, "/%s", e->name);
-	if (!sb_path_scope_match(&u->scope, path))
-		return 0;
-	sb_fan_deliver(b, e, path, e->name, 0);
+	in_scope = dir_in_scope || sb_path_scope_match(&u->scope, path);
+	if (u->use_cache && (e->mask & FAN_ONDIR)) {
+		if (e->mask & FAN_MOVED_FROM)
+			dir_cache_clear(&u->cache);
+		else if (e->mask & (FAN_CREATE | FAN_MOVED_TO))
+			dir_cache_put(&u->cache, e->obj, path, in_scope);
+	}
+	if (in_scope)
+		sb_fan_deliver(b, e, path, e->name, 0);
 	return 0;
 }
 
@@ -103,6 +234,7 @@ static void fan_user_detach(struct sb_backend *b)
 		return;
 	sb_fan_close(&u->fan);
 	sb_path_scope_free(&u->scope);
+	dir_cache_clear(&u->cache);
 	free(u);
 	b->priv = NULL;
 }
@@ -112,13 +244,16 @@ static void fan_user_counters(struct sb_backend *b, json_t *out)
 	struct fan_user *u = b->priv;
 
 	json_object_set_new(out, "queue_overflows", json_integer(u->fan.queue_overflows));
+	json_object_set_new(out, "path_lookups", json_integer(u->lookups));
+	json_object_set_new(out, "cache_hits", json_integer(u->cache_hits));
+	json_object_set_new(out, "unplaced_events", json_integer(u->unplaced));
 }
 
 const struct sb_backend_ops sb_backend_fanotify_user = {
 	.name = "fanotify-user",
 	.summary = "one FAN_MARK_FILESYSTEM mark; user space filters every event by path",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
-	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP),
+	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_CACHE),
 	.probe = fan_user_probe,
 	.attach = fan_user_attach,
 	.consume = fan_user_consume,
