@@ -1,0 +1,248 @@
+#!/bin/sh
+# tests/integration/report.sh: `subtree-bench report` on the hand-written
+# fixtures tests/fixtures/report-*.json. Prints `PASS name` or
+# `FAIL name: why` per check; exits 1 if any check failed.
+#
+# The binary: $SUBTREE_BENCH if set, else ./subtree-bench if it runs `report`,
+# else (or with SUBTREE_BENCH=standalone) a standalone build of
+# bench/cmd_report.c with a two-line main, so the report can be tested before
+# the whole harness links; SAN=1 builds that one with ASan and UBSan.
+# shellcheck disable=SC2016 # backticks in patterns are Markdown, not expansions
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/subtree-bench-report.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$ROOT" || exit 1
+FIX=tests/fixtures
+BASIC=$FIX/report-basic.json
+failed=0
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; failed=1; }
+# show FILE: a short excerpt for a failure message.
+show() { head -c 400 "$1" | tr '\n' '|'; }
+
+# --- the binary -------------------------------------------------------------
+BIN=${SUBTREE_BENCH:-}
+standalone=0
+[ "$BIN" = standalone ] && { BIN=; standalone=1; }
+if [ -z "$BIN" ] && [ $standalone = 0 ] && [ -x ./subtree-bench ] && ./subtree-bench report --help >/dev/null 2>&1; then
+	BIN=./subtree-bench
+fi
+if [ -z "$BIN" ]; then
+	cat >"$WORK/main.c" <<'EOF'
+#include "bench/cmd.h"
+const char *sb_repo_dir(void) { return "."; }
+int main(int argc, char **argv) { return argc < 2 ? 2 : cmd_report(argc - 1, argv + 1); }
+EOF
+	san=
+	[ "${SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	# shellcheck disable=SC2086,SC2046 # $san and pkg-config output are word lists
+	if ! gcc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $san -I. \
+		bench/cmd_report.c "$WORK/main.c" $(pkg-config --cflags --libs jansson) -lm \
+		-o "$WORK/sb" 2>"$WORK/cc.err"; then
+		fail report-build "$(show "$WORK/cc.err")"
+		exit 1
+	fi
+	# The standalone binary takes the subcommand as argv[1], like the real one.
+	BIN=$WORK/sb
+fi
+
+# report ARGS...: run `report`, stdout/stderr to $WORK/out|err, status in $st.
+report() {
+	st=0
+	"$BIN" report "$@" >"$WORK/out" 2>"$WORK/err" || st=$?
+}
+
+# Valid runs of a fixture, "id median" per line. The fixtures put one run on
+# four lines: id first, then samples, stats (median first), oracle.
+valid_runs() {
+	awk '
+	/"id": "/ { s = $0; sub(/.*"id": "/, "", s); sub(/".*/, "", s); id = s }
+	/"median": \{ "value": / { s = $0; sub(/.*"median": \{ "value": /, "", s); sub(/[,} ].*/, "", s); med = s }
+	/"valid": true/ { print id, med }
+	' "$1"
+}
+invalid_runs() {
+	awk '/"id": "/ { s = $0; sub(/.*"id": "/, "", s); sub(/".*/, "", s); id = s }
+	     /"valid": false/ { print id }' "$1"
+}
+median_of() { valid_runs "$BASIC" | awk -v id="$1" '$1 == id { print $2 }'; }
+
+# --- one report from the basic fixture ---------------------------------------
+OUT=$WORK/out1
+report --out-dir "$OUT" "$BASIC"
+if [ "$st" -eq 0 ] && [ -s "$OUT/REPORT.md" ]; then
+	pass report-runs
+else
+	fail report-runs "exit $st, stderr: $(show "$WORK/err")"
+	exit 1
+fi
+MD=$OUT/REPORT.md
+
+# Figures: the cost and overhead plots, vs rules and vs depth, PNG and SVG,
+# each with its .dat and .gp.
+why=
+for stem in \
+	open-close-notify-vs-rules-depth4-hit0.5 \
+	open-close-notify-overhead-vs-rules-depth4-hit0.5 \
+	open-close-notify-vs-depth-rules10-hit0.5 \
+	open-close-notify-overhead-vs-depth-rules10-hit0.5 \
+	outside-fs-notify-vs-rules-depth4-hit0.5 \
+	outside-fs-notify-overhead-vs-rules-depth4-hit0.5; do
+	for ext in png svg dat gp; do
+		[ -s "$OUT/$stem.$ext" ] || why="$why $stem.$ext missing or empty;"
+	done
+	file -b "$OUT/$stem.png" 2>/dev/null | grep -q '^PNG image' || why="$why $stem.png is not a PNG;"
+	file -b "$OUT/$stem.svg" 2>/dev/null | grep -q 'SVG' || why="$why $stem.svg is not an SVG;"
+	grep -qF "($stem.png)" "$MD" || why="$why REPORT.md does not link $stem.png;"
+done
+# No figure for a slice with a single x value (rules 10, depth 1).
+for f in "$OUT"/*-vs-rules-depth1-*; do
+	[ -e "$f" ] && why="$why a vs-rules figure for depth 1, which has one rule count;"
+done
+if [ -z "$why" ]; then pass report-figures; else fail report-figures "$why"; fi
+
+# Every valid run: one table row with its id and its median (stats.median.value).
+why=
+n=0
+for line in $(valid_runs "$BASIC" | tr ' ' '='); do
+	id=${line%%=*}
+	med=${line#*=}
+	n=$((n + 1))
+	row=$(grep -F "| \`$id\` |" "$MD")
+	[ "$(printf '%s\n' "$row" | grep -c .)" -eq 1 ] || { why="$why $id: not exactly one table row;"; continue; }
+	printf '%s\n' "$row" | grep -qF "| $med [" || why="$why $id: row lacks median $med;"
+done
+[ "$n" -ge 20 ] || why="$why only $n valid runs found in the fixture (parser out of date?);"
+if [ -z "$why" ]; then pass report-valid-runs-in-tables; else fail report-valid-runs-in-tables "$why"; fi
+
+# The invalid run: in the failed section with its oracle counters, nowhere else.
+why=
+bad=$(invalid_runs "$BASIC")
+[ -n "$bad" ] || why="no invalid run in the fixture;"
+for id in $bad; do
+	[ "$(grep -cF "\`$id\`" "$MD")" -eq 1 ] || why="$why $id mentioned $(grep -cF "\`$id\`" "$MD") times;"
+	sed -n '/^## Runs that failed the oracle/,/^## /p' "$MD" | grep -F "\`$id\`" |
+		grep -qF '| 2000 | 1997 | 3 | 0 | 0 |' || why="$why $id not in the failed section with its counters;"
+	sed -n '1,/^## Runs that failed the oracle/p' "$MD" | grep -qF "$id" && why="$why $id appears before the failed section;"
+done
+grep -q '^## create-unlink' "$MD" && why="$why a create-unlink table (its only run is invalid);"
+for f in "$OUT"/create-unlink*; do
+	[ -e "$f" ] && why="$why a create-unlink figure;"
+done
+if [ -z "$why" ]; then pass report-invalid-run-listed-not-plotted; else fail report-invalid-run-listed-not-plotted "$why"; fi
+
+# Unavailable backends, with the probe's reason.
+if sed -n '/^## Unavailable backends/,/^## /p' "$MD" | grep -q '^| bpf-lsm | notify | BPF LSM not active'; then
+	pass report-unavailable
+else
+	fail report-unavailable "bpf-lsm/notify not listed with its reason"
+fi
+
+# Box, revision, method, estimators: from the JSON.
+why=
+for s in 'vm-icount' '6.12.57-sb1' 'QEMU TCG CPU version 2.5+' 'instructions/op' \
+	'0123456789abcdef0123456789abcdef01234567' '(`reps`): 5 (every run)' \
+	'(`ops`): 2000 (every run)' '19 of the 19 monitored runs carry `none` baseline samples' \
+	'`median(backend) - median(none); 95% CI: percentile bootstrap over both samples`' \
+	'`sample median; 95% CI: percentile bootstrap, 2000 resamples`'; do
+	grep -qF -- "$s" "$MD" || why="$why missing '$s';"
+done
+if [ -z "$why" ]; then pass report-box-method-estimators; else fail report-box-method-estimators "$why"; fi
+
+# Derived sentences match the fixture's numbers.
+why=
+lo=$(median_of fanotify-user/walk/open-close/notify/r1/d4/h0.5)
+hi=$(median_of fanotify-user/walk/open-close/notify/r100/d4/h0.5)
+factor=$(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%.2f", b / a }')
+want="- fanotify-user/walk: cost per operation grows ${factor}x from 1 rule to 100 rules ($lo to $hi instructions/op), at depth 4, hit ratio 0.5."
+grep -qxF -- "$want" "$MD" || why="$why no growth sentence '$want';"
+grep -qF -- '- fanotify-kmod/tag: no measurable change from 1 rule to 100 rules' "$MD" ||
+	why="$why kmod/tag (overlapping CIs) not reported as unchanged;"
+best=$(median_of fanotify-kmod/tag/open-close/notify/r100/d4/h0.5)
+grep -qF -- "- At 100 rules (depth 4, hit ratio 0.5) the cheapest is fanotify-kmod/tag at $best instructions/op" "$MD" ||
+	why="$why cheapest at 100 rules is not fanotify-kmod/tag at $best;"
+grep -qF -- 'fanotify-kmod/walk (100 rules, depth 4, hit ratio 0.5) shows no measurable overhead over `none`' "$MD" ||
+	why="$why outside-fs kmod/walk (CI includes 0) not 'no measurable overhead';"
+grep -qF -- 'fanotify-user/walk (100 rules, depth 4, hit ratio 0.5) adds 401.0 instructions/op over `none`' "$MD" ||
+	why="$why outside-fs user/walk overhead 401 not reported;"
+if [ -z "$why" ]; then pass report-derived-sentences; else fail report-derived-sentences "$why"; fi
+
+# Data files: the figures' numbers, re-plottable.
+dat=$OUT/open-close-notify-vs-rules-depth4-hit0.5.dat
+if grep -q "^100 $hi " "$dat" && grep -q '^# index 3: none (floor)' "$dat"; then
+	pass report-dat
+else
+	fail report-dat "$(show "$dat")"
+fi
+
+# Deterministic: a second run (another directory, then the same one) gives
+# byte-identical REPORT.md, .dat and .gp files.
+why=
+report --out-dir "$WORK/out2" "$BASIC"
+[ "$st" -eq 0 ] || why="second run exit $st;"
+cp "$MD" "$WORK/first.md"
+report --out-dir "$OUT" "$BASIC"
+[ "$st" -eq 0 ] || why="$why third run exit $st;"
+for f in "$OUT"/REPORT.md "$OUT"/*.dat "$OUT"/*.gp; do
+	cmp -s "$f" "$WORK/out2/$(basename "$f")" || why="$why $(basename "$f") differs;"
+done
+cmp -s "$WORK/first.md" "$MD" || why="$why REPORT.md differs on a rerun;"
+if [ -z "$why" ]; then pass report-deterministic; else fail report-deterministic "$why"; fi
+
+# Bad input: a clear error naming the file and the fix, exit 2.
+bad_input() { # name file-args... ; expects $want in stderr
+	name=$1
+	shift
+	report --out-dir "$WORK/bad" "$@"
+	if [ "$st" -eq 2 ] && grep -qF -- "$want" "$WORK/err" && grep -q 'fix:' "$WORK/err"; then
+		pass "$name"
+	else
+		fail "$name" "exit $st (want 2), stderr: $(show "$WORK/err")"
+	fi
+}
+want="$FIX/report-truncated.json: not valid JSON"
+bad_input report-bad-json "$FIX/report-truncated.json"
+want="$FIX/report-missing.json: cannot read"
+bad_input report-missing-file "$FIX/report-missing.json"
+want="$FIX/report-schema2.json: schema_version is 2"
+bad_input report-bad-schema "$FIX/report-schema2.json"
+want="$FIX/report-allinvalid.json: no valid runs"
+bad_input report-no-valid-runs "$FIX/report-allinvalid.json"
+want='refusing to merge'
+bad_input report-refuse-box-mix "$BASIC" "$FIX/report-host.json"
+report --out-dir "$WORK/bad"
+if [ "$st" -eq 2 ] && grep -q 'no results file' "$WORK/err"; then
+	pass report-usage
+else
+	fail report-usage "exit $st, stderr: $(show "$WORK/err")"
+fi
+
+# Merge two files from the same kind of box; top-level copy with relative links.
+why=
+mkdir -p "$WORK/top"
+report --out-dir "$WORK/top/results/m" --report-md "$WORK/top/REPORT.md" --title "merged" \
+	"$BASIC" "$FIX/report-extra.json"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+M=$WORK/top/results/m/REPORT.md
+grep -qF '| `fanotify-bpf/tag/open-close/notify/r100/d4/h0.5` |' "$M" || why="$why fanotify-bpf runs missing;"
+grep -qF '| `fanotify-user/walk/open-close/notify/r100/d4/h0.5` |' "$M" || why="$why fanotify-user runs missing;"
+[ "$(grep -c '^| bpf-lsm | notify |' "$M")" -eq 1 ] || why="$why bpf-lsm/notify not listed exactly once;"
+grep -q '^# merged$' "$M" || why="$why title not used;"
+grep -qF '](results/m/open-close-notify-vs-rules-depth4-hit0.5.png)' "$WORK/top/REPORT.md" ||
+	why="$why top-level REPORT.md links are not relative to it;"
+grep -qF '](open-close-notify-vs-rules-depth4-hit0.5.png)' "$M" || why="$why set REPORT.md links not local;"
+if [ -z "$why" ]; then pass report-merge; else fail report-merge "$why"; fi
+
+# Default output directory: the results file's own directory.
+mkdir -p "$WORK/set"
+cp "$BASIC" "$WORK/set/results.json"
+report "$WORK/set/results.json"
+if [ "$st" -eq 0 ] && [ -s "$WORK/set/REPORT.md" ] && [ -s "$WORK/set/outside-fs-notify-vs-rules-depth4-hit0.5.png" ]; then
+	pass report-default-out-dir
+else
+	fail report-default-out-dir "exit $st: $(show "$WORK/err")"
+fi
+
+exit "$failed"
