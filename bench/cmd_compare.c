@@ -279,7 +279,7 @@ static void fmt_rsd(char *buf, size_t len, const double *x, size_t n)
 	double m = sb_mean(x, n), sd = sb_stddev(x, n);
 
 	if (n >= 2 && isfinite(sd) && m != 0)
-		snprintf(buf, len, "±%5.1f%%", 100.0 * sd / fabs(m));
+		snprintf(buf, len, "±%5.2f%%", 100.0 * sd / fabs(m));
 	else
 		snprintf(buf, len, " ");
 }

@@ -353,18 +353,19 @@ void sb_decide(const struct sb_decide_params *prm, double base_value,
 		out->why = "no change";
 		return;
 	}
-	if (!(base_value > 0)) {
-		out->why = "base not > 0: no relative change";
-		return;
-	}
-	pct = 100.0 * (new_value - base_value) / base_value;
-	out->pct_change = pct;
-
+	if (base_value > 0)
+		out->pct_change = 100.0 * (new_value - base_value) / base_value;
 	if (prm->noise_floor > 0 && fabs(new_value - base_value) < prm->noise_floor) {
 		out->verdict = SB_VERDICT_SAME;
 		out->why = "below noise floor";
 		return;
 	}
+	if (!(base_value > 0)) {
+		out->why = "base not > 0: no relative change";
+		return;
+	}
+	pct = out->pct_change;
+
 	if (prm->deterministic) {
 		if (pct > prm->threshold_pct + PCT_EPS) {
 			out->verdict = SB_VERDICT_REGRESSION;

@@ -99,9 +99,9 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
  * change is >= +min_effect_pct, improvement when p < alpha AND <=
  * -min_effect_pct; without >= 2 samples a side no p can be computed and the
  * verdict is SB_VERDICT_UNDECIDED (reported, never a failure).
- * On both: equal values are SAME; otherwise, when the base value is not > 0,
- * the relative change is undefined (UNDECIDED); when |new - base| <
- * noise_floor (absolute, in the metric's unit; 0 for none) it is SAME.
+ * On both, first: equal values are SAME; |new - base| < noise_floor
+ * (absolute, in the metric's unit; 0 for none) is SAME; a base value not
+ * > 0 has no relative change (UNDECIDED).
  */
 enum sb_verdict {
 	SB_VERDICT_SAME,

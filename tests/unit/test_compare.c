@@ -162,6 +162,11 @@ START_TEST(test_edge_values)
 	ck_assert_int_eq(d.verdict, SB_VERDICT_SAME);
 	sb_decide(&prm, 0.001, NULL, 0, 0.0025, NULL, 0, &d);
 	ck_assert_int_eq(d.verdict, SB_VERDICT_REGRESSION);
+	/* From 0 to under the floor: same; above it: no relative change. */
+	sb_decide(&prm, 0, NULL, 0, 0.0005, NULL, 0, &d);
+	ck_assert_int_eq(d.verdict, SB_VERDICT_SAME);
+	sb_decide(&prm, 0, NULL, 0, 0.5, NULL, 0, &d);
+	ck_assert_int_eq(d.verdict, SB_VERDICT_UNDECIDED);
 	ck_assert_str_eq(sb_verdict_name(SB_VERDICT_REGRESSION), "REGRESSION");
 }
 END_TEST
