@@ -1038,6 +1038,7 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 	/* Log axes where the range calls for it. */
 	fprintf(f, "logx = %d\n", nx >= 2 && xs[0] > 0 && xs[nx - 1] / xs[0] > 20);
 	fprintf(f, "logy = %d\n", ylo > 0 && yhi / ylo > 100);
+	fprintf(f, "yformat = \"%s\"\n", ylo >= 1 ? "%.0f" : "%g");
 	if (nx && !too_many_x && nx <= 12) {
 		fputs("set xtics (", f);
 		for (size_t q = 0; q < nx; q++)

@@ -8,12 +8,12 @@
 #
 # Set by the preamble: datafile, outbase, plot_title, xlabel_text,
 # ylabel_text, logx, logy, nseries, series_title[], series_color[],
-# series_pt[], series_dt[], floor_index (-1: no floor), floor_title; optionally xtics.
+# yformat, series_pt[], series_dt[], floor_index (-1: no floor), floor_title; optionally xtics.
 
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
-	set terminal pngcairo size 1000,680 font "Sans,11" noenhanced
+	set terminal pngcairo size 1100,680 font "Sans,11" noenhanced
 } else {
-	set terminal png size 1000,680 noenhanced
+	set terminal png size 1100,680 noenhanced
 }
 set output outbase.".png"
 
@@ -21,17 +21,19 @@ set title plot_title
 set xlabel xlabel_text
 set ylabel ylabel_text
 set grid xtics ytics mytics lc rgb "#dddddd"
-# The legend goes under the plot, never over the data.
-set key below center horizontal box spacing 1.2 width 1
-set bmargin 7
+# The legend goes right of the plot, never over the data.
+set key outside right top vertical box spacing 1.2 width 1
 set border 3
 set tics nomirror
 set bars 0.8
 set pointsize 1.3
+# A little room around the data; a linear cost axis starts at 0.
+set autoscale xfix
+set autoscale yfix
 set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.06
 if (!logy) { set offsets graph 0.04, graph 0.04, graph 0.06, 0 }
 if (logx) { set logscale x }
-if (logy) { set logscale y; set format y "%g" }
+if (logy) { set logscale y; set format y yformat }
 if (!logy) { set yrange [0:*] }
 
 if (floor_index >= 0) {
@@ -46,7 +48,7 @@ if (floor_index >= 0) {
 		title series_title[i]
 }
 
-set terminal svg size 1000,680 dynamic font "Sans,11" noenhanced background "white"
+set terminal svg size 1100,680 dynamic font "Sans,11" noenhanced background "white"
 set output outbase.".svg"
 replot
 unset output

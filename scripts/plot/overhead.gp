@@ -8,12 +8,12 @@
 #
 # Set by the preamble: datafile, outbase, plot_title, xlabel_text,
 # ylabel_text, logx, logy, nseries, series_title[], series_color[],
-# series_pt[], series_dt[]; optionally xtics.
+# yformat, series_pt[], series_dt[]; optionally xtics.
 
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
-	set terminal pngcairo size 1000,680 font "Sans,11" noenhanced
+	set terminal pngcairo size 1100,680 font "Sans,11" noenhanced
 } else {
-	set terminal png size 1000,680 noenhanced
+	set terminal png size 1100,680 noenhanced
 }
 set output outbase.".png"
 
@@ -21,22 +21,24 @@ set title plot_title
 set xlabel xlabel_text
 set ylabel ylabel_text
 set grid xtics ytics mytics lc rgb "#dddddd"
-set key below center horizontal box spacing 1.2 width 1
-set bmargin 7
+# The legend goes right of the plot, never over the data.
+set key outside right top vertical box spacing 1.2 width 1
 set border 3
 set tics nomirror
 set bars 0.8
 set pointsize 1.3
+set autoscale xfix
+set autoscale yfix
 set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.06
 set xzeroaxis lt 1 lw 1.5 lc rgb "#555555"
 if (logx) { set logscale x }
-if (logy) { set logscale y; set format y "%g" }
+if (logy) { set logscale y; set format y yformat }
 
 plot for [i=1:nseries] datafile index (i - 1) using 1:5:6:7 \
 	with yerrorlines lw 2 dt series_dt[i] lc rgb series_color[i] pt series_pt[i] \
 	title series_title[i]
 
-set terminal svg size 1000,680 dynamic font "Sans,11" noenhanced background "white"
+set terminal svg size 1100,680 dynamic font "Sans,11" noenhanced background "white"
 set output outbase.".svg"
 replot
 unset output

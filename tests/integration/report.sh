@@ -171,7 +171,10 @@ if [ -z "$why" ]; then pass report-derived-sentences; else fail report-derived-s
 
 # Data files: the figures' numbers, re-plottable.
 dat=$OUT/open-close-notify-vs-rules-depth4-hit0.5.dat
-if grep -q "^100 $hi " "$dat" && grep -q '^# index 3: none (floor)' "$dat"; then
+gp=$OUT/open-close-notify-vs-rules-depth4-hit0.5.gp
+# rules 1..100: log x (max/min > 20); costs within 2 decades: linear y.
+if grep -q "^100 $hi " "$dat" && grep -q '^# index 3: none (floor)' "$dat" &&
+	grep -qx 'logx = 1' "$gp" && grep -qx 'logy = 0' "$gp"; then
 	pass report-dat
 else
 	fail report-dat "$(show "$dat")"
