@@ -1,8 +1,8 @@
 #!/bin/sh
 # Integration test of `subtree-bench compare` (the CI regression gate) on the
 # hand-written results in tests/fixtures/compare/:
-#   <kind>-base.json   a base (host: 12 repetitions with ~3 % noise;
-#                      vm-icount: 5 repetitions, ~0.02 % spread)
+#   <kind>-base.json   a base (host: 12 repetitions, uniform ±3 % noise;
+#                      vm-icount: 5 repetitions, ±0.02 %)
 #   <kind>-slow5.json  the same, with every sample of the fanotify-user run
 #                      5 % slower
 #   host-noise.json    host re-measured: same distribution, other noise
@@ -12,21 +12,16 @@
 #
 #   tests/integration/compare.sh        (after `make build`)
 # SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench).
-set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${SUBTREE_BENCH:-$ROOT/subtree-bench}
+# ROOT, BIN, T (scratch dir), pass/fail/finish.
+. "$(dirname "$0")/../lib.sh"
 FIX=$ROOT/tests/fixtures/compare
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sb-compare-it.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT INT TERM
+TMP=$T
 
-failures=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1: $2"
+# fail_out NAME WHY: fail, and show what compare printed.
+fail_out() {
+	fail "$1" "$2"
 	echo "---- output of the failed check:"
 	sed 's/^/| /' "$TMP/out"
-	failures=$((failures + 1))
 }
 
 # expect NAME STATUS [GREP...] -- ARGS...: run compare, check status and output.
@@ -43,7 +38,7 @@ $1"
 	"$BIN" compare "$@" >"$TMP/out" 2>&1
 	got=$?
 	if [ "$got" != "$want" ]; then
-		fail "$name" "exit status $got, expected $want"
+		fail_out "$name" "exit status $got, expected $want"
 		return
 	fi
 	old_ifs=$IFS
@@ -52,7 +47,7 @@ $1"
 	for g in $greps; do
 		if ! grep -qF -- "$g" "$TMP/out"; then
 			IFS=$old_ifs
-			fail "$name" "output lacks '$g'"
+			fail_out "$name" "output lacks '$g'"
 			return
 		fi
 	done
@@ -102,7 +97,7 @@ expect help 0 "Examples:" "--threshold-icount" "--min-effect" "--alpha" -- --hel
 
 if [ "$failures" -ne 0 ]; then
 	echo "compare.sh: $failures test(s) failed"
-	exit 1
+else
+	echo "compare.sh: all tests passed"
 fi
-echo "compare.sh: all tests passed"
-exit 0
+finish
