@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -1858,6 +1859,8 @@ int cmd_report(int argc, char **argv)
 	char *cost_tmpl = NULL, *ovh_tmpl = NULL;
 	int ret = EXIT_INPUT;
 
+	/* Numbers in .dat files and REPORT.md always use a decimal point. */
+	setlocale(LC_NUMERIC, "C");
 	argp_err_exit_status = EXIT_INPUT;
 	r.files = calloc(argc > 0 ? argc : 1, sizeof(*r.files));
 	if (!r.files) {
