@@ -580,11 +580,22 @@ static bool parse_run(json_t *j, struct run *run, char *why, size_t len)
 static int load_input(struct report *r, struct input *in, const char *path)
 {
 	json_error_t jerr;
+	struct stat sb;
 	json_t *ver, *box, *runs, *v;
 	size_t i, nvalid = 0, ndup = 0, before = r->nruns;
 
 	memset(in, 0, sizeof(*in));
 	in->path = path;
+	if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) {
+		errf("%s: is a directory; fix: pass the results file in it (e.g. %s/results.json)",
+		     path, path);
+		return -1;
+	}
+	if (!stat(path, &sb) && sb.st_size == 0) {
+		errf("%s: is empty; fix: pass the results.json written by `subtree-bench run`, or re-run the sweep",
+		     path);
+		return -1;
+	}
 	in->root = json_load_file(path, 0, &jerr);
 	if (!in->root) {
 		if (jerr.line <= 0 && access(path, R_OK))
