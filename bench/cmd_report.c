@@ -7,6 +7,12 @@
  * themselves (PNG + SVG, by running gnuplot on the script; the styling lives
  * in the templates scripts/plot/cost.gp and overhead.gp) and REPORT.md.
  *
+ * Figures: for each workload and mode, cost per operation (and overhead over
+ * `none`) against rules, depth or hit ratio, one per combination of the other
+ * two, drawn when some backend/strategy was measured at two or more values;
+ * named <workload>-<mode>[-overhead]-vs-rules-depth<D>-hit<H> (or
+ * -vs-depth-rules<R>-hit<H>, -vs-hit-rules<R>-depth<D>).
+ *
  * Every number comes from the results: medians, CIs, overheads and the
  * estimator strings from each run's "stats" object (bench/stats.c). The
  * "what the figures show" sentences are derived from the same numbers by the
@@ -41,7 +47,7 @@
 /* cmd.h: 0 done; 1 an output could not be written or gnuplot failed; 2 bad
  * arguments or an unusable results file (nothing was reported). */
 enum { EXIT_OUTPUT = SB_EXIT_FAIL, EXIT_INPUT = SB_EXIT_USAGE };
-enum axis { AX_RULES, AX_DEPTH, AX__COUNT };
+enum axis { AX_RULES, AX_DEPTH, AX_HIT, AX__COUNT };	/* a figure's x axis */
 enum fig { FIG_COST, FIG_OVERHEAD };
 
 /* Display and sort orders; names not listed sort after these, by name. */
@@ -116,14 +122,15 @@ struct series {
 struct group {			/* one figure's worth of runs */
 	enum axis axis;
 	const char *workload, *mode;
-	double fixed, hit;	/* depth (vs rules) or rules (vs depth); hit ratio */
+	enum axis fixed_ax[2];	/* the parameters held fixed in this figure */
+	double fixed[2];
 	struct series *s;
 	size_t ns;
 	struct series *floor;	/* the `none` series, or NULL */
 	double xmin, xmax;	/* over the monitored (non-none) series */
 	bool cost_fig, ovh_fig;
-	char base[256];		/* file name stem of the cost figure */
-	char ovh_base[256];
+	char base[320];		/* file name stem of the cost figure */
+	char ovh_base[320];
 };
 
 struct strlist {
@@ -723,20 +730,32 @@ static int cmp_table(const void *pa, const void *pb)
 
 static double run_x(const struct run *r, enum axis ax)
 {
-	return ax == AX_RULES ? r->rules : r->depth;
+	return ax == AX_RULES ? r->rules : ax == AX_DEPTH ? r->depth : r->hit;
 }
 
-static double run_fixed(const struct run *r, enum axis ax)
+/* The two parameters other than ax, in rules, depth, hit order. */
+static void fixed_axes(enum axis ax, enum axis out[2])
 {
-	return ax == AX_RULES ? r->depth : r->rules;
+	out[0] = ax == AX_RULES ? AX_DEPTH : AX_RULES;
+	out[1] = ax == AX_HIT ? AX_DEPTH : AX_HIT;
+}
+
+static int cmp_fixed(const struct run *a, const struct run *b, enum axis ax)
+{
+	enum axis f[2];
+	int c;
+
+	fixed_axes(ax, f);
+	if ((c = cmp_dbl(run_x(a, f[0]), run_x(b, f[0]))))
+		return c;
+	return cmp_dbl(run_x(a, f[1]), run_x(b, f[1]));
 }
 
 static int cmp_axis(const struct run *a, const struct run *b, enum axis ax)
 {
 	int c;
 
-	if ((c = cmp_run_common(a, b)) || (c = cmp_dbl(run_fixed(a, ax), run_fixed(b, ax))) ||
-	    (c = cmp_dbl(a->hit, b->hit)) || (c = cmp_series(a, b)) ||
+	if ((c = cmp_run_common(a, b)) || (c = cmp_fixed(a, b, ax)) || (c = cmp_series(a, b)) ||
 	    (c = cmp_dbl(run_x(a, ax), run_x(b, ax))))
 		return c;
 	return strcmp(a->id, b->id);
@@ -752,15 +771,52 @@ static int cmp_depth_axis(const void *a, const void *b)
 	return cmp_axis(*(struct run *const *)a, *(struct run *const *)b, AX_DEPTH);
 }
 
+static int cmp_hit_axis(const void *a, const void *b)
+{
+	return cmp_axis(*(struct run *const *)a, *(struct run *const *)b, AX_HIT);
+}
+
+static int (*const cmp_by_axis[AX__COUNT])(const void *, const void *) = {
+	cmp_rules_axis, cmp_depth_axis, cmp_hit_axis,
+};
+
 static bool same_group(const struct run *a, const struct run *b, enum axis ax)
 {
-	return !cmp_run_common(a, b) && run_fixed(a, ax) == run_fixed(b, ax) && a->hit == b->hit;
+	return !cmp_run_common(a, b) && !cmp_fixed(a, b, ax);
 }
 
 static const char *axis_name(enum axis ax)
 {
-	return ax == AX_RULES ? "rules" : "depth";
+	return ax == AX_RULES ? "rules" : ax == AX_DEPTH ? "depth" : "hit";
 }
+
+static const char *axis_title(enum axis ax)
+{
+	return ax == AX_RULES ? "rules" : ax == AX_DEPTH ? "depth" : "hit ratio";
+}
+
+/* "10 rules", "depth 4", "hit ratio 0.5" */
+static const char *x_words(enum axis ax, double x, char *buf, size_t len)
+{
+	if (ax == AX_RULES)
+		snprintf(buf, len, "%s rule%s", PAR(x), x == 1 ? "" : "s");
+	else if (ax == AX_DEPTH)
+		snprintf(buf, len, "depth %s", PAR(x));
+	else
+		snprintf(buf, len, "hit ratio %s", PAR(x));
+	return buf;
+}
+
+#define XW(ax, x) x_words((ax), (x), (char[64]){ 0 }, 64)
+
+/* What a figure holds fixed: "depth 4, hit ratio 0.5" */
+static const char *fixed_words(const struct group *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s, %s", XW(g->fixed_ax[0], g->fixed[0]), XW(g->fixed_ax[1], g->fixed[1]));
+	return buf;
+}
+
+#define FW(g) fixed_words((g), (char[160]){ 0 }, 160)
 
 static void build_groups(struct report *r, enum axis ax)
 {
@@ -769,11 +825,14 @@ static void build_groups(struct report *r, enum axis ax)
 
 	while (i < r->nok) {
 		struct group g = { .axis = ax, .workload = v[i]->workload, .mode = v[i]->mode,
-				   .fixed = run_fixed(v[i], ax), .hit = v[i]->hit,
 				   .xmin = INFINITY, .xmax = -INFINITY };
 		size_t end = i, cap = 0;
 		bool multi = false, multi_ovh = false;
-		char w[64], m[64];
+		char w[64], m[64], slug[128];
+
+		fixed_axes(ax, g.fixed_ax);
+		for (int k = 0; k < 2; k++)
+			g.fixed[k] = run_x(v[i], g.fixed_ax[k]);
 
 		while (end < r->nok && same_group(v[i], v[end], ax))
 			end++;
@@ -803,17 +862,12 @@ static void build_groups(struct report *r, enum axis ax)
 		g.ovh_fig = multi_ovh;
 		name_part(w, sizeof(w), g.workload);
 		name_part(m, sizeof(m), g.mode);
-		if (ax == AX_RULES) {
-			snprintf(g.base, sizeof(g.base), "%s-%s-vs-rules-depth%s-hit%s", w, m,
-				 PAR(g.fixed), PAR(g.hit));
-			snprintf(g.ovh_base, sizeof(g.ovh_base), "%s-%s-overhead-vs-rules-depth%s-hit%s",
-				 w, m, PAR(g.fixed), PAR(g.hit));
-		} else {
-			snprintf(g.base, sizeof(g.base), "%s-%s-vs-depth-rules%s-hit%s", w, m,
-				 PAR(g.fixed), PAR(g.hit));
-			snprintf(g.ovh_base, sizeof(g.ovh_base), "%s-%s-overhead-vs-depth-rules%s-hit%s",
-				 w, m, PAR(g.fixed), PAR(g.hit));
-		}
+		/* e.g. open-close-notify-vs-rules-depth4-hit0.5 */
+		snprintf(slug, sizeof(slug), "vs-%s-%s%s-%s%s", axis_name(ax),
+			 axis_name(g.fixed_ax[0]), PAR(g.fixed[0]), axis_name(g.fixed_ax[1]),
+			 PAR(g.fixed[1]));
+		snprintf(g.base, sizeof(g.base), "%s-%s-%s", w, m, slug);
+		snprintf(g.ovh_base, sizeof(g.ovh_base), "%s-%s-overhead-%s", w, m, slug);
 		r->groups = xgrow(r->groups, &r->cap_groups, r->ngroups + 1, sizeof(*r->groups));
 		r->groups[r->ngroups++] = g;
 		i = end;
@@ -887,7 +941,7 @@ static void comment_list(FILE *f, const char *what, const struct strlist *l)
 static char *group_dat(const struct report *r, const struct group *g, enum fig fig, size_t *len,
 		       size_t *nblocks, int *floor_index)
 {
-	const char *xname = axis_name(g->axis);
+	const char *xname = g->axis == AX_HIT ? "hit_ratio" : axis_name(g->axis);
 	struct strlist med = { 0 }, ovh = { 0 };
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -898,9 +952,9 @@ static char *group_dat(const struct report *r, const struct group *g, enum fig f
 		exit(EXIT_OUTPUT);
 	}
 	estimators_of_group(g, &med, &ovh);
-	fprintf(f, "# subtree-bench report data: %s, %s mode, %s vs %s (%s %s, hit ratio %s)\n",
+	fprintf(f, "# subtree-bench report data: %s, %s mode, %s vs %s (%s)\n",
 		g->workload, g->mode, fig == FIG_COST ? "cost per operation" : "overhead over none",
-		xname, g->axis == AX_RULES ? "depth" : "rules", PAR(g->fixed), PAR(g->hit));
+		axis_title(g->axis), FW(g));
 	fprintf(f, "# from:");
 	for (int i = 0; i < r->nin; i++)
 		fprintf(f, " %s", r->in[i].path);
@@ -1034,15 +1088,16 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 
 	fprintf(f, "# Generated by `subtree-bench report`; re-plot with: gnuplot %s.gp\n", base);
 	fprintf(f, "datafile = \"%s.dat\"\noutbase = \"%s\"\n", base, base);
-	snprintf(title, sizeof(title), "%s%s%s, %s mode: %s vs %s (%s %s, hit ratio %s; box %s)",
+	snprintf(title, sizeof(title), "%s%s%s, %s mode: %s vs %s (%s; box %s)",
 		 r->title ? r->title : "", r->title ? ": " : "", g->workload, g->mode,
-		 fig == FIG_COST ? "cost per operation" : "overhead over none", axis_name(g->axis),
-		 g->axis == AX_RULES ? "depth" : "rules", PAR(g->fixed), PAR(g->hit),
-		 r->in[0].kind);
+		 fig == FIG_COST ? "cost per operation" : "overhead over none", axis_title(g->axis),
+		 FW(g), r->in[0].kind);
 	fputs("plot_title = ", f);
 	gp_str(f, title);
 	fprintf(f, "\nxlabel_text = \"%s\"\n",
-		g->axis == AX_RULES ? "rules (sub-tree roots, count)" : "directory depth (levels)");
+		g->axis == AX_RULES   ? "rules (sub-tree roots, count)" :
+		g->axis == AX_DEPTH   ? "directory depth (levels)" :
+					"hit ratio (share of operations on in-scope objects)");
 	if (fig == FIG_COST)
 		fprintf(f, "ylabel_text = \"median cost per operation (%s), 95%% CI bars\"\n", r->unit);
 	else
@@ -1090,7 +1145,7 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 static int run_gnuplot(const char *dir, const char *base)
 {
 	const char *gp = getenv("GNUPLOT");
-	char script[300];
+	char script[340];
 	pid_t pid;
 	int st;
 
@@ -1383,11 +1438,9 @@ static void md_figures(FILE *f, const struct report *r, const char *workload, co
 			if (!any)
 				fputs("Figures:\n\n", f);
 			any = true;
-			fprintf(f, "![%s, %s: %s vs %s, %s %s, hit ratio %s](%s%s.png)\n\n",
-				workload, mode,
+			fprintf(f, "![%s, %s: %s vs %s, %s](%s%s.png)\n\n", workload, mode,
 				fig == FIG_COST ? "cost per operation" : "overhead over none",
-				axis_name(g->axis), g->axis == AX_RULES ? "depth" : "rules",
-				PAR(g->fixed), PAR(g->hit), prefix, base);
+				axis_title(g->axis), FW(g), prefix, base);
 			fprintf(f, "[SVG](%s%s.svg) · [data](%s%s.dat) · [gnuplot script](%s%s.gp)\n\n",
 				prefix, base, prefix, base, prefix, base);
 		}
@@ -1399,17 +1452,6 @@ static void md_figures(FILE *f, const struct report *r, const char *workload, co
 
 /* --- derived sentences ------------------------------------------------- */
 
-static const char *x_words(enum axis ax, double x, char *buf, size_t len)
-{
-	if (ax == AX_RULES)
-		snprintf(buf, len, "%s rule%s", PAR(x), x == 1 ? "" : "s");
-	else
-		snprintf(buf, len, "depth %s", PAR(x));
-	return buf;
-}
-
-#define XW(ax, x) x_words((ax), (x), (char[64]){ 0 }, 64)
-#define OTHER(ax) ((ax) == AX_RULES ? AX_DEPTH : AX_RULES)
 
 static void say_growth(FILE *f, const struct report *r, const struct group *g)
 {
@@ -1438,7 +1480,7 @@ static void say_growth(FILE *f, const struct report *r, const struct group *g)
 			fprintf(f, "cost per operation goes from %s to %s %s from %s to %s",
 				NUM(a->median.v), NUM(b->median.v), r->unit, XW(g->axis, xa),
 				XW(g->axis, xb));
-		fprintf(f, ", at %s, hit ratio %s.\n", XW(OTHER(g->axis), g->fixed), PAR(g->hit));
+		fprintf(f, ", at %s.\n", FW(g));
 	}
 }
 
@@ -1473,8 +1515,8 @@ static void say_cheapest(FILE *f, const struct report *r, const struct group *g)
 	}
 	if (cands < 2)
 		return;
-	fprintf(f, "- At %s (%s, hit ratio %s) the cheapest is %s at %s %s",
-		XW(g->axis, x), XW(OTHER(g->axis), g->fixed), PAR(g->hit), LABEL(best),
+	fprintf(f, "- At %s (%s) the cheapest is %s at %s %s",
+		XW(g->axis, x), FW(g), LABEL(best),
 		NUM(best->median.v), r->unit);
 	if (floor && floor->median.v > 0)
 		fprintf(f, " (%.2fx the `none` floor of %s)", best->median.v / floor->median.v,
@@ -1911,7 +1953,7 @@ int cmd_report(int argc, char **argv)
 	r.bad = calloc(r.nruns + 1, sizeof(*r.bad));
 	for (int a = 0; a < AX__COUNT; a++)
 		r.by_axis[a] = calloc(r.nruns + 1, sizeof(*r.by_axis[a]));
-	if (!r.ok || !r.bad || !r.by_axis[AX_RULES] || !r.by_axis[AX_DEPTH]) {
+	if (!r.ok || !r.bad || !r.by_axis[AX_RULES] || !r.by_axis[AX_DEPTH] || !r.by_axis[AX_HIT]) {
 		errf("out of memory");
 		ret = EXIT_OUTPUT;
 		goto cleanup;
@@ -1926,10 +1968,10 @@ int cmd_report(int argc, char **argv)
 	qsort(r.bad, r.nbad, sizeof(*r.bad), cmp_table);
 	for (int a = 0; a < AX__COUNT; a++)
 		memcpy(r.by_axis[a], r.ok, r.nok * sizeof(*r.ok));
-	qsort(r.by_axis[AX_RULES], r.nok, sizeof(*r.ok), cmp_rules_axis);
-	qsort(r.by_axis[AX_DEPTH], r.nok, sizeof(*r.ok), cmp_depth_axis);
-	build_groups(&r, AX_RULES);
-	build_groups(&r, AX_DEPTH);
+	for (int a = 0; a < AX__COUNT; a++) {
+		qsort(r.by_axis[a], r.nok, sizeof(*r.ok), cmp_by_axis[a]);
+		build_groups(&r, (enum axis)a);
+	}
 
 	ret = EXIT_OUTPUT;
 	r.dir = r.out_dir ? xstrdup(r.out_dir) : dir_of(r.in[0].path);
