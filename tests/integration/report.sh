@@ -1,40 +1,39 @@
 #!/bin/sh
-# tests/integration/report.sh: `subtree-bench report` on the hand-written
-# fixtures tests/fixtures/report-*.json. Prints `PASS name` or
-# `FAIL name: why` per check; exits 1 if any check failed.
+# Integration test of `subtree-bench report` on the hand-written fixtures
+# tests/fixtures/report-*.json:
+#   report-basic.json      vm-icount: none, fanotify-user/walk, fanotify-kmod
+#                          walk and tag at rules 1/10/100 (depth 4) and depth
+#                          1/4/32 (10 rules), outside-fs, one run that failed
+#                          the oracle, bpf-lsm unavailable
+#   report-extra.json      the same box: fanotify-bpf/tag (merge)
+#   report-host.json       a host box (must not merge with vm-icount)
+#   report-schema2.json, report-truncated.json, report-allinvalid.json: bad input
+# One line per check: `PASS name` or `FAIL name: why`. Exit 0 when all pass.
 #
-# The binary: $SUBTREE_BENCH if set, else ./subtree-bench if it runs `report`,
-# else (or with SUBTREE_BENCH=standalone) a standalone build of
-# bench/cmd_report.c with a two-line main, so the report can be tested before
-# the whole harness links; SAN=1 builds that one with ASan and UBSan.
+#   tests/integration/report.sh        (after `make build`)
+# SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench);
+# SUBTREE_BENCH=standalone (or no working ./subtree-bench) builds
+# bench/cmd_report.c alone with a two-line main, with ASan and UBSan if SAN=1.
 # shellcheck disable=SC2016 # backticks in patterns are Markdown, not expansions
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/subtree-bench-report.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+
+# ROOT, BIN, T (scratch dir), pass/fail/finish.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+WORK=$T
 cd "$ROOT" || exit 1
 FIX=tests/fixtures
 BASIC=$FIX/report-basic.json
-failed=0
 
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; failed=1; }
 # show FILE: a short excerpt for a failure message.
 show() { head -c 400 "$1" | tr '\n' '|'; }
 
 # --- the binary -------------------------------------------------------------
-BIN=${SUBTREE_BENCH:-}
-standalone=0
-[ "$BIN" = standalone ] && { BIN=; standalone=1; }
-if [ -z "$BIN" ] && [ $standalone = 0 ] && [ -x ./subtree-bench ] && ./subtree-bench report --help >/dev/null 2>&1; then
-	BIN=./subtree-bench
-fi
-if [ -z "$BIN" ]; then
-	cat >"$WORK/main.c" <<'EOF'
+if [ "$BIN" = standalone ] || ! "$BIN" report --help >/dev/null 2>&1; then
+	cat >"$WORK/main.c" <<'EOF2'
 #include "bench/cmd.h"
 const char *sb_repo_dir(void) { return "."; }
 int main(int argc, char **argv) { return argc < 2 ? 2 : cmd_report(argc - 1, argv + 1); }
-EOF
+EOF2
 	san=
 	[ "${SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 	# shellcheck disable=SC2086,SC2046 # $san and pkg-config output are word lists
@@ -248,4 +247,4 @@ else
 	fail report-default-out-dir "exit $st: $(show "$WORK/err")"
 fi
 
-exit "$failed"
+finish
