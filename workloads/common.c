@@ -140,3 +140,16 @@ int sb_remove_if_there(const char *path, bool dir)
 		return -errno;
 	return 0;
 }
+
+void sb_wl_no_finish(struct sb_wl_ctx *w)
+{
+	(void)w;
+}
+
+int sb_wl_oom(const struct sb_workload_ops *ops, const struct sb_wl_ctx *w,
+	      char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: out of memory for %zu operations and their paths (at most %zu MiB of paths): lower --ops",
+		 ops->name, w->ops, SB_WL_MAX_PATH_BYTES >> 20);
+	return -1;
+}

@@ -64,9 +64,7 @@ static int cu_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 	return 0;
 oom:
 	cu_free(p);
-	snprintf(err, errlen, "create-unlink: out of memory for the paths of %zu operations (at most %zu MiB): lower --ops",
-		 w->ops, SB_WL_MAX_PATH_BYTES >> 20);
-	return -1;
+	return sb_wl_oom(&sb_wl_create_unlink, w, err, errlen);
 }
 
 static int cu_run(struct sb_wl_ctx *w)
@@ -84,11 +82,6 @@ static int cu_run(struct sb_wl_ctx *w)
 			return -errno;
 	}
 	return 0;
-}
-
-static void cu_finish(struct sb_wl_ctx *w)
-{
-	(void)w;	/* notify mode only: nothing to report */
 }
 
 /* run() removed everything unless it stopped early: remove what is left. */
@@ -110,6 +103,6 @@ const struct sb_workload_ops sb_wl_create_unlink = {
 	.modes = SB_BIT(SB_MODE_NOTIFY),
 	.prepare = cu_prepare,
 	.run = cu_run,
-	.finish = cu_finish,
+	.finish = sb_wl_no_finish,
 	.cleanup = cu_cleanup,
 };

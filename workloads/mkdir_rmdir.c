@@ -73,9 +73,7 @@ static int md_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 	return 0;
 oom:
 	md_free(p);
-	snprintf(err, errlen, "mkdir-rmdir: out of memory for the paths of %zu operations (at most %zu MiB): lower --ops",
-		 w->ops, SB_WL_MAX_PATH_BYTES >> 20);
-	return -1;
+	return sb_wl_oom(&sb_wl_mkdir_rmdir, w, err, errlen);
 }
 
 static int md_run(struct sb_wl_ctx *w)
@@ -99,11 +97,6 @@ static int md_run(struct sb_wl_ctx *w)
 	return 0;
 }
 
-static void md_finish(struct sb_wl_ctx *w)
-{
-	(void)w;	/* notify mode only: nothing to report */
-}
-
 static void md_cleanup(struct sb_wl_ctx *w)
 {
 	struct md_priv *p = w->priv;
@@ -124,6 +117,6 @@ const struct sb_workload_ops sb_wl_mkdir_rmdir = {
 	.modes = SB_BIT(SB_MODE_NOTIFY),
 	.prepare = md_prepare,
 	.run = md_run,
-	.finish = md_finish,
+	.finish = sb_wl_no_finish,
 	.cleanup = md_cleanup,
 };

@@ -79,8 +79,7 @@ int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
 	return 0;
 oom:
 	oc_free(p);
-	snprintf(err, errlen, "%s: out of memory for %zu operations: lower --ops", ops->name, w->ops);
-	return -1;
+	return sb_wl_oom(ops, w, err, errlen);
 }
 
 int sb_openclose_run(struct sb_wl_ctx *w)

@@ -165,9 +165,7 @@ static int rn_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 	return 0;
 oom:
 	rn_free(p);
-	snprintf(err, errlen, "rename: out of memory for the paths of %zu operations (at most %zu MiB): lower --ops",
-		 w->ops, SB_WL_MAX_PATH_BYTES >> 20);
-	return -1;
+	return sb_wl_oom(&sb_wl_rename, w, err, errlen);
 }
 
 static int rn_run(struct sb_wl_ctx *w)
@@ -188,11 +186,6 @@ static int rn_run(struct sb_wl_ctx *w)
 	return 0;
 }
 
-static void rn_finish(struct sb_wl_ctx *w)
-{
-	(void)w;	/* notify mode only: nothing to report */
-}
-
 static void rn_cleanup(struct sb_wl_ctx *w)
 {
 	rn_free(w->priv);
@@ -205,6 +198,6 @@ const struct sb_workload_ops sb_wl_rename = {
 	.modes = SB_BIT(SB_MODE_NOTIFY),
 	.prepare = rn_prepare,
 	.run = rn_run,
-	.finish = rn_finish,
+	.finish = sb_wl_no_finish,
 	.cleanup = rn_cleanup,
 };

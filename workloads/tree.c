@@ -441,6 +441,7 @@ static void free_paths(char **v, size_t n)
 	free(v);
 }
 
+/* Frees the memory only: the directories stay (the runner unmounts its tmpfs). */
 void sb_tree_free(struct sb_tree *t)
 {
 	size_t nfiles = t->nr_chains * t->p.files_per_dir;

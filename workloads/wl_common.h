@@ -55,6 +55,12 @@ const char *sb_basename(const char *path);
 int sb_wl_check(const struct sb_workload_ops *ops, const struct sb_wl_ctx *w,
 		char *err, size_t errlen);
 
+/* finish() of the notify-only workloads: nothing to report. */
+void sb_wl_no_finish(struct sb_wl_ctx *w);
+/* prepare() ran out of memory (or over SB_WL_MAX_PATH_BYTES): -1 with a message. */
+int sb_wl_oom(const struct sb_workload_ops *ops, const struct sb_wl_ctx *w,
+	      char *err, size_t errlen);
+
 /* Remove everything below dir (not dir itself); 0 or -errno. */
 int sb_rm_contents(const char *dir);
 
