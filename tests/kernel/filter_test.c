@@ -1,0 +1,832 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * filter_test: tests of the fanotify in-kernel filter API (kernel/patches/)
+ * and of the "subtree" filter module (kmod/).  Runs as root inside the bench
+ * VM with fanotify_subtree.ko loaded; see run.sh beside this file.
+ *
+ *   filter_test [-d DIR] TEST...
+ *
+ * TEST: errno notify deny ctl race-detach race-close rmmod-busy
+ *       (bpf tests live in bpf_test.c)
+ * DIR: a scratch directory on a filesystem that supports file handles
+ *      (default /tmp).  Exit status: 0 if every check passed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fanotify_filter.h"
+
+#define MODULE_NAME "fanotify_subtree"
+
+static const char *scratch = "/tmp";
+static char base[PATH_MAX / 2];
+static int checks, failures;
+
+#define CHECK(cond, ...) check((cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
+
+static bool check(bool ok, const char *file, int line, const char *expr,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (ok)
+		return true;
+	failures++;
+	fprintf(stderr, "FAIL %s:%d: %s: ", file, line, expr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return false;
+}
+
+/* ioctl expecting failure with @err; returns true if it matched */
+#define CHECK_ERRNO(call, err, what)                                        \
+	do {                                                                 \
+		int r_ = (call);                                             \
+		int e_ = errno;                                              \
+		CHECK(r_ == -1 && e_ == (err), "%s: got %d errno %d (%s), want %s", \
+		      what, r_, r_ == -1 ? e_ : 0, r_ == -1 ? strerror(e_) : "-", \
+		      #err);                                                 \
+	} while (0)
+
+static void die(const char *what)
+{
+	fprintf(stderr, "filter_test: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void path_of(char *buf, const char *rel)
+{
+	int n = snprintf(buf, PATH_MAX, "%s/%s", base, rel);
+
+	if (n < 0 || n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		die(rel);
+	}
+}
+
+static void mkdir_rel(const char *rel)
+{
+	char p[PATH_MAX];
+
+	path_of(p, rel);
+	if (mkdir(p, 0755) && errno != EEXIST)
+		die(p);
+}
+
+static int open_dir(const char *rel)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	path_of(p, rel);
+	fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		die(p);
+	return fd;
+}
+
+/* open + close a file, creating it; returns 0 or errno */
+static int touch_rel(const char *rel)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	path_of(p, rel);
+	fd = open(p, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int open_rel(const char *rel)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	path_of(p, rel);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static void setup_tree(void)
+{
+	snprintf(base, sizeof(base), "%s/filter_test.%d", scratch, (int)getpid());
+	if (mkdir(base, 0755))
+		die(base);
+	mkdir_rel("in");
+	mkdir_rel("in/a");
+	mkdir_rel("in/a/b");
+	mkdir_rel("out");
+	mkdir_rel("out/c");
+	mkdir_rel("in2");
+}
+
+static void cleanup_tree(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "filter_test: could not remove %s\n", base);
+}
+
+#define NOTIFY_EVENTS (FAN_OPEN | FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM | \
+		       FAN_MOVED_TO | FAN_ONDIR | FAN_EVENT_ON_CHILD)
+
+static int notify_group(void)
+{
+	int fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
+			       FAN_REPORT_DFID_NAME | FAN_REPORT_FID, O_RDONLY);
+
+	if (fd < 0)
+		die("fanotify_init(notif, fid)");
+	if (fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, NOTIFY_EVENTS,
+			  AT_FDCWD, base))
+		die("fanotify_mark(filesystem)");
+	return fd;
+}
+
+static int perm_group(void)
+{
+	int fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
+			       O_RDONLY);
+
+	if (fd < 0)
+		die("fanotify_init(content)");
+	if (fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_PERM,
+			  AT_FDCWD, base))
+		die("fanotify_mark(filesystem, open_perm)");
+	return fd;
+}
+
+static int add_filter(int gfd, const char *name, const void *args,
+		      uint32_t size)
+{
+	struct fanotify_filter_args fa;
+
+	memset(&fa, 0, sizeof(fa));
+	snprintf(fa.name, sizeof(fa.name), "%s", name);
+	fa.init_args = (uintptr_t)args;
+	fa.init_args_size = size;
+	return ioctl(gfd, FAN_IOC_ADD_FILTER, &fa);
+}
+
+static int add_subtree(int gfd, uint32_t strategy, uint32_t mode,
+		       const int *fds, unsigned int nr)
+{
+	struct subtree_init_args ia;
+
+	memset(&ia, 0, sizeof(ia));
+	ia.strategy = strategy;
+	ia.mode = mode;
+	ia.nr_fds = nr;
+	for (unsigned int i = 0; i < nr && i < SUBTREE_INIT_FDS; i++)
+		ia.fds[i] = fds[i];
+	return add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia));
+}
+
+static int filter_ctl(int gfd, uint32_t cmd, void *arg, uint32_t size)
+{
+	struct fanotify_filter_ctl ctl = {
+		.cmd = cmd, .size = size, .arg = (uintptr_t)arg,
+	};
+
+	return ioctl(gfd, FAN_IOC_FILTER_CTL, &ctl);
+}
+
+/* Set or clear CAP_SYS_ADMIN in the effective set (permitted is kept). */
+static void set_sys_admin(bool on)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		die("capget");
+	if (on)
+		data[0].effective |= 1U << CAP_SYS_ADMIN;
+	else
+		data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &hdr, data))
+		die("capset");
+}
+
+static void test_errno(void)
+{
+	struct subtree_init_args ia;
+	char big[FAN_FILTER_ARGS_MAX + 8];
+	struct fanotify_filter_args fa;
+	int gfd, dfd, ffd;
+
+	gfd = notify_group();
+	dfd = open_dir("in");
+	memset(&ia, 0, sizeof(ia));
+	memset(big, 0, sizeof(big));
+
+	CHECK_ERRNO(add_filter(gfd, "no-such-filter", &ia, sizeof(ia)), ENOENT,
+		    "unknown name");
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, 8), EINVAL,
+		    "init_args_size 8");
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, 0), EINVAL,
+		    "init_args_size 0");
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, big, sizeof(big)),
+		    E2BIG, "init_args_size > FAN_FILTER_ARGS_MAX");
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, NULL, sizeof(ia)),
+		    EFAULT, "init_args NULL");
+
+	memset(&fa, 'x', sizeof(fa.name));
+	fa.init_args = (uintptr_t)&ia;
+	fa.init_args_size = sizeof(ia);
+	CHECK_ERRNO(ioctl(gfd, FAN_IOC_ADD_FILTER, &fa), EINVAL,
+		    "name without NUL");
+
+	ia.strategy = 7;
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)),
+		    EINVAL, "bad strategy");
+	ia.strategy = 0;
+	ia.nr_fds = SUBTREE_INIT_FDS + 1;
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)),
+		    EINVAL, "nr_fds too big");
+	ia.nr_fds = 1;
+	ia.fds[0] = 9999;
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)),
+		    EBADF, "bad rule fd");
+	ffd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	ia.fds[0] = ffd;
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)),
+		    ENOTDIR, "rule fd not a directory");
+	close(ffd);
+
+	CHECK_ERRNO(ioctl(gfd, FAN_IOC_DEL_FILTER), ENOENT, "del without filter");
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0), ENOENT,
+		    "ctl without filter");
+
+	set_sys_admin(false);
+	CHECK_ERRNO(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
+				&dfd, 1), EPERM,
+		    "SYS_ADMIN_ONLY filter without CAP_SYS_ADMIN");
+	set_sys_admin(true);
+
+	CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
+			  &dfd, 1) == 0, "attach: %s", strerror(errno));
+	CHECK_ERRNO(add_subtree(gfd, SUBTREE_STRATEGY_LOOP, SUBTREE_MODE_NOTIFY,
+				&dfd, 1), EBUSY, "second filter");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 1,
+	      "one rule after attach");
+	CHECK_ERRNO(filter_ctl(gfd, 99, NULL, 0), EINVAL, "unknown ctl cmd");
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_ADD, &dfd, 3), EINVAL,
+		    "ctl size not a multiple of 4");
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_ADD, NULL, 4), EFAULT,
+		    "ctl NULL buffer");
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_ADD, &dfd,
+			       FAN_FILTER_CTL_SIZE_MAX + 4), E2BIG,
+		    "ctl buffer too big");
+	set_sys_admin(false);
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0), EPERM,
+		    "ctl without CAP_SYS_ADMIN");
+	set_sys_admin(true);
+	CHECK(ioctl(gfd, FAN_IOC_DEL_FILTER) == 0, "detach: %s",
+	      strerror(errno));
+	CHECK_ERRNO(ioctl(gfd, FAN_IOC_DEL_FILTER), ENOENT, "second detach");
+	CHECK(add_subtree(gfd, SUBTREE_STRATEGY_LOOP, SUBTREE_MODE_NOTIFY,
+			  &dfd, 1) == 0, "re-attach after detach: %s",
+	      strerror(errno));
+	close(dfd);
+	close(gfd);
+}
+
+static void test_sysfs(void)
+{
+	char p[PATH_MAX], buf[512];
+	static const char *const files[] = { "flags", "desc", "init_args" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *f;
+		size_t n = 0;
+
+		snprintf(p, sizeof(p), "%s/%s/%s", FAN_FILTER_SYSFS_DIR,
+			 SUBTREE_FILTER_NAME, files[i]);
+		f = fopen(p, "re");
+		if (!CHECK(f != NULL, "%s: %s", p, strerror(errno)))
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+		CHECK(n > 1, "%s is empty", p);
+		if (i == 0)
+			CHECK(strcmp(buf, "0x1\n") == 0,
+			      "flags: '%s', want SYS_ADMIN_ONLY (0x1)", buf);
+	}
+}
+
+struct event {
+	uint64_t mask;
+	char name[NAME_MAX + 1];
+};
+
+#define MAX_EVENTS 4096
+
+/* Drain the group's queue; records (mask, name of the DFID_NAME record). */
+static int read_events(int gfd, struct event *evs, int max)
+{
+	char buf[8192] __attribute__((aligned(8)));
+	int n = 0;
+
+	for (;;) {
+		ssize_t len = read(gfd, buf, sizeof(buf));
+		struct fanotify_event_metadata *m;
+
+		if (len < 0) {
+			if (errno == EAGAIN)
+				return n;
+			die("read(fanotify)");
+		}
+		for (m = (void *)buf; FAN_EVENT_OK(m, len);
+		     m = FAN_EVENT_NEXT(m, len)) {
+			char *p = (char *)m + m->metadata_len;
+			char *end = (char *)m + m->event_len;
+			struct event *e;
+
+			if (m->fd >= 0)
+				close(m->fd);
+			if (n >= max)
+				continue;
+			e = &evs[n++];
+			e->mask = m->mask;
+			e->name[0] = '\0';
+			while (p < end) {
+				struct fanotify_event_info_header *h = (void *)p;
+
+				if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
+					struct fanotify_event_info_fid *fid = (void *)h;
+					struct file_handle *fh = (void *)fid->handle;
+
+					snprintf(e->name, sizeof(e->name), "%s",
+						 (char *)fh->f_handle + fh->handle_bytes);
+				}
+				if (!h->len)
+					break;
+				p += h->len;
+			}
+		}
+	}
+}
+
+static bool has_event(const struct event *evs, int n, uint64_t bit,
+		      const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if ((evs[i].mask & bit) && !strcmp(evs[i].name, name))
+			return true;
+	return false;
+}
+
+static bool has_name(const struct event *evs, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(evs[i].name, name))
+			return true;
+	return false;
+}
+
+static void rename_rel(const char *from, const char *to)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	path_of(a, from);
+	path_of(b, to);
+	if (rename(a, b))
+		die(a);
+}
+
+static void unlink_rel(const char *rel, bool dir)
+{
+	char p[PATH_MAX];
+
+	path_of(p, rel);
+	if (dir ? rmdir(p) : unlink(p))
+		die(p);
+}
+
+static const char *const strategy_name[] = { "walk", "loop" };
+
+static void test_notify_one(uint32_t strategy)
+{
+	static struct event evs[MAX_EVENTS];
+	const char *sn = strategy_name[strategy];
+	struct subtree_stats st;
+	struct subtree_key key;
+	struct stat sb;
+	int gfd, in, in2, out, n;
+
+	if (touch_rel("in/a/b/f_open") || touch_rel("out/c/g_open"))
+		die("touch");
+	gfd = notify_group();
+	in = open_dir("in");
+	in2 = open_dir("in2");
+	out = open_dir("out");
+	if (!CHECK(add_subtree(gfd, strategy, SUBTREE_MODE_NOTIFY, &in, 1) == 0,
+		   "%s: attach: %s", sn, strerror(errno)))
+		goto out;
+
+	/* in scope: rule "in" */
+	CHECK(touch_rel("in/a/b/f_in") == 0, "touch");
+	CHECK(open_rel("in/a/b/f_open") == 0, "open");
+	mkdir_rel("in/a/d_in");
+	/* out of scope */
+	CHECK(touch_rel("out/c/f_out") == 0, "touch");
+	CHECK(open_rel("out/c/g_open") == 0, "open");
+	mkdir_rel("out/c/d_out");
+	CHECK(touch_rel("in2/f_in2_before") == 0, "touch");
+	/* across */
+	rename_rel("in/a/b/f_in", "out/c/f_mv");
+	rename_rel("out/c/f_out", "in/a/f_back");
+	unlink_rel("out/c/f_mv", false);
+	unlink_rel("in/a/f_back", false);
+	unlink_rel("in/a/d_in", true);
+	unlink_rel("out/c/d_out", true);
+
+	n = read_events(gfd, evs, MAX_EVENTS);
+	CHECK(has_event(evs, n, FAN_CREATE, "f_in"), "%s: create f_in", sn);
+	CHECK(has_event(evs, n, FAN_OPEN, "f_in"), "%s: open f_in", sn);
+	CHECK(has_event(evs, n, FAN_OPEN, "f_open"), "%s: open f_open", sn);
+	CHECK(has_event(evs, n, FAN_CREATE | FAN_ONDIR, "d_in"),
+	      "%s: mkdir d_in", sn);
+	CHECK(has_event(evs, n, FAN_MOVED_FROM, "f_in"), "%s: moved_from f_in",
+	      sn);
+	CHECK(has_event(evs, n, FAN_MOVED_TO, "f_back"), "%s: moved_to f_back",
+	      sn);
+	CHECK(has_event(evs, n, FAN_DELETE, "f_back"), "%s: delete f_back", sn);
+	CHECK(has_event(evs, n, FAN_DELETE, "d_in"), "%s: rmdir d_in", sn);
+	CHECK(!has_name(evs, n, "f_out"), "%s: f_out (out of scope) reported",
+	      sn);
+	CHECK(!has_name(evs, n, "g_open"), "%s: g_open reported", sn);
+	CHECK(!has_name(evs, n, "d_out"), "%s: d_out reported", sn);
+	CHECK(!has_name(evs, n, "f_mv"), "%s: f_mv reported", sn);
+	CHECK(!has_name(evs, n, "f_in2_before"), "%s: f_in2_before reported",
+	      sn);
+
+	/* run-time rule updates */
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, &in2, sizeof(in2)) == 1,
+	      "%s: ctl add in2: %s", sn, strerror(errno));
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, &in2, sizeof(in2)) == 0,
+	      "%s: ctl add in2 twice", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 2, "%s: count 2",
+	      sn);
+	CHECK(touch_rel("in2/f_in2_added") == 0, "touch");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_DEL, &in2, sizeof(in2)) == 1,
+	      "%s: ctl del in2", sn);
+	CHECK(touch_rel("in2/f_in2_removed") == 0, "touch");
+	if (fstat(out, &sb))
+		die("fstat");
+	key.dev = sb.st_dev;
+	key.ino = sb.st_ino;
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD_KEYS, &key, sizeof(key)) == 1,
+	      "%s: ctl add key out: %s", sn, strerror(errno));
+	CHECK(touch_rel("out/c/f_out_added") == 0, "touch");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_CLEAR, NULL, 0) == 2,
+	      "%s: clear: 2 rules", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 0, "%s: count 0",
+	      sn);
+	CHECK(touch_rel("in/a/f_cleared") == 0, "touch");
+
+	n = read_events(gfd, evs, MAX_EVENTS);
+	CHECK(has_event(evs, n, FAN_CREATE, "f_in2_added"),
+	      "%s: rule added at run time", sn);
+	CHECK(!has_name(evs, n, "f_in2_removed"),
+	      "%s: rule removed at run time still matches", sn);
+	CHECK(has_event(evs, n, FAN_CREATE, "f_out_added"),
+	      "%s: rule added by key", sn);
+	CHECK(!has_name(evs, n, "f_cleared"), "%s: cleared rules still match",
+	      sn);
+
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0,
+	      "%s: stats: %s", sn, strerror(errno));
+	CHECK(st.events > 0 && st.sent > 0 && st.skipped > 0 &&
+	      st.events == st.sent + st.skipped + st.denied,
+	      "%s: stats events %llu sent %llu skipped %llu denied %llu", sn,
+	      (unsigned long long)st.events, (unsigned long long)st.sent,
+	      (unsigned long long)st.skipped, (unsigned long long)st.denied);
+out:
+	close(in);
+	close(in2);
+	close(out);
+	close(gfd);
+	unlink_rel("in/a/b/f_open", false);
+	unlink_rel("out/c/g_open", false);
+	unlink_rel("in2/f_in2_before", false);
+	unlink_rel("in2/f_in2_added", false);
+	unlink_rel("in2/f_in2_removed", false);
+	unlink_rel("out/c/f_out_added", false);
+	unlink_rel("in/a/f_cleared", false);
+}
+
+static void test_notify(void)
+{
+	test_notify_one(SUBTREE_STRATEGY_WALK);
+	test_notify_one(SUBTREE_STRATEGY_LOOP);
+}
+
+static void test_deny_one(uint32_t strategy)
+{
+	const char *sn = strategy_name[strategy];
+	struct subtree_stats st;
+	char buf[4096];
+	int gfd, in, in2;
+
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y") || touch_rel("in2/z"))
+		die("touch");
+	in = open_dir("in");
+	in2 = open_dir("in2");
+	gfd = perm_group();
+	/* A permission event that reached user space would block: time out. */
+	alarm(60);
+	if (!CHECK(add_subtree(gfd, strategy, SUBTREE_MODE_DENY, &in, 1) == 0,
+		   "%s: attach deny: %s", sn, strerror(errno)))
+		goto out;
+	CHECK(open_rel("in/a/b/x") == EPERM, "%s: in-scope open not denied", sn);
+	CHECK(open_rel("out/c/y") == 0, "%s: out-of-scope open denied", sn);
+	CHECK(open_rel("in2/z") == 0, "%s: in2 open denied", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, &in2, sizeof(in2)) == 1,
+	      "%s: ctl add", sn);
+	CHECK(open_rel("in2/z") == EPERM, "%s: added rule not denied", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_DEL, &in2, sizeof(in2)) == 1,
+	      "%s: ctl del", sn);
+	CHECK(open_rel("in2/z") == 0, "%s: removed rule still denies", sn);
+	CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+	      "%s: deny mode sent an event to user space", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+	      st.denied >= 2, "%s: stats denied %llu", sn,
+	      (unsigned long long)st.denied);
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
+	close(in2);
+}
+
+/* notify mode on a permission group: in scope goes to user space */
+static void test_perm_notify(void)
+{
+	struct fanotify_event_metadata m;
+	struct pollfd pfd;
+	int gfd, in, status;
+	pid_t pid;
+
+	in = open_dir("in");
+	gfd = perm_group();
+	alarm(60);
+	if (!CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
+			       &in, 1) == 0, "attach: %s", strerror(errno)))
+		goto out;
+	/* out of scope: no round trip, so this does not block */
+	CHECK(open_rel("out/c/y") == 0, "out-of-scope open");
+	pid = fork();
+	if (pid == 0)
+		_exit(open_rel("in/a/b/x") == EPERM ? 0 : 1);
+	pfd.fd = gfd;
+	pfd.events = POLLIN;
+	CHECK(poll(&pfd, 1, 30000) == 1, "no permission event for in-scope open");
+	if (read(gfd, &m, sizeof(m)) == (ssize_t)sizeof(m)) {
+		struct fanotify_response r = { .fd = m.fd, .response = FAN_DENY };
+
+		CHECK(m.mask & FAN_OPEN_PERM, "mask 0x%llx",
+		      (unsigned long long)m.mask);
+		if (write(gfd, &r, sizeof(r)) != sizeof(r))
+			die("write response");
+		close(m.fd);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "user-space FAN_DENY not applied");
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
+}
+
+static void test_deny(void)
+{
+	test_deny_one(SUBTREE_STRATEGY_WALK);
+	test_deny_one(SUBTREE_STRATEGY_LOOP);
+	test_perm_notify();
+}
+
+/* Races: event generators run while filters come and go. */
+
+static volatile bool stop_workers;
+
+static void *worker(void *arg)
+{
+	long id = (long)arg;
+	char rel[64];
+
+	while (!stop_workers) {
+		snprintf(rel, sizeof(rel), "in/a/b/w%ld", id);
+		touch_rel(rel);
+		open_rel("out/c/y");
+		open_rel("in/a/b/x");
+		unlink_rel(rel, false);
+	}
+	return NULL;
+}
+
+struct workers {
+	pthread_t t[3];
+	int n;
+};
+
+static void start_workers(struct workers *w, int n)
+{
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
+		die("touch");
+	stop_workers = false;
+	w->n = n;
+	for (long i = 0; i < n; i++)
+		if (pthread_create(&w->t[i], NULL, worker, (void *)i))
+			die("pthread_create");
+}
+
+static void stop_all(struct workers *w)
+{
+	stop_workers = true;
+	for (int i = 0; i < w->n; i++)
+		pthread_join(w->t[i], NULL);
+}
+
+static void drain(int gfd)
+{
+	static struct event evs[MAX_EVENTS];
+
+	read_events(gfd, evs, MAX_EVENTS);
+}
+
+static void test_race_detach(void)
+{
+	struct workers w;
+	int gfd, in, in2, ok = 0;
+	const int iters = 200;
+
+	in = open_dir("in");
+	in2 = open_dir("in2");
+	gfd = notify_group();
+	start_workers(&w, 2);
+	for (int i = 0; i < iters; i++) {
+		if (add_subtree(gfd, i & 1, SUBTREE_MODE_NOTIFY, &in, 1))
+			continue;
+		if (filter_ctl(gfd, SUBTREE_CTL_ADD, &in2, sizeof(in2)) == 1 &&
+		    filter_ctl(gfd, SUBTREE_CTL_DEL, &in, sizeof(in)) == 1 &&
+		    filter_ctl(gfd, SUBTREE_CTL_ADD, &in, sizeof(in)) == 1)
+			ok++;
+		drain(gfd);
+		if (ioctl(gfd, FAN_IOC_DEL_FILTER))
+			break;
+	}
+	stop_all(&w);
+	CHECK(ok == iters, "attach/ctl/detach under load: %d of %d", ok, iters);
+	close(gfd);
+	close(in);
+	close(in2);
+}
+
+static void test_race_close(void)
+{
+	struct workers w;
+	int in, ok = 0;
+	const int iters = 100;
+
+	in = open_dir("in");
+	start_workers(&w, 2);
+	for (int i = 0; i < iters; i++) {
+		bool deny = i & 1;
+		int gfd = deny ? perm_group() : notify_group();
+
+		if (add_subtree(gfd, (i >> 1) & 1,
+				deny ? SUBTREE_MODE_DENY : SUBTREE_MODE_NOTIFY,
+				&in, 1) == 0)
+			ok++;
+		usleep(rand() % 3000);
+		close(gfd);
+	}
+	stop_all(&w);
+	CHECK(ok == iters, "attach then close under load: %d of %d", ok, iters);
+	close(in);
+}
+
+static int read_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/" MODULE_NAME "/refcnt", "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void test_rmmod_busy(void)
+{
+	int gfd, in, before, r, e;
+
+	in = open_dir("in");
+	before = read_refcnt();
+	CHECK(before >= 0, "no /sys/module/%s/refcnt", MODULE_NAME);
+	gfd = notify_group();
+	CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
+			  &in, 1) == 0, "attach: %s", strerror(errno));
+	CHECK(read_refcnt() == before + 1, "refcnt %d after attach, want %d",
+	      read_refcnt(), before + 1);
+	r = syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK);
+	e = errno;
+	CHECK(r == -1 && (e == EWOULDBLOCK || e == EBUSY),
+	      "delete_module while attached: %d %s", r, strerror(e));
+	CHECK(touch_rel("in/a/after_rmmod") == 0, "filesystem still works");
+	drain(gfd);
+	close(gfd);
+	CHECK(read_refcnt() == before, "refcnt %d after close, want %d",
+	      read_refcnt(), before);
+	unlink_rel("in/a/after_rmmod", false);
+	close(in);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "errno", test_errno },
+	{ "sysfs", test_sysfs },
+	{ "notify", test_notify },
+	{ "deny", test_deny },
+	{ "race-detach", test_race_detach },
+	{ "race-close", test_race_close },
+	{ "rmmod-busy", test_rmmod_busy },
+};
+
+int main(int argc, char **argv)
+{
+	int opt, i, rc = 0;
+
+	while ((opt = getopt(argc, argv, "d:")) != -1) {
+		if (opt == 'd') {
+			scratch = optarg;
+		} else {
+			fprintf(stderr, "usage: %s [-d DIR] TEST...|all\n", argv[0]);
+			return 2;
+		}
+	}
+	setup_tree();
+	for (i = optind; i < argc; i++) {
+		bool all = !strcmp(argv[i], "all"), found = false;
+
+		for (size_t t = 0; t < sizeof(tests) / sizeof(tests[0]); t++) {
+			int f0 = failures, c0 = checks;
+
+			if (!all && strcmp(argv[i], tests[t].name))
+				continue;
+			found = true;
+			tests[t].fn();
+			printf("%s %s (%d checks, %d failed)\n",
+			       failures == f0 ? "ok" : "not ok", tests[t].name,
+			       checks - c0, failures - f0);
+			fflush(stdout);
+		}
+		if (!found) {
+			fprintf(stderr, "filter_test: unknown test %s\n", argv[i]);
+			rc = 2;
+		}
+	}
+	cleanup_tree();
+	if (failures)
+		rc = 1;
+	printf("filter_test: %d checks, %d failed\n", checks, failures);
+	return rc;
+}

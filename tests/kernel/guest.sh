@@ -1,0 +1,62 @@
+#!/bin/sh
+# Runs inside the bench VM (scripts/vm/run.sh), as root:
+#   guest.sh BUILD_DIR KO_FILE [BPF_OBJ]
+# Loads the "subtree" filter module, runs filter_test (and bpf_test when a
+# BPF object is given), unloads the module, and checks the kernel log for
+# splats (BUG, WARNING, KASAN, lockdep, kmemleak).  Exit 0 iff all passed.
+set -u
+
+BUILD=$1
+KO=$2
+BPF_OBJ=${3:-}
+SYSFS=/sys/fs/fanotify/filters
+fail=0
+
+say() { echo "guest.sh: $*"; }
+bad() { echo "guest.sh: FAIL: $*"; fail=1; }
+
+dmesg -c >/dev/null 2>&1
+[ -d "$SYSFS" ] || bad "$SYSFS missing: kernel without CONFIG_FANOTIFY_FILTER?"
+
+if insmod "$KO"; then
+	[ -d "$SYSFS/subtree" ] || bad "no $SYSFS/subtree after insmod"
+	say "registered: $(ls "$SYSFS" | tr '\n' ' ')"
+	# the scratch tree must live on a filesystem with file handles: tmpfs
+	"$BUILD/filter_test" -d /tmp all || bad "filter_test"
+	if rmmod fanotify_subtree; then
+		[ -d "$SYSFS/subtree" ] && bad "$SYSFS/subtree left after rmmod"
+	else
+		bad "rmmod after all groups closed"
+	fi
+	# load/unload again: registration is clean after unregister
+	insmod "$KO" && rmmod fanotify_subtree || bad "second insmod/rmmod"
+else
+	bad "insmod $KO"
+fi
+
+if [ -n "$BPF_OBJ" ]; then
+	"$BUILD/bpf_test" "$BPF_OBJ" -d /tmp all || bad "bpf_test"
+fi
+
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	# two scans: a fresh object is reported only once it is old enough
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	if [ -s /sys/kernel/debug/kmemleak ]; then
+		bad "kmemleak reports:"
+		head -n 60 /sys/kernel/debug/kmemleak
+	else
+		say "kmemleak: no leaks"
+	fi
+fi
+
+if dmesg | grep -E 'BUG:|WARNING:|KASAN|UBSAN|possible (recursive |circular )?locking|suspicious RCU|kmemleak:.*leak|Call Trace' >/tmp/splat.txt; then
+	bad "kernel log has splats:"
+	dmesg | tail -n 120
+else
+	say "kernel log: no splats"
+fi
+
+[ "$fail" = 0 ] && say "PASS" || say "FAILED"
+exit "$fail"
