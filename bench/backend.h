@@ -131,5 +131,10 @@ const char *sb_backend_failure(struct sb_backend *b);
  */
 int sb_backend_drain(struct sb_backend *b, int timeout_ms);
 void sb_backend_stop(struct sb_backend *b);
+/*
+ * fanotify groups and BPF objects this process still holds (anon inode
+ * fds): after a detach there must be none. Names the first in what.
+ */
+int sb_count_attach_fds(char *what, size_t len);
 
 #endif

@@ -59,6 +59,7 @@ struct variant {
 	const struct sb_backend_ops *ops;
 	enum sb_strategy strategy;
 	double *samples;
+	size_t nsamples;		/* repetitions measured so far */
 	json_t *reps_detail;
 	json_t *backend_counters;
 	struct sb_counter_values counters;
@@ -402,7 +403,11 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	sb_counters_stop(ctr, cv);
 	if (ret)
 		sb_oracle_invalidate(oracle, "the workload failed an operation");
-	if (sb_backend_drain(&b, o->drain_ms))
+	/* A consumer that died or stalled will not drain: say why instead. */
+	failure = sb_backend_failure(&b);
+	if (failure)
+		sb_oracle_invalidate(oracle, failure);
+	else if (sb_backend_drain(&b, o->drain_ms))
 		sb_oracle_invalidate(oracle, "the consumer did not drain the queue in time");
 	if (b.consumer_started && !sb_thread_cpu_ns(b.consumer, &consumer_ns)) {
 		cv->has_consumer_cpu = true;
@@ -415,6 +420,14 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	if (ops->counters && b.priv)
 		ops->counters(&b, backend_counters);
 	sb_backend_stop(&b);
+	if (sb_count_attach_fds(err, sizeof(err)) > 0) {
+		/* A detach that leaves the group or a program behind is a harness bug. */
+		fprintf(stderr, "subtree-bench run: %s left an attachment behind after detach: %s\n",
+			ops->name, err);
+		c->wl->cleanup(&w);
+		sb_oracle_free(oracle);
+		return -1;
+	}
 	c->wl->cleanup(&w);
 	sb_oracle_finish(oracle, res);
 	if (baseline) {
@@ -467,7 +480,7 @@ static void counters_add(json_t *acc, json_t *rep)
 }
 
 static json_t *run_json(const struct run_opts *o, const struct cell *c, const struct variant *v,
-			const double *base, bool baseline)
+			const double *base, size_t nbase, bool baseline)
 {
 	const char *strategy = baseline ? "-" : sb_strategy_name(v->strategy);
 	json_t *warnings = json_array(), *stats, *per_op = json_object(), *per_event = json_object();
@@ -477,25 +490,26 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 
 	snprintf(id, sizeof(id), "%s/%s/%s/%s/r%lu/d%lu/h%g", v->ops->name, strategy,
 		 c->wl->name, sb_mode_name(o->mode), c->rules, c->depth, c->hit);
-	stats = sb_stats_json(v->samples, o->reps, baseline ? NULL : base,
-			      baseline ? 0 : o->reps, warnings);
+	stats = sb_stats_json(v->samples, v->nsamples, baseline || !nbase ? NULL : base,
+			      baseline ? 0 : nbase, warnings);
 	events = (double)v->oracle.delivered;
-	sb_counters_json(&v->counters, (double)o->ops * o->reps, events, per_op, per_event);
+	sb_counters_json(&v->counters, (double)o->ops * v->nsamples, events, per_op, per_event);
 	run = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"id", id, "backend", v->ops->name, "strategy", strategy,
 			"workload", c->wl->name, "mode", sb_mode_name(o->mode),
 			"rules", (json_int_t)c->rules, "depth", (json_int_t)c->depth,
-			"hit_ratio", c->hit, "ops", (json_int_t)o->ops, "reps", (json_int_t)o->reps,
+			"hit_ratio", c->hit, "ops", (json_int_t)o->ops, "reps", (json_int_t)v->nsamples,
 			"seed", (json_int_t)o->seed, "fanout", (json_int_t)o->fanout,
 			"files_per_dir", (json_int_t)o->files_per_dir,
 			"chains", (json_int_t)o->chains, "root_depth", (json_int_t)o->root_depth);
 	json_t *samples = json_array(), *bsamples = json_array();
 
-	for (unsigned long i = 0; i < o->reps; i++) {
+	for (size_t i = 0; i < v->nsamples; i++)
 		json_array_append_new(samples, json_real(v->samples[i]));
-		if (!baseline)
-			json_array_append_new(bsamples, json_real(base[i]));
-	}
+	for (size_t i = 0; !baseline && i < nbase; i++)
+		json_array_append_new(bsamples, json_real(base[i]));
+	if (v->nsamples < o->reps)
+		json_object_set_new(run, "interrupted_after_reps", json_integer(v->nsamples));
 	json_object_set_new(run, "samples_ns_per_op", samples);
 	json_object_set_new(run, "baseline_samples_ns_per_op", baseline ? json_null() : bsamples);
 	if (baseline)
@@ -553,6 +567,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 		memset(&all[i]->oracle, 0, sizeof(all[i]->oracle));
 		all[i]->oracle.valid = true;
 		all[i]->failed = false;
+		all[i]->nsamples = 0;
 		order[i] = i;
 		if (!all[i]->samples)
 			return -1;
@@ -575,13 +590,14 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 				json_decref(bc);
 				break;
 			}
-			if (measure_step(o, c, v->ops, v->strategy, rep_id++, ctr, &v->samples[rep],
+			if (measure_step(o, c, v->ops, v->strategy, rep_id++, ctr, &v->samples[v->nsamples],
 					 detail, &cv, bc, &r)) {
 				json_decref(detail);
 				json_decref(bc);
 				ret = -1;
 				break;
 			}
+			v->nsamples++;
 			json_object_set_new(detail, "backend_counters", json_incref(bc));
 			json_array_append_new(v->reps_detail, detail);
 			counters_add(v->backend_counters, bc);
@@ -592,14 +608,21 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 			snprintf(what, sizeof(what), "%s/%s/%s r%lu d%lu h%g rep %lu/%lu:",
 				 v->ops->name, v == &none ? "-" : sb_strategy_name(v->strategy),
 				 c->wl->name, c->rules, c->depth, c->hit, rep + 1, o->reps);
-			report_progress(prog, what, v->samples[rep], unit);
+			report_progress(prog, what, v->samples[v->nsamples - 1], unit);
 			if (!r.valid)
 				fprintf(stderr, "INVALID: %s %s\n", what, r.why);
 		}
 	}
-	/* A cell cut short is not a result: nothing of it is written. */
-	for (size_t i = 0; i < n && !ret; i++) {
-		json_t *run = run_json(o, c, all[i], none.samples, all[i] == &none);
+	/*
+	 * What was measured is kept, also when the cell was cut short (the run
+	 * then says after how many repetitions): nothing measured is lost.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		json_t *run;
+
+		if (!all[i]->nsamples)
+			continue;
+		run = run_json(o, c, all[i], none.samples, none.nsamples, all[i] == &none);
 
 		if (!all[i]->oracle.valid) {
 			*any_invalid = true;

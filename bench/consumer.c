@@ -10,6 +10,7 @@
  * SUBTREE_BENCH_FAULT=consumer-exit|consumer-stall|consumer-crash injects a
  * consumer failure after the first batch of events, for the cleanup tests.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,7 +22,7 @@
 
 #include "backend.h"
 
-#define CONSUME_TIMEOUT_MS 100
+#define CONSUME_TIMEOUT_MS 20
 #define JOIN_TIMEOUT_MS 3000
 
 enum fault { FAULT_NONE, FAULT_EXIT, FAULT_STALL, FAULT_CRASH };
@@ -224,4 +225,35 @@ int sb_backend_drain(struct sb_backend *b, int timeout_ms)
 		usleep(1000);
 	}
 	return 0;
+}
+
+int sb_count_attach_fds(char *what, size_t len)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (what && len)
+		what[0] = '\0';
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char link[300], target[128];
+		ssize_t r;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
+		r = readlink(link, target, sizeof(target) - 1);
+		if (r < 0)
+			continue;
+		target[r] = '\0';
+		if (strcmp(target, "anon_inode:[fanotify]") && strncmp(target, "anon_inode:bpf", 14))
+			continue;
+		if (what && !what[0])
+			snprintf(what, len, "fd %s -> %s", de->d_name, target);
+		n++;
+	}
+	closedir(d);
+	return n;
 }

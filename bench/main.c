@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* subtree-bench: what does it cost to monitor or protect directory sub-trees? */
+#include <argp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,9 +46,17 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return SB_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	argp_err_exit_status = SB_EXIT_USAGE;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char name[64];
+
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* Messages from argp then read "subtree-bench run: ...". */
+		snprintf(name, sizeof(name), "subtree-bench %s", commands[i].name);
+		argv[1] = name;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "subtree-bench: unknown command '%s': try 'subtree-bench --help'\n", argv[1]);
 	return SB_EXIT_USAGE;
 }

@@ -141,7 +141,8 @@ void sb_oracle_invalidate(struct sb_oracle *o, const char *why)
 }
 
 /* Notify mode: set difference of expected and delivered keys. */
-static int compare_sets(struct sb_oracle *o, struct sb_oracle_result *r)
+static int compare_sets(struct sb_oracle *o, struct sb_oracle_result *r,
+			const char **first_missing, const char **first_unexpected)
 {
 	struct hsearch_data tab;
 	char *seen;
@@ -165,15 +166,15 @@ static int compare_sets(struct sb_oracle *o, struct sb_oracle_result *r)
 		e.key = o->delivered.v[i];
 		if (hsearch_r(e, FIND, &found, &tab))
 			*(char *)found->data = 1;
-		else
-			r->unexpected++;
+		else if (!r->unexpected++)
+			*first_unexpected = o->delivered.v[i];
 	}
 	for (size_t i = 0; i < o->expected.n; i++) {
 		if (seen[i] == 2)
 			continue;
 		r->expected++;
-		if (!seen[i])
-			r->missing++;
+		if (!seen[i] && !r->missing++)
+			*first_missing = o->expected.v[i];
 	}
 	hdestroy_r(&tab);
 	free(seen);
@@ -186,6 +187,8 @@ fail:
 
 void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 {
+	const char *first_missing = "", *first_unexpected = "";
+
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_lock(&o->lock);
 	r->overflows = o->overflows;
@@ -196,7 +199,7 @@ void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 		r->unexpected = o->deny_out_denied;
 	} else {
 		r->delivered = o->delivered.n;
-		if (compare_sets(o, r))
+		if (compare_sets(o, r, &first_missing, &first_unexpected))
 			o->oom = true;
 	}
 	r->valid = !r->missing && !r->unexpected && !r->overflows && !o->oom &&
@@ -210,8 +213,11 @@ void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 			 (unsigned long long)o->deny_other_errors);
 	else if (!r->valid)
 		snprintf(r->why, sizeof(r->why),
-			 "%llu missing, %llu unexpected, %llu lost to overflow",
-			 (unsigned long long)r->missing, (unsigned long long)r->unexpected,
+			 "%llu missing%s%s%s, %llu unexpected%s%s%s, %llu lost to overflow",
+			 (unsigned long long)r->missing, *first_missing ? " (e.g. " : "",
+			 first_missing, *first_missing ? ")" : "",
+			 (unsigned long long)r->unexpected, *first_unexpected ? " (e.g. " : "",
+			 first_unexpected, *first_unexpected ? ")" : "",
 			 (unsigned long long)r->overflows);
 	pthread_mutex_unlock(&o->lock);
 }

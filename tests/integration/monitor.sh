@@ -1,0 +1,86 @@
+#!/bin/sh
+# `monitor` on this host: every backend this box can run, notify and deny.
+# The same command runs under each; the printed events must be exactly the
+# in-scope ones, and COMMAND's exit status must come back.
+# BACKENDS overrides the list (the bench VM tests use this for BPF backends).
+. "$(dirname "$0")/../lib.sh"
+scratch_tmpfs
+IN=$T/fs/in OUT=$T/fs/out
+mkdir -p "$IN" "$OUT"
+
+BACKENDS=${BACKENDS:-"none fanotify-user:walk fanotify-user:loop fanotify-user:cache fanotify-dirmarks:tag"}
+DENY_BACKENDS=${DENY_BACKENDS:-"fanotify-user:walk fanotify-dirmarks:tag"}
+
+# In scope: f1 created, written, read, moved out; d1 made and removed;
+# g2 moved in and deleted. Out of scope: g1, and the other halves of moves.
+cat > "$T/ops.sh" <<OPS
+echo x > $IN/f1
+cat $OUT/g1 $IN/f1 > /dev/null
+mkdir $IN/d1
+touch $OUT/g2
+mv $OUT/g2 $IN/g2
+mv $IN/f1 $OUT/f1
+rm $IN/g2
+rmdir $IN/d1
+exit 7
+OPS
+printf '%s\n' create:d1 create:f1 delete:d1 delete:g2 moved_from:f1 moved_to:g2 open:f1 > "$T/expected"
+
+for spec in $BACKENDS; do
+	backend=${spec%%:*} strategy=${spec#*:}
+	name=monitor-$backend${strategy:+-$strategy}
+	[ "$strategy" = "$backend" ] && strategy="" name=monitor-$backend
+	rm -f "$OUT"/* "$IN"/* 2>/dev/null
+	echo y > "$OUT/g1"
+	"$BIN" monitor --backend "$backend" ${strategy:+--strategy "$strategy"} --rule "$IN" \
+		-- sh "$T/ops.sh" > "$T/out" 2> "$T/err"
+	st=$?
+	if [ $st -ne 7 ]; then
+		fail "$name" "exit status $st, expected COMMAND's 7: $(cat "$T/err")"
+		continue
+	fi
+	if ! jq -e . "$T/out" > /dev/null 2>&1; then
+		fail "$name" "output is not JSON lines: $(head -3 "$T/out")"
+		continue
+	fi
+	jq -r '.event + ":" + .name' "$T/out" | sort -u > "$T/got"
+	if [ "$backend" = none ]; then
+		[ -s "$T/got" ] && fail "$name" "none printed events: $(tr '\n' ' ' < "$T/got")" ||
+			pass "$name"
+		continue
+	fi
+	if ! cmp -s "$T/expected" "$T/got"; then
+		fail "$name" "events differ (expected vs got): $(diff "$T/expected" "$T/got" | grep '^[<>]' | tr '\n' ' ')"
+		continue
+	fi
+	# Every event carries the pid, the device, and (where known) the path.
+	if jq -e 'select(.pid == null or .dev == null)' "$T/out" | grep -q .; then
+		fail "$name" "an event lacks pid or dev: $(head -2 "$T/out")"
+		continue
+	fi
+	pass "$name"
+done
+
+# Deny: an in-scope open fails with EPERM, an out-of-scope one succeeds.
+echo secret > "$IN/s"
+echo fine > "$OUT/o"
+for spec in $DENY_BACKENDS; do
+	backend=${spec%%:*} strategy=${spec#*:}
+	name=monitor-deny-$backend-$strategy
+	"$BIN" monitor --mode deny --backend "$backend" --strategy "$strategy" --rule "$IN" -- \
+		sh -c "cat $IN/s >/dev/null 2>$T/cat.err; echo in=\$?; cat $OUT/o >/dev/null; echo out=\$?; exit 5" \
+		> "$T/out" 2> "$T/err"
+	st=$?
+	if [ $st -ne 5 ]; then
+		fail "$name" "exit status $st, expected 5: $(cat "$T/err")"
+	elif ! grep -qx in=1 "$T/out" || ! grep -q "Operation not permitted" "$T/cat.err"; then
+		fail "$name" "the in-scope open was not denied with EPERM: $(cat "$T/out" "$T/cat.err")"
+	elif ! grep -qx out=0 "$T/out"; then
+		fail "$name" "the out-of-scope open failed: $(cat "$T/out")"
+	else
+		pass "$name"
+	fi
+done
+# After deny monitoring ends, nothing is denied any more.
+check monitor-deny-released sh -c "cat $IN/s > /dev/null"
+finish
