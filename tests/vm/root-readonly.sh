@@ -1,0 +1,12 @@
+#!/bin/sh
+# The host root is read-only in the guest: writes fail and nothing appears on the host.
+. "$(dirname "$0")/lib/common.sh"
+probe=$ROOT/.vm-readonly-probe.$$
+rm -f "$probe"
+vm -- sh -c "if echo x >'$probe'; then echo wrote; fi; if mkdir /subtree-bench-probe.$$; then echo mkdir; fi"
+[ -e "$probe" ] && { rm -f "$probe"; fail "the guest created $probe on the host"; }
+[ -e "/subtree-bench-probe.$$" ] && { rmdir "/subtree-bench-probe.$$"; fail "the guest created a directory in /"; }
+[ "$st" = 0 ] || fail "exit $st: $(show "$WORK/err")"
+[ -s "$WORK/out" ] && fail "a write to the host root succeeded in the guest: $(show "$WORK/out")"
+grep -q 'Read-only file system' "$WORK/err" || fail "expected EROFS, got: $(show "$WORK/err")"
+pass
