@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/* User-space helpers shared by the bpf-lsm and bpf-fentry backends. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "bpf_common.h"
+#include "bpf/events.h"
+#include "bpf/subtree.h"
+
+_Static_assert(SB_BPF_EV_OPEN == (int)SB_EV_OPEN, "kind numbers");
+_Static_assert(SB_BPF_EV_CREATE == (int)SB_EV_CREATE, "kind numbers");
+_Static_assert(SB_BPF_EV_DELETE == (int)SB_EV_DELETE, "kind numbers");
+_Static_assert(SB_BPF_EV_MOVED_FROM == (int)SB_EV_MOVED_FROM, "kind numbers");
+_Static_assert(SB_BPF_EV_MOVED_TO == (int)SB_EV_MOVED_TO, "kind numbers");
+_Static_assert(SB_BPF_EV_DENY == (int)SB_EV_DENY, "kind numbers");
+_Static_assert(SB_BPF_NAME_MAX <= SB_NAME_MAX, "name bound");
+
+/* ---- libbpf messages ------------------------------------------------- */
+
+static bool log_verbose;
+static _Thread_local char log_first[256];	/* first libbpf warning */
+static _Thread_local char log_verifier[256];	/* last line of the last verifier log */
+
+static void copy_line(char *dst, size_t len, const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* The verifier's reason: the last line of the log that is not its statistics. */
+static void keep_verifier_line(const char *msg)
+{
+	const char *begin = strstr(msg, "-- BEGIN PROG LOAD LOG --");
+	const char *end, *p, *line_end;
+
+	if (!begin)
+		return;
+	begin = strchr(begin, '\n');
+	if (!begin)
+		return;
+	begin++;
+	end = strstr(begin, "-- END PROG LOAD LOG --");
+	if (!end)
+		end = begin + strlen(begin);
+	line_end = end;
+	while (line_end > begin) {
+		/* [p, line_end) is the last line not yet looked at */
+		const char *q = line_end;
+
+		while (q > begin && q[-1] == '\n')
+			q--;
+		p = q;
+		while (p > begin && p[-1] != '\n')
+			p--;
+		if (q > p && strncmp(p, "processed ", 10) != 0 &&
+		    strncmp(p, "verification time", 17) != 0 &&
+		    strncmp(p, "stack depth", 11) != 0) {
+			copy_line(log_verifier, sizeof(log_verifier), p, (size_t)(q - p));
+			return;
+		}
+		line_end = p;
+	}
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	char small[512], *msg = small;
+	va_list copy;
+	int n;
+
+	if (!fmt)
+		return 0;
+	if (log_verbose) {
+		va_copy(copy, args);
+		vfprintf(stderr, fmt, copy);
+		va_end(copy);
+	}
+	if (level != LIBBPF_WARN)
+		return 0;
+	va_copy(copy, args);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= sizeof(small)) {
+		msg = malloc((size_t)n + 1);
+		if (!msg)
+			return 0;
+		vsnprintf(msg, (size_t)n + 1, fmt, args);
+	}
+	if (strstr(msg, "-- BEGIN PROG LOAD LOG --"))
+		keep_verifier_line(msg);
+	else if (!log_first[0])
+		copy_line(log_first, sizeof(log_first), msg, strlen(msg));
+	if (msg != small)
+		free(msg);
+	return 0;
+}
+
+void sb_bpf_log_setup(bool verbose)
+{
+	log_verbose = verbose;
+	log_first[0] = '\0';
+	log_verifier[0] = '\0';
+	libbpf_set_print(libbpf_print);
+}
+
+static const char *errno_name(int errnum)
+{
+	const char *s = strerrorname_np(errnum);
+
+	return s ? s : "?";
+}
+
+void sb_bpf_error(char *err, size_t len, const char *what, int errnum)
+{
+	int n = snprintf(err, len, "%s: %s (%s)", what, strerror(errnum), errno_name(errnum));
+
+	if (n >= 0 && (size_t)n < len && log_first[0])
+		n += snprintf(err + n, len - (size_t)n, "; %s", log_first);
+	if (n >= 0 && (size_t)n < len && log_verifier[0])
+		snprintf(err + n, len - (size_t)n, "; verifier: %s", log_verifier);
+}
+
+/* ---- probe ------------------------------------------------------------ */
+
+/* Is "bpf" in the active LSM list? 1 yes, 0 no (list in buf), -1 cannot tell. */
+static int bpf_lsm_active(char *buf, size_t len)
+{
+	ssize_t n;
+	char *tok, *save = NULL, copy[256];
+	int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(copy, sizeof(copy), "%s", buf);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!strcmp(tok, "bpf"))
+			return 1;
+	return 0;
+}
+
+int sb_bpf_probe(enum sb_bpf_probe_kind kind, char *why, size_t len)
+{
+	/* r0 = 0; exit */
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	bool lsm = kind == SB_BPF_PROBE_LSM;
+	const char *what = lsm ? "lsm/file_open" : "fentry/security_file_open";
+	enum bpf_attach_type type = lsm ? BPF_LSM_MAC : BPF_TRACE_FENTRY;
+	char log[4096] = "", step[128], lsms[256];
+	int btf_id, fd, link, err;
+
+	sb_bpf_log_setup(false);
+	btf_id = libbpf_find_vmlinux_btf_id(lsm ? "file_open" : "security_file_open", type);
+	if (btf_id < 0) {
+		snprintf(step, sizeof(step), "finding %s in the kernel's BTF",
+			 lsm ? "bpf_lsm_file_open" : "security_file_open");
+		sb_bpf_error(why, len, step, -btf_id);
+		return -1;
+	}
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type,
+		    .attach_btf_id = (__u32)btf_id, .log_buf = log, .log_size = sizeof(log));
+	fd = bpf_prog_load(lsm ? BPF_PROG_TYPE_LSM : BPF_PROG_TYPE_TRACING, "sb_probe", "GPL",
+			   insns, sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd < 0) {
+		err = errno;
+		snprintf(step, sizeof(step), "loading a minimal %s program", what);
+		sb_bpf_error(why, len, step, err);
+		if (log[0]) {
+			size_t n = strlen(why);
+			char *last = log + strlen(log);
+
+			while (last > log && last[-1] == '\n')
+				*--last = '\0';
+			last = strrchr(log, '\n');
+			snprintf(why + n, len - n, "; verifier: %s", last ? last + 1 : log);
+		}
+		return -1;
+	}
+	link = bpf_link_create(fd, 0, type, NULL);
+	if (link < 0) {
+		err = errno;
+		close(fd);
+		snprintf(step, sizeof(step), "attaching a minimal %s program", what);
+		sb_bpf_error(why, len, step, err);
+		return -1;
+	}
+	close(link);
+	close(fd);
+	if (lsm && bpf_lsm_active(lsms, sizeof(lsms)) == 0) {
+		snprintf(why, len, "BPF LSM is not active: /sys/kernel/security/lsm is \"%s\" "
+			 "(boot with lsm=%s,bpf)", lsms, lsms);
+		return -1;
+	}
+	return 0;
+}
+
+int sb_bpf_strategy(enum sb_strategy s, uint32_t *out, char *err, size_t len)
+{
+	switch (s) {
+	case SB_STRAT_WALK:
+		*out = SB_BPF_STRAT_WALK;
+		return 0;
+	case SB_STRAT_LOOP:
+		*out = SB_BPF_STRAT_LOOP;
+		return 0;
+	default:
+		snprintf(err, len, "strategy '%s' is not implemented by the BPF backends "
+			 "(use walk or loop)", sb_strategy_name(s));
+		return -1;
+	}
+}
+
+/* ---- rule maps ---------------------------------------------------------- */
+
+static struct bpf_map *find_map(struct bpf_object *obj, const char *name, char *err, size_t len)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+
+	if (!m)
+		snprintf(err, len, "BPF object '%s' has no map '%s' (built from bpf/subtree.h "
+			 "and bpf/events.h?)", bpf_object__name(obj), name);
+	return m;
+}
+
+int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_rules *rules, bool ring,
+		     char *err, size_t len)
+{
+	__u32 n = rules->n ? (__u32)rules->n : 1;
+	const char *names[] = { "sb_roots", "sb_rules" };
+	struct bpf_map *m;
+	int ret;
+
+	if (rules->n > UINT32_MAX / 2) {
+		snprintf(err, len, "%zu rules: too many for the BPF maps", rules->n);
+		return -1;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		m = find_map(obj, names[i], err, len);
+		if (!m)
+			return -1;
+		ret = bpf_map__set_max_entries(m, n);
+		if (ret) {
+			sb_bpf_error(err, len, "sizing the rule maps", -ret);
+			return -1;
+		}
+	}
+	if (!ring) {
+		m = find_map(obj, "sb_events", err, len);
+		if (!m)
+			return -1;
+		ret = bpf_map__set_max_entries(m, (__u32)sysconf(_SC_PAGESIZE));
+		if (ret) {
+			sb_bpf_error(err, len, "sizing the ring buffer", -ret);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_rules *rules,
+		      char *err, size_t len)
+{
+	struct bpf_map *roots = find_map(obj, "sb_roots", err, len);
+	struct bpf_map *list = roots ? find_map(obj, "sb_rules", err, len) : NULL;
+	char what[PATH_MAX + 64];
+
+	if (!list)
+		return -1;
+	for (size_t i = 0; i < rules->n; i++) {
+		const struct sb_rule *r = &rules->v[i];
+		struct sb_root_key key = {
+			.ino = (__u64)r->ino,
+			.dev = (__u32)((major(r->dev) << 20) | (minor(r->dev) & 0xfffff)),
+			.pad = 0,
+		};
+		__u32 idx = (__u32)i;
+		int ret;
+
+		ret = bpf_map__update_elem(list, &idx, sizeof(idx), &key, sizeof(key), BPF_ANY);
+		if (!ret)
+			ret = bpf_map__update_elem(roots, &key, sizeof(key), &idx, sizeof(idx),
+						   BPF_NOEXIST);
+		if (ret) {
+			snprintf(what, sizeof(what), "adding rule %zu (%s) to the BPF maps",
+				 i, r->path);
+			sb_bpf_error(err, len, what, -ret);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- run: stats, ring buffer ------------------------------------------ */
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct sb_bpf_run *r = ctx;
+	const struct sb_bpf_event *e = data;
+	struct sb_event ev;
+
+	if (size < sizeof(*e) || e->kind > SB_BPF_EV_DENY)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = (enum sb_kind)e->kind;
+	ev.pid = (int32_t)e->pid;
+	ev.dev_major = e->dev >> 20;
+	ev.dev_minor = e->dev & 0xfffff;
+	ev.ino = e->ino;
+	ev.count = 1;
+	memcpy(ev.name, e->name, sizeof(e->name));
+	ev.name[sizeof(e->name) - 1] = '\0';
+	ev.path = NULL;
+	r->b->args.sink->deliver(r->b->args.sink, &ev);
+	r->delivered++;
+	return 0;
+}
+
+static int read_drops(struct sb_bpf_run *r, uint64_t *out)
+{
+	__u32 zero = 0;
+	__u64 *vals;
+	int ret;
+
+	*out = 0;
+	if (r->drops_fd < 0 || r->ncpus <= 0)
+		return 0;
+	vals = calloc((size_t)r->ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	ret = bpf_map_lookup_elem(r->drops_fd, &zero, vals);
+	if (ret)
+		ret = -errno;
+	else
+		for (int i = 0; i < r->ncpus; i++)
+			*out += vals[i];
+	free(vals);
+	return ret;
+}
+
+int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend *b,
+		 bool ring)
+{
+	struct bpf_map *events, *drops;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->obj = obj;
+	r->b = b;
+	r->drops_fd = -1;
+	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (r->stats_fd < 0) {
+		r->stats_errno = errno;
+		r->stats_fd = -1;
+	}
+	if (!ring)
+		return 0;
+	events = find_map(obj, "sb_events", b->err, sizeof(b->err));
+	drops = events ? find_map(obj, "sb_drops", b->err, sizeof(b->err)) : NULL;
+	if (!drops)
+		goto fail;
+	r->ncpus = libbpf_num_possible_cpus();
+	if (r->ncpus <= 0) {
+		sb_bpf_error(b->err, sizeof(b->err), "counting possible CPUs", -r->ncpus);
+		goto fail;
+	}
+	r->drops_fd = bpf_map__fd(drops);
+	r->rb = ring_buffer__new(bpf_map__fd(events), on_event, r, NULL);
+	if (!r->rb) {
+		err = errno;
+		sb_bpf_error(b->err, sizeof(b->err), "opening the BPF ring buffer", err);
+		goto fail;
+	}
+	return 0;
+fail:
+	sb_bpf_stop(r);
+	return -1;
+}
+
+int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms)
+{
+	uint64_t drops;
+	int ret;
+
+	if (!r->rb) {
+		snprintf(r->b->err, sizeof(r->b->err), "the BPF backend is not attached in notify mode");
+		return -1;
+	}
+	r->delivered = 0;
+	ret = ring_buffer__poll(r->rb, timeout_ms);
+	if (ret < 0 && ret != -EINTR) {
+		sb_bpf_error(r->b->err, sizeof(r->b->err), "polling the BPF ring buffer", -ret);
+		return -1;
+	}
+	ret = read_drops(r, &drops);
+	if (ret) {
+		sb_bpf_error(r->b->err, sizeof(r->b->err), "reading the ring buffer drop count",
+			     -ret);
+		return -1;
+	}
+	if (drops > r->drops_reported) {
+		struct sb_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = SB_EV_OVERFLOW;
+		ev.pid = -1;
+		ev.count = drops - r->drops_reported;
+		r->drops_reported = drops;
+		r->b->args.sink->deliver(r->b->args.sink, &ev);
+		r->delivered++;
+	}
+	return r->delivered;
+}
+
+void sb_bpf_counters(struct sb_bpf_run *r, json_t *out)
+{
+	unsigned long long run_cnt = 0, run_time_ns = 0;
+	struct bpf_program *p;
+	uint64_t drops = 0;
+
+	if (!r->obj)
+		return;
+	bpf_object__for_each_program(p, r->obj) {
+		struct bpf_prog_info info;
+		__u32 info_len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
+			continue;
+		run_cnt += info.run_cnt;
+		run_time_ns += info.run_time_ns;
+	}
+	if (r->stats_fd >= 0) {
+		json_object_set_new(out, "bpf_run_cnt", json_integer((json_int_t)run_cnt));
+		json_object_set_new(out, "bpf_run_time_ns", json_integer((json_int_t)run_time_ns));
+	} else {
+		json_object_set_new(out, "bpf_run_cnt", json_string("unsupported"));
+		json_object_set_new(out, "bpf_run_time_ns", json_string("unsupported"));
+	}
+	if (r->drops_fd >= 0 && !read_drops(r, &drops))
+		json_object_set_new(out, "ring_drops", json_integer((json_int_t)drops));
+}
+
+void sb_bpf_stop(struct sb_bpf_run *r)
+{
+	if (r->rb) {
+		ring_buffer__free(r->rb);
+		r->rb = NULL;
+	}
+	if (r->stats_fd >= 0) {
+		close(r->stats_fd);
+		r->stats_fd = -1;
+	}
+	r->drops_fd = -1;
+	r->obj = NULL;
+}
