@@ -2,6 +2,7 @@
 /* User-space helpers shared by the bpf-lsm and bpf-fentry backends. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -406,8 +407,10 @@ int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms)
 	int ret;
 
 	if (!r->rb) {
-		snprintf(r->b->err, sizeof(r->b->err), "the BPF backend is not attached in notify mode");
-		return -1;
+		/* deny mode: the kernel decides, nothing is sent */
+		if (timeout_ms > 0)
+			poll(NULL, 0, timeout_ms);
+		return 0;
 	}
 	r->delivered = 0;
 	ret = ring_buffer__poll(r->rb, timeout_ms);

@@ -75,7 +75,10 @@ struct sb_bpf_run {
 int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend *b,
 		 bool ring);
 
-/* The consume op: poll the ring buffer, deliver events and drops to the sink. */
+/*
+ * The consume op: poll the ring buffer, deliver events and drops to the sink.
+ * Without a ring buffer (deny mode) it only waits timeout_ms and returns 0.
+ */
 int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms);
 
 /* bpf_run_cnt, bpf_run_time_ns (summed over the loaded programs), ring_drops. */
