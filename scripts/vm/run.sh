@@ -16,6 +16,7 @@
 #   --mem SIZE       guest memory (default 1G; 2G for --variant debug)
 #   --interactive    COMMAND gets the terminal (stdin/stdout/stderr on a serial
 #                    line; no byte-exact streams; quit QEMU with Ctrl-A x)
+# SUBTREE_BENCH_VM_KEEP_LOG=1 keeps the guest console log (path on stderr).
 # Exit 125: the guest failed (no exit status came back); the console log is kept
 # under $SUBTREE_BENCH_CACHE/logs/ (default ~/.cache/subtree-bench/logs/).
 set -eu
@@ -112,15 +113,16 @@ sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	printf '\n'
 } >"$priv/cmd.sh"
 
-# Shares: parents before children, one fsdev each.
+# Shares: one fsdev each; the guest mounts them from $priv/fstab, parents
+# before children (sorted by length).
 set --
 i=0
 printf '%s\n' "$shares" | sed '/^$/d' | awk '{ print length($0) " " $0 }' | sort -n -k1,1 | cut -d' ' -f2- >"$priv/shares.sorted"
-: >"$priv/shares"
+: >"$priv/fstab"
 while IFS= read -r d; do
 	set -- "$@" -fsdev "local,id=share$i,path=$d,security_model=none,multidevs=remap" \
 		-device "virtio-9p-pci,fsdev=share$i,mount_tag=sbshare$i"
-	echo "sbshare$i $d" >>"$priv/shares"
+	echo "sbshare$i $d 9p trans=virtio,version=9p2000.L,msize=512000,X-mount.mkdir 0 0" >>"$priv/fstab"
 	i=$((i + 1))
 done <"$priv/shares.sorted"
 rm -f "$priv/shares.sorted"
@@ -136,7 +138,7 @@ set -- "$@" -m "$mem" -nodefaults -no-reboot -display none -no-user-config \
 	-fsdev "local,id=priv,path=$priv,security_model=none" \
 	-device virtio-9p-pci,fsdev=priv,mount_tag=sbpriv \
 	-chardev "file,id=con,path=$conlog,append=on" -serial chardev:con \
-	-append "root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=524288 ro console=ttyS0 panic=-1 init=$HERE/init.sh"
+	-append "root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=512000 ro console=ttyS0 panic=-1 init=$HERE/init.sh"
 
 if [ "$interactive" = 1 ]; then
 	: >"$priv/interactive"
@@ -181,6 +183,10 @@ if [ ! -f "$priv/status" ]; then
 	exit 125
 fi
 status=$(cat "$priv/status")
+if [ "${SUBTREE_BENCH_VM_KEEP_LOG:-0}" = 1 ]; then
+	keep_log=1
+	echo "$ME: console log kept at $conlog" >&2
+fi
 if grep -qE 'BUG:|WARNING:|Kernel panic|KASAN|kmemleak:.*leak|possible (recursive |circular )?locking' "$conlog"; then
 	keep_log=1
 	echo "$ME: the guest kernel reported a problem (BUG/WARNING/KASAN/lockdep); console log kept at $conlog" >&2
