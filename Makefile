@@ -120,7 +120,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LIBPERF_CFLAGS) $(shell pkg-config --cflags $(PKGS) check) $< $(LIB_OBJS) \
 		$(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
-test-unit: $(UNIT_BINS) $(BIN)
+test-unit: $(UNIT_BINS)
 test: build
 	$(Q)tests/run.sh
 

@@ -110,11 +110,11 @@ static const struct sb_fan_fs *fs_by_fsid(const struct sb_fan *f, const __kernel
 }
 
 /* Pick the fid records out of one notify event. */
-static void parse_info(const struct sb_fan *f, const struct fanotify_event_metadata *md,
-		       struct sb_fan_event *e)
+static void parse_info(const struct sb_fan *f, const char *event,
+		       const struct fanotify_event_metadata *md, struct sb_fan_event *e)
 {
-	const char *p = (const char *)md + md->metadata_len;
-	const char *end = (const char *)md + md->event_len;
+	const char *p = event + md->metadata_len;
+	const char *end = event + md->event_len;
 
 	while (p + sizeof(struct fanotify_event_info_header) <= end) {
 		const struct fanotify_event_info_header *hdr = (const void *)p;
@@ -147,7 +147,8 @@ static void parse_info(const struct sb_fan *f, const struct fanotify_event_metad
 int sb_fan_read(struct sb_backend *b, struct sb_fan *f, int timeout_ms, sb_fan_cb cb)
 {
 	struct pollfd pfd = { .fd = f->fd, .events = POLLIN };
-	const struct fanotify_event_metadata *md;
+	struct fanotify_event_metadata m, *md = &m;
+	const char *p;
 	ssize_t len;
 	int handled = 0;
 
@@ -160,8 +161,17 @@ int sb_fan_read(struct sb_backend *b, struct sb_fan *f, int timeout_ms, sb_fan_c
 		snprintf(b->err, sizeof(b->err), "read fanotify: %s", strerror(errno));
 		return -1;
 	}
-	for (md = (const void *)f->buf; FAN_EVENT_OK(md, len); md = FAN_EVENT_NEXT(md, len)) {
-		struct sb_fan_event e = { .mask = md->mask, .pid = md->pid, .fd = -1 };
+	/*
+	 * Events with names are only 4-byte aligned in the buffer: copy each
+	 * header out instead of pointing a struct at it.
+	 */
+	for (p = f->buf; len >= (ssize_t)FAN_EVENT_METADATA_LEN; p += m.event_len, len -= m.event_len) {
+		struct sb_fan_event e;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.event_len < FAN_EVENT_METADATA_LEN || m.event_len > len)
+			break;
+		e = (struct sb_fan_event){ .mask = md->mask, .pid = md->pid, .fd = -1 };
 
 		if (md->vers != FANOTIFY_METADATA_VERSION) {
 			snprintf(b->err, sizeof(b->err), "fanotify metadata version %u, expected %u",
@@ -191,7 +201,7 @@ int sb_fan_read(struct sb_backend *b, struct sb_fan *f, int timeout_ms, sb_fan_c
 			close(md->fd);
 			continue;
 		}
-		parse_info(f, md, &e);
+		parse_info(f, p, md, &e);
 		cb(b, &e);
 	}
 	return handled;

@@ -28,8 +28,17 @@ for spec in INT:2 TERM:15; do
 	sig=${spec%:*} num=${spec#*:}
 	name=cleanup-sig$sig
 	long_run "$T/$sig.json"
-	# Positive control: mid-run the group, its marks and the mount exist.
-	if ! grep -qs '^fanotify ' /proc/$pid/fdinfo/* || ! grep -q ' /tmp/subtree-bench\.' /proc/self/mounts; then
+	# Positive control: mid-run the group, its marks and the mount exist
+	# (between two steps, or during none, there is no group: look again).
+	seen=no
+	for _ in $(seq 100); do
+		if grep -qs '^fanotify ' /proc/$pid/fdinfo/* && grep -q ' /tmp/subtree-bench\.' /proc/self/mounts; then
+			seen=yes
+			break
+		fi
+		sleep 0.05
+	done
+	if [ $seen = no ]; then
 		fail "$name" "no fanotify group or scratch mount seen mid-run: the check could not fail"
 		kill -9 $pid
 		continue

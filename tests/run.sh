@@ -1,0 +1,120 @@
+#!/bin/sh
+# `make test`: the whole suite, then one closing line `N passed, N failed`.
+#   unit         Check programs (build/tests/test_*)
+#   integration  host tests (tests/integration/*.sh): monitor, run, rules,
+#                cleanup, watchdog, compare, report
+#   vm           the bench VM (tests/vm/*.sh) and the harness inside it
+#                (tests/guest/*.sh: list, run --backend all, monitor, a kill
+#                mid-run)
+#   kernel       the fanotify filter series in the VM (tests/kernel/run.sh),
+#                on the bench kernel and once on the debug (KASAN) kernel
+#   san          unit and integration again, built with ASan and UBSan
+# TESTS=unit,integration,... picks phases (default: all of them).
+# Every test prints `PASS name` / `FAIL name: why` / `SKIP name: why`;
+# Check programs are counted from their summary line.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+TESTS=${TESTS:-unit,integration,vm,kernel,san}
+LOGS=$ROOT/build/test-logs
+mkdir -p "$LOGS"
+passed=0 failed=0 skipped=0
+
+want() { case ",$TESTS," in *",$1,"*) return 0 ;; esac; return 1; }
+phase() { printf '\n== %s ==\n' "$*"; }
+
+# tally NAME STATUS LOG: count the PASS/FAIL/SKIP lines of one test script.
+tally() {
+	p=$(grep -c '^PASS ' "$3") f=$(grep -c '^FAIL ' "$3") s=$(grep -c '^SKIP ' "$3")
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $1: exited $2 without a FAIL line (log: $3)"
+		failed=$((failed + 1))
+	elif [ "$2" -eq 0 ] && [ $((p + f + s)) -eq 0 ]; then
+		echo "FAIL $1: printed no result (log: $3)"
+		failed=$((failed + 1))
+	fi
+}
+
+# script NAME CMD...: run one test script, its output to the terminal and a log.
+script() {
+	name=$1
+	shift
+	log=$LOGS/$(echo "$name" | tr '/ ' '__').log
+	st=0
+	{ "$@" 2>&1 || echo "exit-status $?"; } | tee "$log" | grep -E '^(PASS|FAIL|SKIP) |^---|^\| '
+	st=$(sed -n 's/^exit-status //p' "$log" | tail -1)
+	tally "$name" "${st:-0}" "$log"
+}
+
+# unit BUILD: run every Check program of that build.
+unit() {
+	for t in "$1"/tests/test_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")${2:-}
+		log=$LOGS/$name.log
+		"$t" > "$log" 2>&1
+		st=$?
+		line=$(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" | tail -1)
+		if [ -z "$line" ]; then
+			echo "FAIL $name: no Check summary, exit $st (log: $log)"
+			failed=$((failed + 1))
+			continue
+		fi
+		n=$(echo "$line" | sed 's/.*Checks: \([0-9]*\).*/\1/')
+		f=$(echo "$line" | sed 's/.*Failures: \([0-9]*\).*/\1/')
+		e=$(echo "$line" | sed 's/.*Errors: \([0-9]*\).*/\1/')
+		bad=$((f + e))
+		passed=$((passed + n - bad)) failed=$((failed + bad))
+		if [ "$bad" -eq 0 ] && [ $st -eq 0 ]; then
+			echo "PASS $name ($n checks)"
+		else
+			echo "FAIL $name: $line"
+			grep -E ':[EF]:' "$log" | head -5
+			[ "$bad" -eq 0 ] && failed=$((failed + 1))
+		fi
+	done
+}
+
+integration() {
+	for t in tests/integration/*.sh; do
+		script "integration/$(basename "$t" .sh)${1:-}" sh "$t"
+	done
+}
+
+if want unit; then
+	phase "unit tests"
+	make -s test-unit || { echo "FAIL build: make test-unit"; failed=$((failed + 1)); }
+	unit build
+fi
+if want integration; then
+	phase "integration tests (host: $(uname -r))"
+	integration
+fi
+if want vm; then
+	phase "bench VM"
+	for t in tests/vm/*.sh tests/guest/*.sh; do
+		[ -f "$t" ] || continue
+		script "$(basename "$(dirname "$t")")/$(basename "$t" .sh)" sh "$t"
+	done
+fi
+if want kernel && [ -x tests/kernel/run.sh ]; then
+	phase "fanotify filter series in the VM (bench kernel)"
+	script kernel/bench tests/kernel/run.sh --variant bench
+	phase "fanotify filter series in the VM (debug kernel: KASAN, lockdep, kmemleak)"
+	script kernel/debug tests/kernel/run.sh --variant debug
+fi
+if want san; then
+	phase "unit and integration tests under ASan and UBSan"
+	if make -s SAN=1 test-unit build-san/subtree-bench; then
+		unit build-san " (asan)"
+		SUBTREE_BENCH=$ROOT/build-san/subtree-bench ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 integration " (asan)"
+	else
+		echo "FAIL build: make SAN=1"
+		failed=$((failed + 1))
+	fi
+fi
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
