@@ -68,6 +68,8 @@ if ! entry=$("$HERE/kernel.sh" --variant "$variant" path 2>/dev/null); then
 fi
 
 mkdir -p "$CACHE/run" "$CACHE/logs"
+# Private dirs of runs that were SIGKILLed (older than two days).
+find "$CACHE/run" -mindepth 1 -maxdepth 1 -name "run.*" -mmin +2880 -exec rm -rf {} + 2>/dev/null || :
 priv=$(mktemp -d "$CACHE/run/run.XXXXXX")
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 conlog=$CACHE/logs/vm-$box-$variant-$stamp-$$.log
@@ -187,7 +189,7 @@ if [ "${SUBTREE_BENCH_VM_KEEP_LOG:-0}" = 1 ]; then
 	keep_log=1
 	echo "$ME: console log kept at $conlog" >&2
 fi
-if grep -qE 'BUG:|WARNING:|Kernel panic|KASAN|kmemleak:.*leak|possible (recursive |circular )?locking' "$conlog"; then
+if grep -qE 'BUG:|WARNING:|Kernel panic|kmemleak:.*leak|possible (recursive |circular )?locking' "$conlog"; then
 	keep_log=1
 	echo "$ME: the guest kernel reported a problem (BUG/WARNING/KASAN/lockdep); console log kept at $conlog" >&2
 fi
