@@ -95,7 +95,11 @@ trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 
 # sq STRING: STRING as one single-quoted shell word.
-sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+sq() {
+	# the "." keeps trailing newlines from $(...)
+	q=$(printf '%s.' "$1" | sed "s/'/'\\\\''/g")
+	printf "'%s'" "${q%.}"
+}
 
 # cmd.sh: environment, cwd, argv for the guest's `env -i /bin/sh cmd.sh`.
 {
