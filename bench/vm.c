@@ -100,7 +100,11 @@ int sb_vm_exec(const char *box, int argc, char **argv, const char *share_dir)
 		}
 		if (!strncmp(argv[i], "--box=", 6))
 			continue;
-		cmd[n++] = argv[i];
+		/* argv[0] is "subtree-bench COMMAND" (see main.c): keep COMMAND. */
+		if (i == 0 && strchr(argv[0], ' '))
+			cmd[n++] = strchr(argv[0], ' ') + 1;
+		else
+			cmd[n++] = argv[i];
 	}
 	cmd[n] = NULL;
 	return exec_run_sh(box, getenv("SUBTREE_BENCH_VM_TIMEOUT"), NULL, share_dir, cmd);
