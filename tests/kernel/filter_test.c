@@ -238,6 +238,176 @@ static void set_sys_admin(bool on)
 		die("capset");
 }
 
+static void unlink_quiet(const char *rel)
+{
+	char p[PATH_MAX];
+
+	path_of(p, rel);
+	unlink(p);
+}
+
+/*
+ * The filter under test: the "subtree" module, or (WITH_BPF) the
+ * "subtree_bpf" struct_ops program.  attach() installs the filter with one
+ * rule; add_rule()/del_rule() return 1 if the rule was new/existed, 0 if
+ * not, -1 with errno on error; release() drops what attach() set up
+ * outside the group (called after the group is closed).
+ */
+struct backend {
+	const char *name;
+	bool kmod;
+	int (*attach)(int gfd, uint32_t strategy, uint32_t mode, int rule_fd);
+	int (*add_rule)(int gfd, int dir_fd);
+	int (*del_rule)(int gfd, int dir_fd);
+	void (*release)(void);
+};
+
+static int kmod_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
+{
+	return add_subtree(gfd, strategy, mode, &rule_fd, 1);
+}
+
+static int kmod_add_rule(int gfd, int dir_fd)
+{
+	return filter_ctl(gfd, SUBTREE_CTL_ADD, &dir_fd, sizeof(dir_fd));
+}
+
+static int kmod_del_rule(int gfd, int dir_fd)
+{
+	return filter_ctl(gfd, SUBTREE_CTL_DEL, &dir_fd, sizeof(dir_fd));
+}
+
+static void kmod_release(void)
+{
+}
+
+static const struct backend kmod_backend = {
+	.name = "kmod", .kmod = true, .attach = kmod_attach,
+	.add_rule = kmod_add_rule, .del_rule = kmod_del_rule,
+	.release = kmod_release,
+};
+
+static const struct backend *be = &kmod_backend;
+
+#ifdef WITH_BPF
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include <sys/sysmacros.h>
+#include "subtree.h"
+#include "fanotify_bpf.skel.h"
+
+#define BPF_FILTER_NAME "subtree_bpf"
+/* sb_rules slots for the loop strategy: room for run-time additions */
+#define BPF_SLOTS 64
+
+static struct fanotify_bpf_bpf *skel;
+static struct bpf_link *skel_link;
+
+static void bpf_release(void)
+{
+	bpf_link__destroy(skel_link);
+	skel_link = NULL;
+	fanotify_bpf_bpf__destroy(skel);
+	skel = NULL;
+}
+
+/* Load the program with this strategy and mode and register the filter. */
+static int bpf_load(uint32_t strategy, bool deny)
+{
+	bpf_release();
+	skel = fanotify_bpf_bpf__open();
+	if (!skel)
+		return -1;
+	skel->rodata->sb_strategy = strategy;
+	skel->rodata->sb_nr_rules = BPF_SLOTS;
+	skel->rodata->fb_deny = deny;
+	if (fanotify_bpf_bpf__load(skel))
+		goto fail;
+	skel_link = bpf_map__attach_struct_ops(skel->maps.subtree_bpf);
+	if (!skel_link)
+		goto fail;
+	return 0;
+fail:
+	fanotify_bpf_bpf__destroy(skel);
+	skel = NULL;
+	return -1;
+}
+
+/* (kernel dev_t, ino) of a directory, as subtree.h keys roots */
+static int bpf_key(int dir_fd, struct sb_root_key *k)
+{
+	struct stat sb;
+
+	if (fstat(dir_fd, &sb))
+		return -1;
+	memset(k, 0, sizeof(*k));
+	k->dev = (major(sb.st_dev) << 20) | minor(sb.st_dev);
+	k->ino = sb.st_ino;
+	return 0;
+}
+
+static int bpf_add_rule(int gfd, int dir_fd)
+{
+	struct sb_root_key k, slot;
+	__u32 i;
+
+	(void)gfd;
+	if (bpf_key(dir_fd, &k))
+		return -1;
+	if (!bpf_map__lookup_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
+				  sizeof(i), 0))
+		return 0;
+	for (i = 0; i < BPF_SLOTS; i++) {
+		if (bpf_map__lookup_elem(skel->maps.sb_rules, &i, sizeof(i),
+					 &slot, sizeof(slot), 0))
+			return -1;
+		if (slot.dev)
+			continue;
+		if (bpf_map__update_elem(skel->maps.sb_rules, &i, sizeof(i), &k,
+					 sizeof(k), BPF_ANY) ||
+		    bpf_map__update_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
+					 sizeof(i), BPF_NOEXIST))
+			return -1;
+		return 1;
+	}
+	errno = ENOSPC;
+	return -1;
+}
+
+static int bpf_del_rule(int gfd, int dir_fd)
+{
+	struct sb_root_key k, empty;
+	__u32 i;
+
+	(void)gfd;
+	if (bpf_key(dir_fd, &k))
+		return -1;
+	if (bpf_map__lookup_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
+				 sizeof(i), 0))
+		return 0;
+	memset(&empty, 0, sizeof(empty));
+	if (bpf_map__delete_elem(skel->maps.sb_roots, &k, sizeof(k), 0) ||
+	    bpf_map__update_elem(skel->maps.sb_rules, &i, sizeof(i), &empty,
+				 sizeof(empty), BPF_ANY))
+		return -1;
+	return 1;
+}
+
+static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
+{
+	if (bpf_load(strategy, mode == SUBTREE_MODE_DENY) ||
+	    bpf_add_rule(gfd, rule_fd) != 1)
+		return -1;
+	return add_filter(gfd, BPF_FILTER_NAME, NULL, 0);
+}
+
+static const struct backend bpf_backend = {
+	.name = "bpf", .kmod = false, .attach = bpf_attach,
+	.add_rule = bpf_add_rule, .del_rule = bpf_del_rule,
+	.release = bpf_release,
+};
+#endif /* WITH_BPF */
+
 static void test_errno(void)
 {
 	struct subtree_init_args ia;
@@ -452,7 +622,7 @@ static void test_notify_one(uint32_t strategy)
 	in = open_dir("in");
 	in2 = open_dir("in2");
 	out = open_dir("out");
-	if (!CHECK(add_subtree(gfd, strategy, SUBTREE_MODE_NOTIFY, &in, 1) == 0,
+	if (!CHECK(be->attach(gfd, strategy, SUBTREE_MODE_NOTIFY, in) == 0,
 		   "%s: attach: %s", sn, strerror(errno)))
 		goto out;
 
@@ -494,16 +664,17 @@ static void test_notify_one(uint32_t strategy)
 	      sn);
 
 	/* run-time rule updates */
-	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, &in2, sizeof(in2)) == 1,
-	      "%s: ctl add in2: %s", sn, strerror(errno));
-	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, &in2, sizeof(in2)) == 0,
-	      "%s: ctl add in2 twice", sn);
-	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 2, "%s: count 2",
-	      sn);
+	CHECK(be->add_rule(gfd, in2) == 1, "%s: add rule in2: %s", sn,
+	      strerror(errno));
+	CHECK(be->add_rule(gfd, in2) == 0, "%s: add rule in2 twice", sn);
+	if (be->kmod)
+		CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 2,
+		      "%s: count 2", sn);
 	CHECK(touch_rel("in2/f_in2_added") == 0, "touch");
-	CHECK(filter_ctl(gfd, SUBTREE_CTL_DEL, &in2, sizeof(in2)) == 1,
-	      "%s: ctl del in2", sn);
+	CHECK(be->del_rule(gfd, in2) == 1, "%s: del rule in2", sn);
 	CHECK(touch_rel("in2/f_in2_removed") == 0, "touch");
+	if (!be->kmod)
+		goto check;
 	if (fstat(out, &sb))
 		die("fstat");
 	key.dev = sb.st_dev;
@@ -516,12 +687,14 @@ static void test_notify_one(uint32_t strategy)
 	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 0, "%s: count 0",
 	      sn);
 	CHECK(touch_rel("in/a/f_cleared") == 0, "touch");
-
+check:
 	n = read_events(gfd, evs, MAX_EVENTS);
 	CHECK(has_event(evs, n, FAN_CREATE, "f_in2_added"),
 	      "%s: rule added at run time", sn);
 	CHECK(!has_name(evs, n, "f_in2_removed"),
 	      "%s: rule removed at run time still matches", sn);
+	if (!be->kmod)
+		goto out;
 	CHECK(has_event(evs, n, FAN_CREATE, "f_out_added"),
 	      "%s: rule added by key", sn);
 	CHECK(!has_name(evs, n, "f_cleared"), "%s: cleared rules still match",
@@ -544,8 +717,9 @@ out:
 	unlink_rel("in2/f_in2_before", false);
 	unlink_rel("in2/f_in2_added", false);
 	unlink_rel("in2/f_in2_removed", false);
-	unlink_rel("out/c/f_out_added", false);
-	unlink_rel("in/a/f_cleared", false);
+	unlink_quiet("out/c/f_out_added");
+	unlink_quiet("in/a/f_cleared");
+	be->release();
 }
 
 static void test_notify(void)
@@ -568,28 +742,28 @@ static void test_deny_one(uint32_t strategy)
 	gfd = perm_group();
 	/* A permission event that reached user space would block: time out. */
 	alarm(60);
-	if (!CHECK(add_subtree(gfd, strategy, SUBTREE_MODE_DENY, &in, 1) == 0,
+	if (!CHECK(be->attach(gfd, strategy, SUBTREE_MODE_DENY, in) == 0,
 		   "%s: attach deny: %s", sn, strerror(errno)))
 		goto out;
 	CHECK(open_rel("in/a/b/x") == EPERM, "%s: in-scope open not denied", sn);
 	CHECK(open_rel("out/c/y") == 0, "%s: out-of-scope open denied", sn);
 	CHECK(open_rel("in2/z") == 0, "%s: in2 open denied", sn);
-	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, &in2, sizeof(in2)) == 1,
-	      "%s: ctl add", sn);
+	CHECK(be->add_rule(gfd, in2) == 1, "%s: add rule", sn);
 	CHECK(open_rel("in2/z") == EPERM, "%s: added rule not denied", sn);
-	CHECK(filter_ctl(gfd, SUBTREE_CTL_DEL, &in2, sizeof(in2)) == 1,
-	      "%s: ctl del", sn);
+	CHECK(be->del_rule(gfd, in2) == 1, "%s: del rule", sn);
 	CHECK(open_rel("in2/z") == 0, "%s: removed rule still denies", sn);
 	CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
 	      "%s: deny mode sent an event to user space", sn);
-	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
-	      st.denied >= 2, "%s: stats denied %llu", sn,
-	      (unsigned long long)st.denied);
+	if (be->kmod)
+		CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+		      st.denied >= 2, "%s: stats denied %llu", sn,
+		      (unsigned long long)st.denied);
 out:
 	alarm(0);
 	close(gfd);
 	close(in);
 	close(in2);
+	be->release();
 }
 
 /* notify mode on a permission group: in scope goes to user space */
@@ -603,8 +777,8 @@ static void test_perm_notify(void)
 	in = open_dir("in");
 	gfd = perm_group();
 	alarm(60);
-	if (!CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
-			       &in, 1) == 0, "attach: %s", strerror(errno)))
+	if (!CHECK(be->attach(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
+			      in) == 0, "attach: %s", strerror(errno)))
 		goto out;
 	/* out of scope: no round trip, so this does not block */
 	CHECK(open_rel("out/c/y") == 0, "out-of-scope open");
@@ -630,6 +804,7 @@ out:
 	alarm(0);
 	close(gfd);
 	close(in);
+	be->release();
 }
 
 static void test_deny(void)
@@ -728,12 +903,13 @@ static void test_race_close(void)
 		bool deny = i & 1;
 		int gfd = deny ? perm_group() : notify_group();
 
-		if (add_subtree(gfd, (i >> 1) & 1,
-				deny ? SUBTREE_MODE_DENY : SUBTREE_MODE_NOTIFY,
-				&in, 1) == 0)
+		if (be->attach(gfd, (i >> 1) & 1,
+			       deny ? SUBTREE_MODE_DENY : SUBTREE_MODE_NOTIFY,
+			       in) == 0)
 			ok++;
 		usleep(rand() % 3000);
 		close(gfd);
+		be->release();
 	}
 	stop_all(&w);
 	CHECK(ok == iters, "attach then close under load: %d of %d", ok, iters);
@@ -778,28 +954,135 @@ static void test_rmmod_busy(void)
 	close(in);
 }
 
+
+#ifdef WITH_BPF
+static bool sysfs_has(const char *name)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s/%s", FAN_FILTER_SYSFS_DIR, name);
+	return stat(p, &sb) == 0;
+}
+
+static void test_bpf_errno(void)
+{
+	struct fanotify_bpf_bpf *other;
+	struct bpf_link *l2 = NULL;
+	uint64_t x = 0;
+	int gfd;
+
+	gfd = notify_group();
+	if (!CHECK(bpf_load(SB_BPF_STRAT_WALK, false) == 0, "load: %s",
+		   strerror(errno)))
+		goto out;
+	CHECK(sysfs_has(BPF_FILTER_NAME), "no sysfs entry for %s",
+	      BPF_FILTER_NAME);
+	CHECK_ERRNO(add_filter(gfd, BPF_FILTER_NAME, &x, sizeof(x)), EINVAL,
+		    "BPF filter with init_args_size 8");
+	other = fanotify_bpf_bpf__open_and_load();
+	if (other)
+		l2 = bpf_map__attach_struct_ops(other->maps.subtree_bpf);
+	CHECK(other && !l2, "a second struct_ops map registered the same name");
+	bpf_link__destroy(l2);
+	fanotify_bpf_bpf__destroy(other);
+	set_sys_admin(false);
+	CHECK_ERRNO(add_filter(gfd, BPF_FILTER_NAME, NULL, 0), EPERM,
+		    "SYS_ADMIN_ONLY BPF filter without CAP_SYS_ADMIN");
+	set_sys_admin(true);
+	CHECK(add_filter(gfd, BPF_FILTER_NAME, NULL, 0) == 0, "attach: %s",
+	      strerror(errno));
+	CHECK_ERRNO(add_filter(gfd, BPF_FILTER_NAME, NULL, 0), EBUSY,
+		    "second filter");
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0), EOPNOTSUPP,
+		    "ctl on a filter without filter_ctl");
+out:
+	close(gfd);
+	bpf_release();
+	CHECK(!sysfs_has(BPF_FILTER_NAME),
+	      "sysfs entry left after the struct_ops map went away");
+}
+
+/* The struct_ops map goes away while groups use it and events flow. */
+static void test_bpf_unreg(void)
+{
+	static struct event evs[MAX_EVENTS];
+	struct workers w;
+	int gfd, in, n, ok = 0;
+	const int iters = 30;
+
+	in = open_dir("in");
+	start_workers(&w, 2);
+	for (int i = 0; i < iters; i++) {
+		gfd = notify_group();
+		if (bpf_attach(gfd, i & 1, SUBTREE_MODE_NOTIFY, in) == 0) {
+			usleep(rand() % 2000);
+			bpf_link__destroy(skel_link);
+			skel_link = NULL;
+			/* unregistering detached the filter from the group */
+			if (ioctl(gfd, FAN_IOC_DEL_FILTER) == -1 &&
+			    errno == ENOENT)
+				ok++;
+		}
+		drain(gfd);
+		close(gfd);
+		bpf_release();
+	}
+	stop_all(&w);
+	CHECK(ok == iters, "struct_ops detached under load: %d of %d", ok,
+	      iters);
+
+	/* afterwards the group gets every event, as without a filter */
+	gfd = notify_group();
+	CHECK(bpf_attach(gfd, SB_BPF_STRAT_WALK, SUBTREE_MODE_NOTIFY, in) == 0,
+	      "attach: %s", strerror(errno));
+	bpf_link__destroy(skel_link);
+	skel_link = NULL;
+	CHECK(touch_rel("out/c/after_unreg") == 0, "touch");
+	n = read_events(gfd, evs, MAX_EVENTS);
+	CHECK(has_event(evs, n, FAN_CREATE, "after_unreg"),
+	      "group still filtered after its filter was unregistered");
+	close(gfd);
+	bpf_release();
+	unlink_quiet("out/c/after_unreg");
+	close(in);
+}
+#endif /* WITH_BPF */
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
+	bool kmod, bpf;		/* backends the test runs with */
 } tests[] = {
-	{ "errno", test_errno },
-	{ "sysfs", test_sysfs },
-	{ "notify", test_notify },
-	{ "deny", test_deny },
-	{ "race-detach", test_race_detach },
-	{ "race-close", test_race_close },
-	{ "rmmod-busy", test_rmmod_busy },
+	{ "errno", test_errno, true, false },
+	{ "sysfs", test_sysfs, true, false },
+	{ "notify", test_notify, true, true },
+	{ "deny", test_deny, true, true },
+	{ "race-detach", test_race_detach, true, false },
+	{ "race-close", test_race_close, true, true },
+	{ "rmmod-busy", test_rmmod_busy, true, false },
+#ifdef WITH_BPF
+	{ "bpf-errno", test_bpf_errno, false, true },
+	{ "bpf-unreg", test_bpf_unreg, false, true },
+#endif
 };
 
 int main(int argc, char **argv)
 {
 	int opt, i, rc = 0;
 
-	while ((opt = getopt(argc, argv, "d:")) != -1) {
+	while ((opt = getopt(argc, argv, "b:d:")) != -1) {
 		if (opt == 'd') {
 			scratch = optarg;
+		} else if (opt == 'b' && !strcmp(optarg, "kmod")) {
+			be = &kmod_backend;
+#ifdef WITH_BPF
+		} else if (opt == 'b' && !strcmp(optarg, "bpf")) {
+			be = &bpf_backend;
+#endif
 		} else {
-			fprintf(stderr, "usage: %s [-d DIR] TEST...|all\n", argv[0]);
+			fprintf(stderr, "usage: %s [-b kmod|bpf] [-d DIR] TEST...|all\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -810,12 +1093,15 @@ int main(int argc, char **argv)
 		for (size_t t = 0; t < sizeof(tests) / sizeof(tests[0]); t++) {
 			int f0 = failures, c0 = checks;
 
+			if (!(be->kmod ? tests[t].kmod : tests[t].bpf))
+				continue;
 			if (!all && strcmp(argv[i], tests[t].name))
 				continue;
 			found = true;
 			tests[t].fn();
-			printf("%s %s (%d checks, %d failed)\n",
-			       failures == f0 ? "ok" : "not ok", tests[t].name,
+			printf("%s %s %s (%d checks, %d failed)\n",
+			       failures == f0 ? "ok" : "not ok", be->name,
+			       tests[t].name,
 			       checks - c0, failures - f0);
 			fflush(stdout);
 		}

@@ -1,14 +1,14 @@
 #!/bin/sh
 # Runs inside the bench VM (scripts/vm/run.sh), as root:
-#   guest.sh BUILD_DIR KO_FILE [BPF_OBJ]
-# Loads the "subtree" filter module, runs filter_test (and bpf_test when a
-# BPF object is given), unloads the module, and checks the kernel log for
+#   guest.sh BUILD_DIR KO_FILE [bpf]
+# Loads the "subtree" filter module, runs filter_test (and with "bpf",
+# filter_test_bpf against the struct_ops filter), unloads the module, and checks the kernel log for
 # splats (BUG, WARNING, KASAN, lockdep, kmemleak).  Exit 0 iff all passed.
 set -u
 
 BUILD=$1
 KO=$2
-BPF_OBJ=${3:-}
+WITH_BPF=${3:-}
 SYSFS=/sys/fs/fanotify/filters
 fail=0
 
@@ -34,8 +34,8 @@ else
 	bad "insmod $KO"
 fi
 
-if [ -n "$BPF_OBJ" ]; then
-	"$BUILD/bpf_test" "$BPF_OBJ" -d /tmp all || bad "bpf_test"
+if [ "$WITH_BPF" = bpf ]; then
+	"$BUILD/filter_test_bpf" -b bpf -d /tmp all || bad "filter_test_bpf"
 fi
 
 if [ -w /sys/kernel/debug/kmemleak ]; then

@@ -5,8 +5,8 @@
 #
 # Builds, against the guest kernel tree (scripts/vm/kernel.sh --variant V
 # build, or --kdir DIR for a tree built by hand):
-#   kmod/fanotify_subtree.ko, tests/kernel/filter_test, and when the tree has
-#   the BPF patch, bpf/fanotify_bpf.bpf.o + tests/kernel/bpf_test;
+#   kmod/fanotify_subtree.ko, filter_test, and when the tree has the BPF
+#   struct_ops patch, bpf/fanotify_bpf.bpf.o (+ skeleton) and filter_test_bpf;
 # then boots the VM (scripts/vm/run.sh) and runs tests/kernel/guest.sh there.
 # Output goes to $BUILD/tests-kernel/<variant>/ (BUILD defaults to build/).
 # Exit status: 0 iff every test passed and the kernel log has no splat.
@@ -39,16 +39,16 @@ make -s -C "$kdir" M="$B/kmod" modules >&2
 # shellcheck disable=SC2086
 cc $CFLAGS -I"$ROOT/bench" -o "$B/filter_test" "$ROOT/tests/kernel/filter_test.c" -pthread
 
-bpf_obj=''
-if grep -q 'bpf_fanotify_data_dentry' "$kdir/System.map" 2>/dev/null &&
-	[ -f "$ROOT/tests/kernel/bpf_test.c" ]; then
+with_bpf=''
+if grep -q bpf_fanotify_data_dentry "$kdir/System.map" 2>/dev/null; then
 	bpftool btf dump file "$kdir/vmlinux" format c >"$B/vmlinux.h"
 	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
 		-I"$B" -I"$ROOT/bpf" -c "$ROOT/bpf/fanotify_bpf.bpf.c" -o "$B/fanotify_bpf.bpf.o"
+	bpftool gen skeleton "$B/fanotify_bpf.bpf.o" >"$B/fanotify_bpf.skel.h"
 	# shellcheck disable=SC2086
-	cc $CFLAGS -I"$ROOT/bench" -I"$ROOT/bpf" -o "$B/bpf_test" \
-		"$ROOT/tests/kernel/bpf_test.c" -lbpf -pthread
-	bpf_obj=$B/fanotify_bpf.bpf.o
+	cc $CFLAGS -DWITH_BPF -I"$ROOT/bench" -I"$ROOT/bpf" -I"$B" -o "$B/filter_test_bpf" \
+		"$ROOT/tests/kernel/filter_test.c" -pthread -lbpf
+	with_bpf=bpf
 else
 	echo "tests/kernel: no BPF struct_ops filter in this kernel: BPF tests skipped" >&2
 fi
@@ -57,4 +57,4 @@ KDEV_ENTRY=$kdir
 export KDEV_ENTRY
 runner=${SUBTREE_BENCH_VM_RUN:-$ROOT/scripts/vm/run.sh}
 exec "$runner" --variant "$variant" --timeout "$timeout" -- \
-	"$ROOT/tests/kernel/guest.sh" "$B" "$B/kmod/fanotify_subtree.ko" $bpf_obj
+	"$ROOT/tests/kernel/guest.sh" "$B" "$B/kmod/fanotify_subtree.ko" $with_bpf

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fanotify-bpf: the sub-tree filter as a fanotify filter BPF struct_ops
+ * (kernel/patches/0002: struct fanotify_filter_ops as a struct_ops type).
+ *
+ * Attaching the struct_ops map (bpf_map__attach_struct_ops) registers a
+ * filter named "subtree_bpf"; a fanotify group then attaches it with
+ * FAN_IOC_ADD_FILTER by that name and init_args_size 0, exactly as it would
+ * the "subtree" kernel module.  The filter runs only for events the group's
+ * marks matched (not for every file operation on the machine, as BPF LSM and
+ * fentry programs do).
+ *
+ * Scope: subtree.h (walk: O(depth) hash lookups in sb_roots; loop: O(R x
+ * depth) over sb_rules).  Directory entry events (create, delete, move) are
+ * in scope when their directory is, other events (open) when their object
+ * is; the kfuncs hand out those dentries without taking references.
+ *
+ * Run-time rule changes, with no reload: walk reads sb_roots, which user
+ * space updates at any time; loop reads slots 0 .. sb_nr_rules-1 of
+ * sb_rules (sb_nr_rules is fixed at load, so load with room to grow): a slot
+ * whose dev is 0 is empty and matches nothing.
+ *
+ * Verdicts: in scope -> FAN_FILTER_RET_SEND_TO_USERSPACE, else SKIP; with
+ * fb_deny, a permission event (FAN_OPEN_PERM) in scope -> -EPERM, decided
+ * here with no round trip to user space.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "subtree.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define EPERM 1
+
+/* include/linux/fsnotify_backend.h (macros: not in BTF) */
+#define FB_FS_MOVED_FROM	0x00000040
+#define FB_FS_MOVED_TO		0x00000080
+#define FB_FS_CREATE		0x00000100
+#define FB_FS_DELETE		0x00000200
+#define FB_FS_OPEN_PERM		0x00010000
+#define FB_FS_ACCESS_PERM	0x00020000
+#define FB_FS_OPEN_EXEC_PERM	0x00040000
+#define FB_FS_RENAME		0x10000000
+
+#define FB_DIRENT_EVENTS	(FB_FS_CREATE | FB_FS_DELETE | FB_FS_MOVED_FROM | \
+				 FB_FS_MOVED_TO | FB_FS_RENAME)
+#define FB_PERM_EVENTS		(FB_FS_OPEN_PERM | FB_FS_ACCESS_PERM | \
+				 FB_FS_OPEN_EXEC_PERM)
+
+/* uapi enum (FAN_FILTER_RET_*) */
+#define FB_SKIP_EVENT		0
+#define FB_SEND_TO_USERSPACE	1
+
+/* FAN_FILTER_F_SYS_ADMIN_ONLY */
+#define FB_F_SYS_ADMIN_ONLY	1
+
+const volatile bool fb_deny = false;
+
+/* Counters, per CPU: index FB_STAT_* */
+enum {
+	FB_STAT_EVENTS,
+	FB_STAT_SENT,
+	FB_STAT_SKIPPED,
+	FB_STAT_DENIED,
+	FB_STAT_NO_DENTRY,
+	FB_STAT_NR,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FB_STAT_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} fb_stats SEC(".maps");
+
+extern struct dentry *bpf_fanotify_data_dentry(struct fanotify_filter_event *event) __ksym;
+extern struct dentry *bpf_fanotify_dir_dentry(struct fanotify_filter_event *event) __ksym;
+extern void bpf_fanotify_dput(struct dentry *dentry) __ksym;
+
+static __always_inline void fb_count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&fb_stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+SEC("struct_ops/filter")
+int BPF_PROG(fb_filter, struct fsnotify_group *group,
+	     struct fanotify_filter_hook *hook,
+	     struct fanotify_filter_event *event)
+{
+	__u32 mask = event->mask;
+	struct dentry *d;
+	bool hit;
+
+	fb_count(FB_STAT_EVENTS);
+	if (mask & FB_DIRENT_EVENTS)
+		d = bpf_fanotify_dir_dentry(event);
+	else
+		d = bpf_fanotify_data_dentry(event);
+	if (!d) {
+		fb_count(FB_STAT_NO_DENTRY);
+		fb_count(FB_STAT_SKIPPED);
+		return FB_SKIP_EVENT;
+	}
+	hit = sb_dentry_in_scope(d);
+	bpf_fanotify_dput(d);
+
+	if (hit && fb_deny && (mask & FB_PERM_EVENTS)) {
+		fb_count(FB_STAT_DENIED);
+		return -EPERM;
+	}
+	if (hit) {
+		fb_count(FB_STAT_SENT);
+		return FB_SEND_TO_USERSPACE;
+	}
+	fb_count(FB_STAT_SKIPPED);
+	return FB_SKIP_EVENT;
+}
+
+SEC(".struct_ops")
+struct fanotify_filter_ops subtree_bpf = {
+	.filter = (void *)fb_filter,
+	.name = "subtree_bpf",
+	.flags = FB_F_SYS_ADMIN_ONLY,
+};
