@@ -1003,6 +1003,52 @@ out:
 	      "sysfs entry left after the struct_ops map went away");
 }
 
+
+static char self_dir[PATH_MAX / 2];
+
+/* inode storage and event->dir from a fanotify_filter_ops program */
+static void test_bpf_storage(void)
+{
+	struct bpf_object *obj;
+	struct bpf_link *l = NULL;
+	struct bpf_map *m;
+	char path[PATH_MAX];
+	__u64 v = 0;
+	int gfd, dfd, err;
+
+	snprintf(path, sizeof(path), "%s/storage.bpf.o", self_dir);
+	obj = bpf_object__open_file(path, NULL);
+	if (!CHECK(obj != NULL, "open %s: %s", path, strerror(errno)))
+		return;
+	err = bpf_object__load(obj);
+	if (!CHECK(err == 0, "verifier refused inode storage / event->dir: %d",
+		   err))
+		goto out;
+	m = bpf_object__find_map_by_name(obj, "storage_test");
+	l = m ? bpf_map__attach_struct_ops(m) : NULL;
+	if (!CHECK(l != NULL, "attach struct_ops: %s", strerror(errno)))
+		goto out;
+	gfd = notify_group();
+	CHECK(add_filter(gfd, "storage_test", NULL, 0) == 0, "attach: %s",
+	      strerror(errno));
+	CHECK(touch_rel("in/a/st1") == 0 && touch_rel("in/a/st2") == 0,
+	      "touch");
+	dfd = open_dir("in/a");
+	m = bpf_object__find_map_by_name(obj, "dir_events");
+	CHECK(m && bpf_map__lookup_elem(m, &dfd, sizeof(dfd), &v, sizeof(v),
+					0) == 0 && v >= 2,
+	      "inode storage of the event's dir: %llu events",
+	      (unsigned long long)v);
+	close(dfd);
+	drain(gfd);
+	close(gfd);
+	unlink_quiet("in/a/st1");
+	unlink_quiet("in/a/st2");
+out:
+	bpf_link__destroy(l);
+	bpf_object__close(obj);
+}
+
 /* The struct_ops map goes away while groups use it and events flow. */
 static void test_bpf_unreg(void)
 {
@@ -1064,6 +1110,7 @@ static const struct {
 #ifdef WITH_BPF
 	{ "bpf-errno", test_bpf_errno, false, true },
 	{ "bpf-unreg", test_bpf_unreg, false, true },
+	{ "bpf-storage", test_bpf_storage, false, true },
 #endif
 };
 
@@ -1086,6 +1133,18 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+#ifdef WITH_BPF
+	{
+		char *slash;
+
+		snprintf(self_dir, sizeof(self_dir), "%s", argv[0]);
+		slash = strrchr(self_dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(self_dir, sizeof(self_dir), ".");
+	}
+#endif
 	setup_tree();
 	for (i = optind; i < argc; i++) {
 		bool all = !strcmp(argv[i], "all"), found = false;
