@@ -139,7 +139,7 @@ run() {
 	if [ "$VERBOSE" = 1 ]; then
 		say "$desc"
 		# The pipe loses the status; record it in a file.
-		{ "$@" 2>&1; echo $? >"$TMP.rc"; } | tee -a "$LOG" >&2
+		{ s=0; "$@" 2>&1 || s=$?; echo $s >"$TMP.rc"; } | tee -a "$LOG" >&2
 		st=$(cat "$TMP.rc"); rm -f "$TMP.rc"
 	else
 		st=0; "$@" >>"$LOG" 2>&1 || st=$?
@@ -180,33 +180,47 @@ check_config() {
 	find "$TMP" -name 'Kconfig*' -type f -exec \
 		sed -n 's/^[[:space:]]*\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Za-z0-9_]\{1,\}\).*/\2/p' {} + |
 		sort -u >"$known"
-	bad=
-	unknown=
-	for f in $FRAGMENTS; do
-		sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' \
-			-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 n/p' "$f"
-	done >"$TMP/.wanted"
-	while read -r sym val; do
-		if ! grep -qx "${sym#CONFIG_}" "$known"; then
-			case " $unknown " in *" $sym "*) ;; *) unknown="$unknown $sym" ;; esac
-			continue
-		fi
-		if [ "$val" = n ]; then
-			grep -q "^$sym=" "$TMP/.config" && bad="$bad $sym(want n, got $(sed -n "s/^$sym=//p" "$TMP/.config"))"
-		else
-			grep -qxF "$sym=$val" "$TMP/.config" ||
-				bad="$bad $sym(want $val, got $(sed -n "s/^$sym=//p" "$TMP/.config" | grep . || echo n))"
-		fi
-	done <"$TMP/.wanted"
-	rm -f "$known" "$TMP/.wanted"
-	[ -z "$unknown" ] || say "note: not defined by this kernel's Kconfig, ignored:$unknown"
+	# awk: the fragments in order (a later line for a symbol wins, as in
+	# merge_config), then .config; prints "unknown SYM" and "bad SYM want got".
+	# shellcheck disable=SC2086
+	awk -v known="$known" -v config="$TMP/.config" '
+		function val(line) {
+			if (line ~ /^# CONFIG_[A-Za-z0-9_]+ is not set$/) return "n"
+			return substr(line, index(line, "=") + 1)
+		}
+		function sym(line) {
+			if (line ~ /^# CONFIG_/) { split(line, w, " "); return w[2] }
+			return substr(line, 1, index(line, "=") - 1)
+		}
+		BEGIN {
+			while ((getline s < known) > 0) k["CONFIG_" s] = 1
+			while ((getline l < config) > 0)
+				if (l ~ /^CONFIG_[A-Za-z0-9_]+=/) have[sym(l)] = val(l)
+		}
+		/^CONFIG_[A-Za-z0-9_]+=/ || /^# CONFIG_[A-Za-z0-9_]+ is not set$/ {
+			s = sym($0)
+			if (!(s in want)) order[++n] = s
+			want[s] = val($0)
+		}
+		END {
+			for (i = 1; i <= n; i++) {
+				s = order[i]
+				if (!(s in k)) { print "unknown " s; continue }
+				got = (s in have) ? have[s] : "n"
+				if (got != want[s]) print "bad " s " want " want[s] " got " got
+			}
+		}' $FRAGMENTS >"$TMP/.config-check"
+	rm -f "$known"
+	unknown=$(sed -n 's/^unknown //p' "$TMP/.config-check" | tr '\n' ' ' | sed 's/ $//')
+	[ -z "$unknown" ] || say "note: not defined by this kernel's Kconfig, ignored: $unknown"
 	printf '%s\n' "$unknown" >"$TMP/.subtree-bench-unknown"
-	if [ -n "$bad" ]; then
-		echo "$ME: ERROR: the kernel config silently dropped options of the fragment (unmet dependencies?):" >&2
-		for b in $bad; do echo "$ME:   $b" >&2; done
+	if grep -q '^bad ' "$TMP/.config-check"; then
+		echo "$ME: ERROR: the kernel config silently dropped options of the fragments (unmet dependencies?):" >&2
+		sed -n 's/^bad \([^ ]*\) want \(.*\) got \(.*\)$/'"$ME"':   \1: wanted \2, got \3/p' "$TMP/.config-check" >&2
 		echo "$ME: fix kernel/config/*.config; log: $LOG" >&2
 		exit 1
 	fi
+	rm -f "$TMP/.config-check"
 }
 check_config
 
@@ -228,9 +242,9 @@ unknown=$(cat "$TMP/.subtree-bench-unknown"); rm -f "$TMP/.subtree-bench-unknown
 	echo "kernelversion=$kver"
 	echo "source_package=$SRC_PKG"
 	echo "source_version=$(src_version)"
-	echo "patches=$(patches | while IFS= read -r p; do printf '%s ' "$(basename "$p")"; done)"
-	echo "fragments=$(for f in $FRAGMENTS; do printf '%s ' "${f#"$ROOT"/}"; done)"
-	echo "ignored_options=${unknown# }"
+	echo "patches=$(patches | while IFS= read -r p; do basename "$p"; done | tr '\n' ' ' | sed 's/ $//')"
+	echo "fragments=$(for f in $FRAGMENTS; do printf '%s\n' "${f#"$ROOT"/}"; done | tr '\n' ' ' | sed 's/ $//')"
+	echo "ignored_options=$unknown"
 	echo "built_at=$stamp"
 	echo "build_seconds=$((t1 - t0))"
 	echo "host=$(uname -n) $(nproc) cpus"
