@@ -1049,6 +1049,41 @@ out:
 	bpf_object__close(obj);
 }
 
+
+/* Programs the verifier must refuse (tests/kernel/bad_*.bpf.c) */
+static void test_bpf_verifier(void)
+{
+	static const struct {
+		const char *obj, *why;
+	} bad[] = {
+		{ "bad_write", "cannot write kernel memory" },
+		{ "bad_leak", "Unreleased reference" },
+	};
+	static char vlog[65536];
+	libbpf_print_fn_t old = libbpf_set_print(NULL);
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct bpf_object *obj;
+		struct bpf_program *prog;
+
+		snprintf(path, sizeof(path), "%s/%s.bpf.o", self_dir, bad[i].obj);
+		obj = bpf_object__open_file(path, NULL);
+		if (!CHECK(obj != NULL, "open %s: %s", path, strerror(errno)))
+			continue;
+		vlog[0] = '\0';
+		bpf_object__for_each_program(prog, obj)
+			bpf_program__set_log_buf(prog, vlog, sizeof(vlog));
+		CHECK(bpf_object__load(obj) != 0, "%s: verifier accepted it",
+		      bad[i].obj);
+		CHECK(strstr(vlog, bad[i].why) != NULL,
+		      "%s: verifier log lacks \"%s\": %.300s", bad[i].obj,
+		      bad[i].why, vlog);
+		bpf_object__close(obj);
+	}
+	libbpf_set_print(old);
+}
+
 /* The struct_ops map goes away while groups use it and events flow. */
 static void test_bpf_unreg(void)
 {
@@ -1111,6 +1146,7 @@ static const struct {
 	{ "bpf-errno", test_bpf_errno, false, true },
 	{ "bpf-unreg", test_bpf_unreg, false, true },
 	{ "bpf-storage", test_bpf_storage, false, true },
+	{ "bpf-verifier", test_bpf_verifier, false, true },
 #endif
 };
 
