@@ -2,8 +2,9 @@
 # Runs inside the bench VM (scripts/vm/run.sh), as root:
 #   guest.sh BUILD_DIR KO_FILE [bpf]
 # Loads the "subtree" filter module, runs filter_test (and with "bpf",
-# filter_test_bpf against the struct_ops filter), unloads the module, and checks the kernel log for
-# splats (BUG, WARNING, KASAN, lockdep, kmemleak).  Exit 0 iff all passed.
+# filter_test_bpf against the struct_ops filter), unloads the module, and
+# checks the kernel log for splats (BUG, WARNING, KASAN, lockdep, kmemleak).
+# Exit 0 iff all passed.
 set -u
 
 BUILD=$1
@@ -20,7 +21,7 @@ dmesg -c >/dev/null 2>&1
 
 if insmod "$KO"; then
 	[ -d "$SYSFS/subtree" ] || bad "no $SYSFS/subtree after insmod"
-	say "registered: $(ls "$SYSFS" | tr '\n' ' ')"
+	say "registered: $(cd "$SYSFS" && echo *)"
 	# the scratch tree must live on a filesystem with file handles: tmpfs
 	"$BUILD/filter_test" -d /tmp all || bad "filter_test"
 	if rmmod fanotify_subtree; then
@@ -29,7 +30,9 @@ if insmod "$KO"; then
 		bad "rmmod after all groups closed"
 	fi
 	# load/unload again: registration is clean after unregister
-	insmod "$KO" && rmmod fanotify_subtree || bad "second insmod/rmmod"
+	if ! { insmod "$KO" && rmmod fanotify_subtree; }; then
+		bad "second insmod/rmmod"
+	fi
 else
 	bad "insmod $KO"
 fi
@@ -58,5 +61,5 @@ else
 	say "kernel log: no splats"
 fi
 
-[ "$fail" = 0 ] && say "PASS" || say "FAILED"
+if [ "$fail" = 0 ]; then say PASS; else say FAILED; fi
 exit "$fail"
