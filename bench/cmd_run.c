@@ -42,11 +42,11 @@ struct dbl_list {
 };
 
 struct run_opts {
-	const char *backends, *strategies, *workloads, *out, *root, *box;
+	const char *backends, *strategies, *workloads, *out, *root, *box, *spec;
 	struct uint_list rules, depth;
 	struct dbl_list hit;
 	unsigned long ops, reps, seed, fanout, files_per_dir, chains, root_depth;
-	unsigned long watchdog_ms, drain_ms;
+	unsigned long watchdog_ms, drain_ms, settle_ms;
 	long workload_cpu, consumer_cpu;
 	enum sb_mode mode;
 	bool verbose;
@@ -70,7 +70,7 @@ struct variant {
 
 enum {
 	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
-	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU,
+	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU, OPT_SETTLE,
 };
 
 static const struct argp_option run_options[] = {
@@ -92,9 +92,11 @@ static const struct argp_option run_options[] = {
 	{ "root-depth", OPT_ROOT_DEPTH, "N", 0, "levels from the top to each root (default 1)", 0 },
 	{ "watchdog-ms", OPT_WATCHDOG, "MS", 0, "deny mode: allow pending opens when the consumer stalls this long (default 5000)", 0 },
 	{ "drain-ms", OPT_DRAIN, "MS", 0, "how long to wait for the last events after the operations (default 30000)", 0 },
+	{ "settle-ms", OPT_SETTLE, "MS", 0, "idle this long before each timed loop, so deferred work of the previous step (RCU, workqueues) does not land in it (default 200 on vm-icount, where idle time is free; else 0)", 0 },
 	{ "workload-cpu", OPT_WCPU, "CPU", 0, "pin the workload thread (default 0)", 0 },
 	{ "consumer-cpu", OPT_CCPU, "CPU", 0, "pin the consumer thread (default 1, or 0 on one CPU)", 0 },
 	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: run inside that box", 0 },
+	{ "spec", 'S', "FILE", 0, "run the sweeps of FILE, one line of run options each", 0 },
 	{ "verbose", 'v', NULL, 0, "say more (libbpf, skipped combinations)", 0 },
 	{ 0 }
 };
@@ -175,6 +177,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_ROOT_DEPTH: return parse_ulong("root-depth", arg, 1, 64, &o->root_depth, state) ? EINVAL : 0;
 	case OPT_WATCHDOG: return parse_ulong("watchdog-ms", arg, 10, 3600000, &o->watchdog_ms, state) ? EINVAL : 0;
 	case OPT_DRAIN: return parse_ulong("drain-ms", arg, 100, 3600000, &o->drain_ms, state) ? EINVAL : 0;
+	case OPT_SETTLE: return parse_ulong("settle-ms", arg, 0, 60000, &o->settle_ms, state) ? EINVAL : 0;
 	case OPT_WCPU: {
 		unsigned long v;
 
@@ -198,6 +201,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case 'o': o->out = arg; break;
 	case 'R': o->root = arg; break;
 	case 'B': o->box = arg; break;
+	case 'S': o->spec = arg; break;
 	case 'v': o->verbose = true; break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -396,6 +400,8 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		sb_oracle_free(oracle);
 		return -1;
 	}
+	if (o->settle_ms)
+		usleep(o->settle_ms * 1000);
 	sb_counters_start(ctr);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = c->wl->run(&w);
@@ -665,81 +671,109 @@ static int setup_cell(const struct run_opts *o, struct sb_scratch *s, struct cel
 	return 0;
 }
 
-static int run_all(struct run_opts *o)
-{
+/* One sweep: the cartesian product of its lists, validated before anything runs. */
+struct sweep {
+	struct run_opts o;
+	char *words;			/* the spec line the options point into */
 	const struct sb_workload_ops *wls[MAX_LIST];
+	size_t nw, nv;
+	unsigned int strategies;
 	struct variant vars[MAX_VARIANTS];
+};
+
+static int prepare_sweep(struct sweep *s, struct sb_results *res)
+{
+	if (pick_workloads(s->o.workloads, s->wls, &s->nw) ||
+	    pick_strategies(s->o.strategies, &s->strategies))
+		return -1;
+	for (size_t i = 0; i < s->nw; i++) {
+		if (!(s->wls[i]->modes & SB_BIT(s->o.mode))) {
+			fprintf(stderr, "subtree-bench run: workload %s has no %s mode: use --mode notify, or open-close/outside-fs for deny\n",
+				s->wls[i]->name, sb_mode_name(s->o.mode));
+			return -1;
+		}
+	}
+	return pick_variants(&s->o, s->strategies, res, s->vars, &s->nv);
+}
+
+static size_t sweep_steps(const struct sweep *s)
+{
+	const struct run_opts *o = &s->o;
+
+	return s->nw * o->rules.n * o->depth.n * o->hit.n * o->reps * (s->nv + 1);
+}
+
+static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t nsweeps)
+{
 	struct sb_scratch scratch;
 	struct sb_results res = { 0 };
 	struct sb_counters ctr;
 	struct progress prog = { .start = now_s() };
-	unsigned int strategies;
-	size_t nw, nv;
 	char err[512] = "";
-	bool any_invalid = false, counters_ok;
+	bool any_invalid = false;
 	int ret = 0;
 
-	if (pick_workloads(o->workloads, wls, &nw) || pick_strategies(o->strategies, &strategies))
-		return SB_EXIT_USAGE;
-	for (size_t i = 0; i < nw; i++) {
-		if (!(wls[i]->modes & SB_BIT(o->mode))) {
-			fprintf(stderr, "subtree-bench run: workload %s has no %s mode: use --mode notify, or open-close/outside-fs for deny\n",
-				wls[i]->name, sb_mode_name(o->mode));
-			return SB_EXIT_USAGE;
-		}
-	}
-	if (sb_results_open(&res, o->out, sb_box_kind(), o->argc, o->argv, err, sizeof(err))) {
+	if (sb_results_open(&res, main_opts->out, sb_box_kind(), main_opts->argc, main_opts->argv,
+			    err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: %s\n", err);
 		sb_results_close(&res);
 		return SB_EXIT_USAGE;
 	}
-	if (pick_variants(o, strategies, &res, vars, &nv)) {
-		sb_results_close(&res);
-		return SB_EXIT_USAGE;
+	for (size_t i = 0; i < nsweeps; i++) {
+		if (prepare_sweep(&sweeps[i], &res)) {
+			sb_results_close(&res);
+			return SB_EXIT_USAGE;
+		}
+		prog.total += sweep_steps(&sweeps[i]);
 	}
 	sb_results_flush(&res, err, sizeof(err));
-	if (pin_self(o->workload_cpu))
-		fprintf(stderr, "subtree-bench run: cannot pin to CPU %ld: %s\n", o->workload_cpu, strerror(errno));
-	counters_ok = !sb_counters_open(&ctr, err, sizeof(err));
-	if (!counters_ok) {
+	if (pin_self(main_opts->workload_cpu))
+		fprintf(stderr, "subtree-bench run: cannot pin to CPU %ld: %s\n",
+			main_opts->workload_cpu, strerror(errno));
+	if (sb_counters_open(&ctr, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: counters: %s\n", err);
 		sb_results_close(&res);
 		return SB_EXIT_FAIL;
 	}
 	sb_scratch_reap_stale();
-	if (sb_scratch_open(&scratch, o->root, err, sizeof(err))) {
+	if (sb_scratch_open(&scratch, main_opts->root, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: %s\n", err);
 		sb_counters_close(&ctr);
 		sb_results_close(&res);
 		return SB_EXIT_USAGE;
 	}
 	sb_install_signal_handlers(&scratch);
-	fprintf(stderr, "subtree-bench run: box %s; workload thread on CPU %ld, consumer threads on CPU %ld; %zu backend variants + none\n",
-		sb_box_kind(), o->workload_cpu, o->consumer_cpu, nv);
+	fprintf(stderr, "subtree-bench run: box %s; workload thread on CPU %ld, consumer threads on CPU %ld; %zu sweep(s), %zu steps\n",
+		sb_box_kind(), main_opts->workload_cpu, main_opts->consumer_cpu, nsweeps, prog.total);
 
-	prog.total = nw * o->rules.n * o->depth.n * o->hit.n * o->reps * (nv + 1);
-	for (size_t iw = 0; iw < nw && !ret; iw++)
-	for (size_t ir = 0; ir < o->rules.n && !ret; ir++)
-	for (size_t id = 0; id < o->depth.n && !ret; id++)
-	for (size_t ih = 0; ih < o->hit.n && !ret; ih++) {
-		struct cell c = {
-			.wl = wls[iw], .rules = o->rules.v[ir], .depth = o->depth.v[id],
-			.hit = o->hit.v[ih],
-		};
+	for (size_t is = 0; is < nsweeps && !ret; is++) {
+		struct sweep *s = &sweeps[is];
+		struct run_opts *o = &s->o;
 
-		if (setup_cell(o, &scratch, &c)) {
-			ret = -1;
-			break;
+		for (size_t iw = 0; iw < s->nw && !ret; iw++)
+		for (size_t ir = 0; ir < o->rules.n && !ret; ir++)
+		for (size_t id = 0; id < o->depth.n && !ret; id++)
+		for (size_t ih = 0; ih < o->hit.n && !ret; ih++) {
+			struct cell c = {
+				.wl = s->wls[iw], .rules = o->rules.v[ir], .depth = o->depth.v[id],
+				.hit = o->hit.v[ih],
+			};
+
+			if (setup_cell(o, &scratch, &c)) {
+				ret = -1;
+				break;
+			}
+			ret = measure_cell(o, &c, s->vars, s->nv, &ctr, &res, &prog, &any_invalid);
+			sb_rules_free(&c.rules_set);
+			sb_tree_free(&c.tree);
 		}
-		ret = measure_cell(o, &c, vars, nv, &ctr, &res, &prog, &any_invalid);
-		sb_rules_free(&c.rules_set);
-		sb_tree_free(&c.tree);
 	}
 	sb_scratch_close(&scratch);
 	sb_counters_close(&ctr);
 	sb_results_close(&res);
 	if (sb_interrupted) {
-		fprintf(stderr, "subtree-bench run: interrupted; every finished cell is in %s\n", o->out);
+		fprintf(stderr, "subtree-bench run: interrupted; everything measured is in %s\n",
+			main_opts->out);
 		return 128 + sb_interrupted;
 	}
 	if (ret)
@@ -751,34 +785,111 @@ static int run_all(struct run_opts *o)
 	return SB_EXIT_OK;
 }
 
+static const struct argp run_argp = {
+	run_options, run_parse, NULL,
+	"Measure the per-operation cost of sub-tree monitoring backends on a\n"
+	"workload, with `none` interleaved as the baseline, and check every run\n"
+	"against the oracle. Lists (--rules 1,10,100) make a sweep; --spec FILE\n"
+	"runs one sweep per line of FILE (each line: run options, '#' comments),\n"
+	"with the command line's options as defaults, into one results file.\n"
+	"Results are written after every measured cell.\n\n"
+	"Examples:\n"
+	"  subtree-bench run --backend all --workload open-close --rules 10 --out r.json\n"
+	"  subtree-bench run --backend fanotify-user,fanotify-dirmarks --mode deny --out deny.json\n"
+	"  subtree-bench run --backend all --rules 1,10,100,1000 --depth 1,4,16 --hit-ratio 0,0.5,1\n"
+	"  subtree-bench run --box vm-icount --spec bench/matrices/default.spec --out results/default/results.json\n"
+	"\vExit status: 0 all runs valid; 1 a run failed the oracle; 2 bad input;\n"
+	"128+signal when interrupted (what was measured is kept).",
+	NULL, NULL, NULL
+};
+
+#define MAX_SWEEPS 64
+#define MAX_SPEC_ARGS 64
+
+/*
+ * Parse a spec file: one sweep per line, the command line's options as
+ * defaults. Every line is checked before anything is measured; an error
+ * names the file and line.
+ */
+static int parse_spec(const struct run_opts *defaults, const char *path,
+		      struct sweep *sweeps, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int lineno = 0, bad = 0;
+
+	if (!f) {
+		fprintf(stderr, "subtree-bench run: --spec '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	*n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *argv[MAX_SPEC_ARGS + 2], *save = NULL, *tok, *words, where[4200];
+		char *hash = strchr(line, '#');
+		int argc = 0;
+
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		argv[argc++] = where;
+		/* The options point into the words: they live as long as the run. */
+		words = strdup(line);
+		if (!words) {
+			bad = 1;
+			break;
+		}
+		for (tok = strtok_r(words, " \t\n", &save); tok && argc <= MAX_SPEC_ARGS;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		if (argc == 1) {
+			free(words);
+			continue;
+		}
+		if (*n == MAX_SWEEPS) {
+			free(words);
+			fprintf(stderr, "%s: at most %d sweeps in a spec file\n", where, MAX_SWEEPS);
+			bad = 1;
+			break;
+		}
+		sweeps[*n] = (struct sweep){ .o = *defaults, .words = words };
+		if (argp_parse(&run_argp, argc, argv, ARGP_NO_EXIT | ARGP_NO_HELP, NULL, &sweeps[*n].o)) {
+			bad = 1;
+			break;
+		}
+		if (sweeps[*n].o.spec != defaults->spec || sweeps[*n].o.out != defaults->out ||
+		    sweeps[*n].o.box != defaults->box || sweeps[*n].o.root != defaults->root) {
+			fprintf(stderr, "%s: --spec, --out, --box and --root belong on the command line\n", where);
+			bad = 1;
+			break;
+		}
+		(*n)++;
+	}
+	fclose(f);
+	if (!bad && !*n) {
+		fprintf(stderr, "subtree-bench run: --spec '%s' has no sweep: give one line of run options per sweep\n", path);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	static const struct argp argp = {
-		run_options, run_parse, NULL,
-		"Measure the per-operation cost of sub-tree monitoring backends on a\n"
-		"workload, with `none` interleaved as the baseline, and check every run\n"
-		"against the oracle. Lists (--rules 1,10,100) make a sweep; results are\n"
-		"written after every measured cell.\n\n"
-		"Examples:\n"
-		"  subtree-bench run --backend all --workload open-close --rules 10 --out r.json\n"
-		"  subtree-bench run --backend fanotify-user,fanotify-dirmarks --mode deny --out deny.json\n"
-		"  subtree-bench run --backend all --rules 1,10,100,1000 --depth 1,4,16 --hit-ratio 0,0.5,1\n"
-		"  subtree-bench run --box vm-icount --backend all --workload outside-fs --out o.json\n"
-		"\vExit status: 0 all runs valid; 1 a run failed the oracle; 2 bad input;\n"
-		"128+signal when interrupted (finished cells are kept).",
-		NULL, NULL, NULL
-	};
 	struct run_opts o = {
 		.backends = "all", .strategies = "walk,tag", .workloads = "open-close",
 		.out = "results.json", .box = "host",
 		.rules = { 1, { 10 } }, .depth = { 1, { 4 } }, .hit = { 1, { 0.5 } },
 		.ops = 2000, .reps = 5, .seed = 1, .fanout = 1, .files_per_dir = 16,
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
-		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY,
+		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
 		.argc = argc, .argv = argv,
 	};
+	static struct sweep sweeps[MAX_SWEEPS];
+	size_t nsweeps = 1;
+	int ret;
 
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+	if (argp_parse(&run_argp, argc, argv, 0, NULL, &o))
 		return SB_EXIT_USAGE;
 	if (strcmp(o.box, "host") && !sb_in_guest()) {
 		char out[PATH_MAX], dir[PATH_MAX];
@@ -795,7 +906,20 @@ int cmd_run(int argc, char **argv)
 		snprintf(dir, sizeof(dir), "%s", out);
 		return sb_vm_exec(o.box, argc, argv, dirname(dir));
 	}
+	if (o.settle_ms == ULONG_MAX)
+		o.settle_ms = strcmp(sb_box_kind(), "vm-icount") ? 0 : 200;
 	if (o.consumer_cpu == -2)
 		o.consumer_cpu = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
-	return run_all(&o);
+	if (o.spec) {
+		if (parse_spec(&o, o.spec, sweeps, &nsweeps))
+			ret = SB_EXIT_USAGE;
+		else
+			ret = run_sweeps(&o, sweeps, nsweeps);
+	} else {
+		sweeps[0].o = o;
+		ret = run_sweeps(&o, sweeps, nsweeps);
+	}
+	for (size_t i = 0; i < MAX_SWEEPS; i++)
+		free(sweeps[i].words);
+	return ret;
 }

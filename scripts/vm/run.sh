@@ -133,9 +133,15 @@ while IFS= read -r d; do
 done <"$priv/shares.sorted"
 rm -f "$priv/shares.sorted"
 
+# vm-icount repeats across boots only if nothing random reaches the guest:
+# no RDRAND/RDSEED, no kernel or user address randomisation.
+determinism=
 case $box in
 vm) set -- "$@" -accel tcg -cpu max -smp 2 ;;
-vm-icount) set -- "$@" -accel tcg -cpu max -smp 1 -icount shift=0,sleep=off ;;
+vm-icount)
+	set -- "$@" -accel tcg -cpu max,-rdrand,-rdseed -smp 1 -icount shift=0,sleep=off
+	determinism=" nokaslr norandmaps"
+	;;
 esac
 set -- "$@" -m "$mem" -nodefaults -no-reboot -display none -no-user-config \
 	-kernel "$entry/arch/x86/boot/bzImage" \
@@ -144,7 +150,7 @@ set -- "$@" -m "$mem" -nodefaults -no-reboot -display none -no-user-config \
 	-fsdev "local,id=priv,path=$priv,security_model=none" \
 	-device virtio-9p-pci,fsdev=priv,mount_tag=sbpriv \
 	-chardev "file,id=con,path=$conlog,append=on" -serial chardev:con \
-	-append "root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=512000 ro console=ttyS0 panic=-1 init=$HERE/init.sh"
+	-append "root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=512000 ro console=ttyS0 panic=-1 init=$HERE/init.sh$determinism"
 
 if [ "$interactive" = 1 ]; then
 	: >"$priv/interactive"

@@ -1,0 +1,15 @@
+#!/bin/sh
+# The monitor checks of tests/integration/monitor.sh, inside the bench VM,
+# for the backends only the VM kernel can run.
+. "$(dirname "$0")/../lib.sh"
+"$ROOT/scripts/vm/run.sh" --box vm --timeout 900 -- env \
+	BACKENDS="none bpf-lsm:walk bpf-lsm:loop bpf-fentry:walk bpf-fentry:loop" \
+	DENY_BACKENDS="bpf-lsm:walk bpf-lsm:loop" \
+	SUBTREE_BENCH="$BIN" sh "$ROOT/tests/integration/monitor.sh" > "$T/out" 2> "$T/err"
+st=$?
+# The guest's PASS/FAIL lines are this test's, renamed for the box.
+sed -n 's/^\(PASS\|FAIL\) monitor-/\1 vm-monitor-/p' "$T/out"
+if ! grep -q '^PASS ' "$T/out"; then
+	fail vm-monitor "no result from the guest (exit $st): $(tail -3 "$T/err")"
+fi
+finish
