@@ -71,7 +71,7 @@ deps $(DEPS_STAMP): scripts/deps.sh
 # VMLINUX_BTF=FILE (e.g. /sys/kernel/btf/vmlinux) skips the kernel build, for
 # quick host-only work.
 ifeq ($(VMLINUX_BTF),)
-$(BUILD)/kernel.key: FORCE | $(DEPS_STAMP)
+$(sort $(BUILD)/kernel.key build/kernel.key): FORCE | $(DEPS_STAMP)
 	$(Q)mkdir -p $(BUILD)
 	$(Q)$(KERNEL_SH) key > $@.tmp && (cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@)
 
@@ -105,6 +105,20 @@ $(BUILD)/$(BIN): $(OBJS)
 
 $(BIN): $(BUILD)/$(BIN)
 	$(Q)ln -sf $(BUILD)/$(BIN) $@
+
+# The fanotify filter module, built against the bench kernel from a copy of
+# kmod/ (out-of-tree builds write next to their sources). The harness loads
+# it from build/kmod/ in the guest.
+KMOD := build/kmod/fanotify_subtree.ko
+$(KMOD): kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h build/kernel.key
+	$(call msg,KMOD,$@)
+	$(Q)kdir=$$($(KERNEL_SH) build) && rm -rf $(@D) && mkdir -p $(@D) && \
+		cp kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h $(@D)/ && \
+		$(MAKE) -s -C $$kdir M=$(abspath $(@D)) modules
+
+ifeq ($(VMLINUX_BTF),)
+build: $(KMOD)
+endif
 
 -include $(OBJS:.o=.d)
 

@@ -269,10 +269,8 @@ int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_rules *rules, bool 
 			return -1;
 		}
 	}
-	if (!ring) {
-		m = find_map(obj, "sb_events", err, len);
-		if (!m)
-			return -1;
+	/* Programs without a ring buffer (the struct_ops filter) have no sb_events. */
+	if (!ring && (m = bpf_object__find_map_by_name(obj, "sb_events"))) {
 		ret = bpf_map__set_max_entries(m, (__u32)sysconf(_SC_PAGESIZE));
 		if (ret) {
 			sb_bpf_error(err, len, "sizing the ring buffer", -ret);

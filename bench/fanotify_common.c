@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include "fanotify_common.h"
+#include "fanotify_filter.h"
 
 #define READ_BUF_SIZE (256 * 1024)
 
@@ -318,5 +320,64 @@ int sb_fan_probe(bool deny, char *why, size_t len)
 		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+int sb_fan_filter_probe(bool deny, char *why, size_t len)
+{
+	int fd = fanotify_init(deny ? DENY_INIT_FLAGS : NOTIFY_INIT_FLAGS, O_RDONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return sb_fan_probe(deny, why, len);
+	/* With no filter attached, a kernel with the API answers ENOENT. */
+	if (ioctl(fd, FAN_IOC_DEL_FILTER) == 0 || errno != ENOENT) {
+		snprintf(why, len, "the running kernel has no fanotify filter API (FAN_IOC_DEL_FILTER: %s): use --box vm, or a kernel with kernel/patches (kernel/README.md)",
+			 strerror(errno));
+		ret = -1;
+	}
+	close(fd);
+	return ret;
+}
+
+int sb_fan_add_filter(struct sb_fan *f, const char *name, const void *init_args,
+		      uint32_t size, char *err, size_t errlen)
+{
+	struct fanotify_filter_args args = {
+		.init_args = (uintptr_t)init_args,
+		.init_args_size = size,
+	};
+
+	snprintf(args.name, sizeof(args.name), "%s", name);
+	if (ioctl(f->fd, FAN_IOC_ADD_FILTER, &args)) {
+		snprintf(err, errlen, "FAN_IOC_ADD_FILTER '%s': %s%s", name, strerror(errno),
+			 errno == ENOENT ? " (no filter of that name is registered)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+int sb_fan_entry_path(const struct sb_fan *f, const struct sb_fan_event *e, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!e->name || sb_fan_event_dir_path(f, e, buf, len))
+		return -1;
+	n = strlen(buf);
+	if (snprintf(buf + n, len - n, "/%s", e->name) >= (int)(len - n))
+		return -1;
+	return 0;
+}
+
+int sb_fan_filtered_event(struct sb_backend *b, struct sb_fan *f, struct sb_fan_event *e)
+{
+	char path[PATH_MAX];
+
+	if (f->deny)
+		return 0;	/* the filter decided in the kernel: allow what reaches us */
+	if (b->args.describe && !sb_fan_entry_path(f, e, path, sizeof(path)))
+		sb_fan_deliver(b, e, path, e->name, 0);
+	else
+		sb_fan_deliver(b, e, NULL, e->name, 0);
 	return 0;
 }

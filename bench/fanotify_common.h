@@ -73,5 +73,14 @@ void sb_fan_release(struct sb_fan *f);
 void sb_fan_close(struct sb_fan *f);
 /* Can this kernel make such a group? 0, or -1 with the reason. */
 int sb_fan_probe(bool deny, char *why, size_t len);
+/* Does the kernel have the fanotify filter API (kernel/patches)? */
+int sb_fan_filter_probe(bool deny, char *why, size_t len);
+/* FAN_IOC_ADD_FILTER: attach the registered filter `name` to the group. */
+int sb_fan_add_filter(struct sb_fan *f, const char *name, const void *init_args,
+		      uint32_t size, char *err, size_t errlen);
+/* The path of a notify event's entry (parent path + name), or -1. */
+int sb_fan_entry_path(const struct sb_fan *f, const struct sb_fan_event *e, char *buf, size_t len);
+/* The event callback of groups whose filter ran in the kernel: deliver as is. */
+int sb_fan_filtered_event(struct sb_backend *b, struct sb_fan *f, struct sb_fan_event *e);
 
 #endif

@@ -134,19 +134,6 @@ static int dirmarks_attach(struct sb_backend *b)
 	return 0;
 }
 
-/* Path of the entry (dir handle, name), or -1 if it is gone. */
-static int entry_path(struct dirmarks *d, const struct sb_fan_event *e, char *buf, size_t len)
-{
-	size_t n;
-
-	if (!e->name || sb_fan_event_dir_path(&d->fan, e, buf, len))
-		return -1;
-	n = strlen(buf);
-	if (snprintf(buf + n, len - n, "/%s", e->name) >= (int)(len - n))
-		return -1;
-	return 0;
-}
-
 /* Keep the marks right as directories appear, arrive and leave. */
 static void follow_tree(struct sb_backend *b, struct sb_fan_event *e)
 {
@@ -156,7 +143,7 @@ static void follow_tree(struct sb_backend *b, struct sb_fan_event *e)
 	if (!(e->mask & FAN_ONDIR))
 		return;
 	if (e->mask & (FAN_CREATE | FAN_MOVED_TO)) {
-		if (!entry_path(d, e, path, sizeof(path)))
+		if (!sb_fan_entry_path(&d->fan, e, path, sizeof(path)))
 			mark_tree(d, path, true, err, sizeof(err));
 	}
 	if (e->mask & FAN_MOVED_FROM) {
@@ -200,7 +187,7 @@ static int dirmarks_event(struct sb_backend *b, struct sb_fan_event *e)
 	if (b->args.describe) {
 		char path[PATH_MAX];
 
-		sb_fan_deliver(b, e, entry_path(d, e, path, sizeof(path)) ? NULL : path,
+		sb_fan_deliver(b, e, sb_fan_entry_path(&d->fan, e, path, sizeof(path)) ? NULL : path,
 			       e->name, 0);
 	} else {
 		sb_fan_deliver(b, e, NULL, e->name, 0);

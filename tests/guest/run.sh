@@ -32,7 +32,7 @@ valid_all() {
 	pass "$name"
 }
 
-ALL="none fanotify-user fanotify-dirmarks bpf-lsm bpf-fentry"
+ALL="none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm bpf-fentry"
 if vm_run vm-run-notify --backend all --strategy walk,loop,cache,tag \
 	--workload open-close,create-unlink,outside-fs --out "$T/notify.json"; then
 	valid_all vm-run-notify "$T/notify.json" $ALL
@@ -53,6 +53,6 @@ else
 	fi
 fi
 if vm_run vm-run-deny --mode deny --backend all --workload open-close,outside-fs --out "$T/deny.json"; then
-	valid_all vm-run-deny "$T/deny.json" none fanotify-user fanotify-dirmarks bpf-lsm
+	valid_all vm-run-deny "$T/deny.json" none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm
 fi
 finish
