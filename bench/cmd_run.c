@@ -396,9 +396,10 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	}
 	if (sb_backend_start(&b, ops, &args, o->watchdog_ms, o->consumer_cpu)) {
 		fprintf(stderr, "subtree-bench run: %s: attach: %s\n", ops->name, b.err);
+		snprintf(res->why, sizeof(res->why), "attach failed: %.200s", b.err);
 		c->wl->cleanup(&w);
 		sb_oracle_free(oracle);
-		return -1;
+		return -2;
 	}
 	if (o->settle_ms)
 		usleep(o->settle_ms * 1000);
@@ -587,8 +588,9 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 						   "position", (json_int_t)k);
 			json_t *bc = json_object();
 			struct sb_counter_values cv = { 0 };
-			struct sb_oracle_result r;
+			struct sb_oracle_result r = { 0 };
 			char what[256];
+			int step;
 
 			if (sb_interrupted) {
 				ret = -1;
@@ -596,12 +598,26 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 				json_decref(bc);
 				break;
 			}
-			if (measure_step(o, c, v->ops, v->strategy, rep_id++, ctr, &v->samples[v->nsamples],
-					 detail, &cv, bc, &r)) {
+			if (v->failed) {
 				json_decref(detail);
 				json_decref(bc);
-				ret = -1;
-				break;
+				continue;
+			}
+			step = measure_step(o, c, v->ops, v->strategy, rep_id++, ctr,
+					    &v->samples[v->nsamples], detail, &cv, bc, &r);
+			if (step) {
+				json_decref(detail);
+				json_decref(bc);
+				if (step != -2) {
+					ret = -1;
+					break;
+				}
+				/* This size is too much for it (e.g. marks): the others go on. */
+				v->failed = true;
+				v->oracle.valid = false;
+				snprintf(v->oracle.why, sizeof(v->oracle.why), "%s", r.why);
+				prog->done += o->reps - rep;
+				continue;
 			}
 			v->nsamples++;
 			json_object_set_new(detail, "backend_counters", json_incref(bc));
@@ -626,7 +642,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 	for (size_t i = 0; i < n; i++) {
 		json_t *run;
 
-		if (!all[i]->nsamples)
+		if (!all[i]->nsamples && !all[i]->failed)
 			continue;
 		run = run_json(o, c, all[i], none.samples, none.nsamples, all[i] == &none);
 
