@@ -111,7 +111,7 @@ static void fentry_counters(struct sb_backend *b, json_t *out)
 
 const struct sb_backend_ops sb_backend_bpf_fentry = {
 	.name = "bpf-fentry",
-	.summary = "BPF fentry programs on security_file_open, security_inode_* (notify only), global",
+	.summary = "BPF fentry programs on security_file_open and security_inode_*, global",
 	.modes = SB_BIT(SB_MODE_NOTIFY),
 	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP),
 	.probe = fentry_probe,

@@ -111,7 +111,7 @@ static void lsm_counters(struct sb_backend *b, json_t *out)
 
 const struct sb_backend_ops sb_backend_bpf_lsm = {
 	.name = "bpf-lsm",
-	.summary = "BPF LSM programs (file_open, inode_create/mkdir/unlink/rmdir/rename ...), global",
+	.summary = "BPF LSM programs on file_open and the inode_* create/delete/rename hooks, global",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP),
 	.probe = lsm_probe,

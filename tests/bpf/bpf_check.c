@@ -576,7 +576,8 @@ static void run_deny(enum sb_strategy strat, size_t nrules)
 	/* a new file in scope: created, then its open is denied */
 	fd = openat(in_fd, "newvictim", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd >= 0 || errno != EPERM)
-		fail("%s: open(O_CREAT) in scope: %s", label, fd >= 0 ? "allowed" : strerror(errno));
+		fail("%s: open(O_CREAT) in scope: %s", label,
+		     fd >= 0 ? "allowed" : strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	/* in deny mode nothing is sent: consume says so */
@@ -608,7 +609,8 @@ int main(int argc, char **argv)
 		case 'q': quick = true; break;
 		case 'b': only = optarg; break;
 		default:
-			fprintf(stderr, "usage: bpf_check [-v] [-q] [-b bpf-lsm|bpf-fentry] [DIR]\n");
+			fprintf(stderr,
+				"usage: bpf_check [-v] [-q] [-b bpf-lsm|bpf-fentry] [DIR]\n");
 			return 2;
 		}
 	}

@@ -6,7 +6,10 @@ set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 SANFLAGS=
-[ "${SAN:-0}" = 1 ] && SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+if [ "${SAN:-0}" = 1 ]; then
+	SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	SANFLAGS="$SANFLAGS -fno-sanitize-recover=undefined"
+fi
 PKGS="libbpf jansson libelf zlib"
 make --no-print-directory BUILD="$BUILD" "$BUILD/bpf/bpf_lsm.skel.h" "$BUILD/bpf/bpf_fentry.skel.h"
 mkdir -p "$BUILD/tests"
