@@ -13,8 +13,9 @@
  * inside one superblock (d_parent stops at the filesystem's root), so an
  * object on a filesystem mounted inside a sub-tree is not in scope (the
  * fanotify filter RFC has the same limit). Walking d_parent takes neither
- * rename_lock nor RCU: loads through BTF pointers cannot fault, and an
- * ancestor a concurrent rename moves is seen either before or after.
+ * rename_lock nor RCU: loads through BTF pointers cannot fault, but an event
+ * racing with a rename of one of its ancestors may get either verdict (no
+ * rename_lock seqcount retry, unlike is_subdir()).
  *
  * User space (bench/bpf_common.c) fills the maps before attach and sets the
  * rodata: sb_strategy, sb_nr_rules. Include this after vmlinux.h,
