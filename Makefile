@@ -52,7 +52,7 @@ $(shell scripts/deps.sh >&2 && mkdir -p build && touch $(DEPS_STAMP))
 endif
 KERNEL_SH := scripts/vm/kernel.sh
 
-.PHONY: all build deps test test-unit test-integration bench report clean distclean FORCE
+.PHONY: all build deps test test-unit bench report baseline clean FORCE
 
 all: build
 build: $(BIN)
@@ -141,8 +141,14 @@ test: build
 bench: build
 	$(Q)scripts/bench.sh
 
+# REPORT.md and the figures, from the committed results alone.
 report: build
-	$(Q)./$(BIN) report --out-dir results/default results/default/results.json
+	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json
+
+# The CI baseline: the quick matrix in vm-icount (results/baseline/README.md).
+baseline: build
+	$(Q)./$(BIN) run --box vm-icount --spec scripts/matrices/quick.spec --ops 2000 --reps 3 \
+		--out results/baseline/quick.json
 
 clean:
 	rm -rf build build-san $(BIN)

@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cmd.h"
 
@@ -36,8 +37,36 @@ static void usage(FILE *out)
 		"  subtree-bench compare results/baseline/quick.json new.json\n");
 }
 
+/*
+ * Each rule holds an fd, and 10,000 rules are a sweep point: lift the limit
+ * on open files to fs.nr_open (root may), else at least to the hard limit.
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "r");
+	unsigned long nr_open = 0;
+
+	if (f) {
+		if (fscanf(f, "%lu", &nr_open) != 1)
+			nr_open = 0;
+		fclose(f);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (nr_open > rl.rlim_max) {
+		struct rlimit want = { nr_open, nr_open };
+
+		if (!setrlimit(RLIMIT_NOFILE, &want))
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int main(int argc, char **argv)
 {
+	raise_nofile();
 	if (argc < 2) {
 		usage(stderr);
 		return SB_EXIT_USAGE;
