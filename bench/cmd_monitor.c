@@ -25,6 +25,7 @@
 struct monitor_args {
 	const char *backend, *strategy, *box;
 	enum sb_mode mode;
+	bool quiet;
 	char *rules[MAX_RULES];
 	size_t nr_rules;
 	unsigned long watchdog_ms;
@@ -36,6 +37,7 @@ struct json_sink {
 	struct sb_sink sink;
 	pthread_mutex_t lock;
 	unsigned long events;
+	bool quiet;
 };
 
 static volatile sig_atomic_t child_pid;
@@ -53,6 +55,12 @@ static void print_event(struct sb_sink *sink, const struct sb_event *ev)
 	json_t *line;
 	char *text;
 
+	if (js->quiet) {
+		pthread_mutex_lock(&js->lock);
+		js->events++;
+		pthread_mutex_unlock(&js->lock);
+		return;
+	}
 	snprintf(dev, sizeof(dev), "%u:%u", ev->dev_major, ev->dev_minor);
 	line = json_pack("{s:s}", "event", sb_kind_name(ev->kind));
 	if (ev->ino)
@@ -84,6 +92,7 @@ static const struct argp_option monitor_options[] = {
 	{ "strategy", 's', "S", 0, "walk, loop, tag or cache (default: the backend's first)", 0 },
 	{ "watchdog-ms", 'W', "MS", 0, "deny mode: allow pending opens when the consumer stalls this long (default 5000)", 0 },
 	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: monitor inside that box", 0 },
+	{ "quiet", 'q', NULL, 0, "print no events, only their count at the end (for timing whole commands under a backend)", 0 },
 	{ "verbose", 'v', NULL, 0, "say more", 0 },
 	{ 0 }
 };
@@ -98,6 +107,7 @@ static error_t monitor_parse(int key, char *arg, struct argp_state *state)
 	case 's': a->strategy = arg; break;
 	case 'B': a->box = arg; break;
 	case 'v': a->verbose = true; break;
+	case 'q': a->quiet = true; break;
 	case 'r':
 		if (a->nr_rules == MAX_RULES)
 			argp_error(state, "--rule: at most %d rules", MAX_RULES);
@@ -235,6 +245,7 @@ int cmd_monitor(int argc, char **argv)
 		sb_rules_free(&rules);
 		return SB_EXIT_USAGE;
 	}
+	js.quiet = a.quiet;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (sb_backend_start(&b, ops, &args, a.watchdog_ms, -1)) {
 		fprintf(stderr, "subtree-bench monitor: %s: %s\n", ops->name, b.err);
@@ -249,7 +260,7 @@ int cmd_monitor(int argc, char **argv)
 		fprintf(stderr, "subtree-bench monitor: %s\n", sb_backend_failure(&b));
 	sb_backend_stop(&b);
 	sb_rules_free(&rules);
-	if (a.verbose)
-		fprintf(stderr, "subtree-bench monitor: %lu events\n", js.events);
+	if (a.verbose || a.quiet)
+		fprintf(stderr, "subtree-bench monitor: %s: %lu events\n", ops->name, js.events);
 	return status < 0 ? SB_EXIT_FAIL : status;
 }
