@@ -100,5 +100,19 @@ fi
 "$BIN" run --mode deny --workload rename --out bad.json > /dev/null 2> "$T/err"
 [ $? -eq 2 ] && grep -q "workload rename has no deny mode" "$T/err" && pass run-bad-mode ||
 	fail run-bad-mode "$(cat "$T/err")"
+# A spec file: one sweep per line, into one results file; a bad line is
+# named (file:line) before anything is measured.
+printf '# comment\n--backend fanotify-user --strategy walk --rules 1,2  # two cells\n\n--backend fanotify-dirmarks --strategy tag --workload outside-fs\n' > two.spec
+if run_ok run-spec --spec two.spec --out spec.json; then
+	if [ "$(jq -c '[.runs[].id]' spec.json)" = '["none/-/open-close/notify/r1/d3/h0.5","fanotify-user/walk/open-close/notify/r1/d3/h0.5","none/-/open-close/notify/r2/d3/h0.5","fanotify-user/walk/open-close/notify/r2/d3/h0.5","none/-/outside-fs/notify/r4/d3/h0.5","fanotify-dirmarks/tag/outside-fs/notify/r4/d3/h0.5"]' ]; then
+		pass run-spec
+	else
+		fail run-spec "$(jq -c '[.runs[].id]' spec.json)"
+	fi
+fi
+printf '%s\n' '--rules 5' '--depth x' > bad.spec
+"$BIN" run --spec bad.spec --out badspec.json > /dev/null 2> "$T/err"
+[ $? -eq 2 ] && grep -q "bad.spec:2: --depth .x.: give a whole number" "$T/err" && [ "$(jq '.runs | length' badspec.json 2>/dev/null || echo 0)" = 0 ] &&
+	pass run-spec-bad-line || fail run-spec-bad-line "$(cat "$T/err")"
 check run-no-scratch-left no_scratch_mounts
 finish
