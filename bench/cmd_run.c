@@ -359,9 +359,11 @@ static void report_progress(struct progress *p, const char *what, double ns_per_
 	double elapsed = now_s() - p->start;
 	double eta = p->done ? elapsed / p->done * (p->total - p->done) : 0;
 
-	fprintf(stderr, "[%zu/%zu] %s %.1f %s/op  elapsed %d:%02d  ETA %d:%02d\n",
+	/* Under icount the guest clock counts instructions, not wall time. */
+	fprintf(stderr, "[%zu/%zu] %s %.1f %s/op  elapsed %d:%02d  ETA %d:%02d%s\n",
 		p->done, p->total, what, ns_per_op, unit,
-		(int)elapsed / 60, (int)elapsed % 60, (int)eta / 60, (int)eta % 60);
+		(int)elapsed / 60, (int)elapsed % 60, (int)eta / 60, (int)eta % 60,
+		strcmp(unit, "instr") ? "" : " (guest clock)");
 }
 
 /* One step: one backend (or none), one repetition. */
