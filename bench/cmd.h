@@ -9,14 +9,21 @@ int cmd_monitor(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* Exit codes shared by the subcommands. */
 #define SB_EXIT_OK 0
 #define SB_EXIT_FAIL 1		/* ran, but a run was invalid or a check failed */
 #define SB_EXIT_USAGE 2		/* bad input: nothing was measured */
 
-/* --box: re-execute this command inside the bench VM (bench/vm.c). */
-int sb_vm_exec(const char *box, int argc, char **argv, const char *share_dir);
+/*
+ * --box: re-execute this command inside the bench VM (bench/vm.c), killing
+ * the guest after timeout_s (SUBTREE_BENCH_VM_TIMEOUT overrides).
+ */
+int sb_vm_exec(const char *box, int argc, char **argv, const char *share_dir,
+	       unsigned int timeout_s);
+#define SB_VM_TIMEOUT_SHORT 600		/* list, monitor */
+#define SB_VM_TIMEOUT_RUN (6 * 3600)	/* a whole sweep */
 /* The directory of this executable's repository (for scripts/). */
 const char *sb_repo_dir(void);
 

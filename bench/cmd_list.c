@@ -61,7 +61,7 @@ int cmd_list(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return SB_EXIT_USAGE;
 	if (strcmp(a.box, "host") && !sb_in_guest())
-		return sb_vm_exec(a.box, argc, argv, NULL);
+		return sb_vm_exec(a.box, argc, argv, NULL, SB_VM_TIMEOUT_SHORT);
 
 	uname(&u);
 	printf("box       %s (kernel %s)\n", sb_box_kind(), u.release);

@@ -222,7 +222,7 @@ int cmd_monitor(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return SB_EXIT_USAGE;
 	if (strcmp(a.box, "host") && !sb_in_guest())
-		return sb_vm_exec(a.box, argc, argv, NULL);
+		return sb_vm_exec(a.box, argc, argv, NULL, SB_VM_TIMEOUT_RUN);
 	ops = sb_backend_find(a.backend);
 	if (!ops) {
 		fprintf(stderr, "subtree-bench monitor: --backend '%s': unknown; 'subtree-bench list' shows the backends\n",

@@ -69,8 +69,11 @@ static int valid_box(const char *box)
 	return !strcmp(box, "vm") || !strcmp(box, "vm-icount");
 }
 
-int sb_vm_exec(const char *box, int argc, char **argv, const char *share_dir)
+int sb_vm_exec(const char *box, int argc, char **argv, const char *share_dir,
+	       unsigned int timeout_s)
 {
+	char timeout[32];
+	const char *env = getenv("SUBTREE_BENCH_VM_TIMEOUT");
 	char exe[PATH_MAX];
 	char **cmd;
 	int n = 0;
@@ -107,7 +110,8 @@ int sb_vm_exec(const char *box, int argc, char **argv, const char *share_dir)
 			cmd[n++] = argv[i];
 	}
 	cmd[n] = NULL;
-	return exec_run_sh(box, getenv("SUBTREE_BENCH_VM_TIMEOUT"), NULL, share_dir, cmd);
+	snprintf(timeout, sizeof(timeout), "%u", timeout_s);
+	return exec_run_sh(box, env ? env : timeout, NULL, share_dir, cmd);
 }
 
 struct vm_args {
