@@ -18,6 +18,7 @@ static const struct {
 	{ "vm", "run a command inside the bench VM", cmd_vm },
 	{ "report", "plots and REPORT.md from results files", cmd_report },
 	{ "compare", "compare two results files; exit 1 on a regression", cmd_compare },
+	{ "import", "fio and hyperfine JSON into a results file", cmd_import },
 };
 
 static void usage(FILE *out)
