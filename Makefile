@@ -52,7 +52,7 @@ $(shell scripts/deps.sh >&2 && mkdir -p build && touch $(DEPS_STAMP))
 endif
 KERNEL_SH := scripts/vm/kernel.sh
 
-.PHONY: all build deps test test-unit bench report baseline clean FORCE
+.PHONY: all build deps test test-unit bench report baseline realistic clean FORCE
 
 all: build
 build: $(BIN)
@@ -144,6 +144,14 @@ bench: build
 # REPORT.md and the figures, from the committed results alone.
 report: build
 	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json
+
+# fio jobs and a hyperfine untar under every backend this box runs
+# (scripts/realistic.sh; BOX=vm for all of them).
+realistic: build
+	$(Q)if [ "$(BOX)" = vm ]; then mkdir -p results/realistic && \
+		./$(BIN) vm --box vm --timeout 0 --share "$(CURDIR)/results/realistic" -- \
+		scripts/realistic.sh "$(CURDIR)/results/realistic" $(or $(REPS),5); \
+	else scripts/realistic.sh results/realistic $(or $(REPS),5); fi
 
 # The CI baseline: the quick matrix in vm-icount (results/baseline/README.md).
 baseline: build
