@@ -108,6 +108,8 @@ struct sb_backend_ops {
 extern const struct sb_backend_ops *const sb_backends[];
 
 const struct sb_backend_ops *sb_backend_find(const char *name);
+/* Can this box run ops in mode? 0, or -1 with the reason in why. */
+int sb_backend_available(const struct sb_backend_ops *ops, enum sb_mode mode, char *why, size_t len);
 const char *sb_mode_name(enum sb_mode mode);
 int sb_mode_parse(const char *s, enum sb_mode *mode);
 const char *sb_strategy_name(enum sb_strategy s);

@@ -61,3 +61,14 @@ int sb_strategy_parse(const char *s, enum sb_strategy *st)
 	}
 	return -1;
 }
+
+int sb_backend_available(const struct sb_backend_ops *ops, enum sb_mode mode, char *why, size_t len)
+{
+	why[0] = '\0';
+	if (ops->modes & SB_BIT(mode))
+		return ops->probe(mode, why, len) ? -1 : 0;
+	/* The backend's probe may know why better than "not implemented". */
+	if (!ops->probe(mode, why, len) || !why[0])
+		snprintf(why, len, "%s mode is not implemented by this backend", sb_mode_name(mode));
+	return -1;
+}

@@ -72,13 +72,7 @@ int cmd_list(int argc, char **argv)
 			char why[512] = "";
 			int ret;
 
-			if (!(ops->modes & SB_BIT(m))) {
-				ret = -1;
-				snprintf(why, sizeof(why), "%s mode is not implemented by this backend",
-					 sb_mode_name(m));
-			} else {
-				ret = ops->probe(m, why, sizeof(why));
-			}
+			ret = sb_backend_available(ops, m, why, sizeof(why));
 			print_status("backend", ops->name, sb_mode_name(m), ret, why);
 			if (ret || m != SB_MODE_NOTIFY)
 				continue;

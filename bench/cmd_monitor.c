@@ -229,10 +229,9 @@ int cmd_monitor(int argc, char **argv)
 			a.backend);
 		return SB_EXIT_USAGE;
 	}
-	if (!(ops->modes & SB_BIT(a.mode)) || ops->probe(a.mode, why, sizeof(why))) {
+	if (sb_backend_available(ops, a.mode, why, sizeof(why))) {
 		fprintf(stderr, "subtree-bench monitor: %s (%s) is unavailable on this box: %s\n",
-			ops->name, sb_mode_name(a.mode),
-			why[0] ? why : "the mode is not implemented by this backend");
+			ops->name, sb_mode_name(a.mode), why);
 		return SB_EXIT_USAGE;
 	}
 	if (sb_rules_resolve(&rules, a.rules, a.nr_rules, err, sizeof(err))) {

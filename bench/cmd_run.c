@@ -296,11 +296,7 @@ static int pick_variants(const struct run_opts *o, unsigned int strategies,
 		}
 		if (!wanted)
 			continue;
-		if (!(ops->modes & SB_BIT(o->mode)))
-			snprintf(why, sizeof(why), "%s mode is not implemented by this backend", mode);
-		else
-			ops->probe(o->mode, why, sizeof(why));
-		if (why[0]) {
+		if (sb_backend_available(ops, o->mode, why, sizeof(why))) {
 			sb_results_add_unavailable(res, ops->name, mode, why);
 			fprintf(stderr, "subtree-bench run: %s (%s): unavailable: %s\n", ops->name, mode, why);
 			if (!all) {
