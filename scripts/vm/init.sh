@@ -65,11 +65,11 @@ if [ -f "$P/interactive" ]; then
 	tty=/dev/ttyS1
 	winsize=
 	[ -f "$P/winsize" ] && read -r winsize <"$P/winsize"
-	# shellcheck disable=SC2086 # winsize is "rows R cols C"
-	stty -F "$tty" sane $winsize 2>/dev/null
-	# setsid -c makes the tty the controlling terminal (job control, ^C).
-	# shellcheck disable=SC2094 # the terminal is stdin and stdout
-	setsid -w -c env -i /bin/sh "$P/cmd.sh" <"$tty" >"$tty" 2>&1
+	# setsid -c makes the tty the controlling terminal (job control, ^C); the
+	# size is set while the tty is open (a serial tty forgets it on last close).
+	# shellcheck disable=SC2094,SC2016 # the terminal is stdin and stdout
+	setsid -w -c sh -c 'stty sane $1 2>/dev/null; exec env -i /bin/sh "$2"' sh "$winsize" "$P/cmd.sh" \
+		<"$tty" >"$tty" 2>&1
 	st=$?
 else
 	env -i /bin/sh "$P/cmd.sh" </dev/null >>"$P/stdout" 2>>"$P/stderr"
