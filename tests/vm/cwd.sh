@@ -1,6 +1,7 @@
 #!/bin/sh
 # shellcheck disable=SC2015 # "A && B || fail" is meant
 # The command runs in the caller's current directory (read-only host dir and a --share).
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 cd "$ROOT/scripts" || fail "cd"
 vm -- pwd

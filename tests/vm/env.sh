@@ -1,6 +1,7 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # expanded in the guest
 # PATH, HOME, TERM and every SUBTREE_BENCH_* variable reach the command; others do not.
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 export SUBTREE_BENCH_TEST_A="a 'b' \"c\" \$d
 second line"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SIGTERM to run.sh kills the guest: exit 143, a message naming the kept
 # console log, no QEMU left (found by its unique --share path).
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 mkdir "$WORK/marker"
 # shellcheck disable=SC2086

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The guest kernel runs BPF LSM (securityfs mounted), bpffs is mounted, and
 # the kernel's BTF is there.
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 vm -- sh -c 'cat /sys/kernel/security/lsm; echo; grep " /sys/fs/bpf bpf " /proc/mounts >/dev/null && echo bpffs; test -s /sys/kernel/btf/vmlinux && echo btf'
 [ "$st" = 0 ] || fail "exit $st: $(show "$WORK/err")"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The cached kernel tree builds out-of-tree modules (make -C <entry> M=<dir>)
 # and the guest loads and unloads them.
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 kdir=$("$ROOT/scripts/vm/kernel.sh" ${SUBTREE_BENCH_TEST_VM_ARGS:+$(echo "$SUBTREE_BENCH_TEST_VM_ARGS" | grep -o -- '--variant [a-z]*')} path) ||
 	fail "no kernel built"

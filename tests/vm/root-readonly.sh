@@ -1,5 +1,6 @@
 #!/bin/sh
 # The host root is read-only in the guest: writes fail and nothing appears on the host.
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 probe=$ROOT/.vm-readonly-probe.$$
 rm -f "$probe"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Each --share DIR is writable at the same path in the guest, also nested and
 # under host /tmp (hidden by the guest's tmpfs); the host sees the writes.
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 mkdir -p "$WORK/a/b" "$WORK/c"
 echo from-host >"$WORK/a/b/in"

@@ -3,6 +3,7 @@
 # stdout and stderr come back separated and byte-exact: 1 MiB of binary data
 # on stdout, text without a final newline, CR/LF and NUL bytes on stderr, and
 # arguments with quotes, spaces and trailing newlines arrive intact.
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 mkdir "$WORK/share"
 head -c 1048576 /dev/urandom >"$WORK/share/big"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # A hung guest is killed at --timeout: exit 124, a clear message naming the
 # kept console log, and no QEMU process left (found by its unique --share path).
+# shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 mkdir "$WORK/marker"
 # Under vm-icount (sleep=off) an idle guest jumps its clock to the next timer,
