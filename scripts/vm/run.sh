@@ -17,7 +17,7 @@
 #   --interactive    COMMAND gets the terminal (stdin/stdout/stderr on a serial
 #                    line; no byte-exact streams; quit QEMU with Ctrl-A x)
 # SUBTREE_BENCH_VM_KEEP_LOG=1 keeps the guest console log (path on stderr).
-# Exit 125: the guest failed (no exit status came back); the console log is kept
+# Exit 2: bad arguments. Exit 125: the guest failed (no exit status came back); the console log is kept
 # under $SUBTREE_BENCH_CACHE/logs/ (default ~/.cache/subtree-bench/logs/).
 set -eu
 
@@ -28,9 +28,10 @@ KEEP_LOGS=50
 
 die() { echo "$ME: $*" >&2; exit 125; }
 usage() {
-	sed -n '4,5p' "$0" | sed 's/^# *//' >&2
+	sed -n '4,5p' "$0" | sed -e 's/^# *//' -e '1s/^/usage: /' -e '2s/^/       /' >&2
 	exit 2
 }
+bad_arg() { echo "$ME: $*" >&2; exit 2; }
 
 box=vm variant=bench timeout=600 mem='' interactive=0 shares=''
 while [ $# -gt 0 ]; do
@@ -40,10 +41,10 @@ while [ $# -gt 0 ]; do
 	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
 	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--share) [ $# -ge 2 ] || usage
-		[ -d "$2" ] || die "--share $2: not a directory"
+		[ -d "$2" ] || bad_arg "--share $2: not a directory"
 		d=$(cd "$2" && pwd -P)
 		case $d in *'
-'*|*' '*|*,*) die "--share $2: paths with spaces, commas or newlines are not supported" ;; esac
+'*|*' '*|*,*) bad_arg "--share $2: paths with spaces, commas or newlines are not supported" ;; esac
 		shares="$shares
 $d"
 		shift 2 ;;
@@ -54,9 +55,9 @@ $d"
 	esac
 done
 [ $# -ge 1 ] || usage
-case $box in vm|vm-icount) ;; *) die "unknown --box '$box' (vm or vm-icount)" ;; esac
-case $variant in bench|debug) ;; *) die "unknown --variant '$variant' (bench or debug)" ;; esac
-case $timeout in ''|*[!0-9]*) die "--timeout wants whole seconds, got '$timeout'" ;; esac
+case $box in vm|vm-icount) ;; *) bad_arg "unknown --box '$box' (vm or vm-icount)" ;; esac
+case $variant in bench|debug) ;; *) bad_arg "unknown --variant '$variant' (bench or debug)" ;; esac
+case $timeout in ''|*[!0-9]*) bad_arg "--timeout wants whole seconds, got '$timeout'" ;; esac
 [ -n "$mem" ] || { [ "$variant" = debug ] && mem=2G || mem=1G; }
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (run scripts/deps.sh)"
 case $HERE in *' '*|*,*) die "the clone's path ($HERE) must not contain spaces or commas (kernel command line)" ;; esac
