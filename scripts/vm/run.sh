@@ -55,6 +55,13 @@ $d"
 	esac
 done
 [ $# -ge 1 ] || usage
+# The guest mounts its own tmpfs on /tmp, /run and /dev/shm: a checkout there
+# (e.g. a CI clone in mktemp -d), or a current directory there, would vanish.
+# Share them writable at their own paths.
+for d in "$(cd "$HERE/../.." && pwd -P)" "$(pwd -P)"; do
+	case $d in /tmp/*|/run/*|/dev/shm/*) shares="$shares
+$d" ;; esac
+done
 case $box in vm|vm-icount) ;; *) bad_arg "unknown --box '$box' (vm or vm-icount)" ;; esac
 case $variant in bench|debug) ;; *) bad_arg "unknown --variant '$variant' (bench or debug)" ;; esac
 case $timeout in ''|*[!0-9]*) bad_arg "--timeout wants whole seconds, got '$timeout'" ;; esac
@@ -124,7 +131,7 @@ sq() {
 # before children (sorted by length).
 set --
 i=0
-printf '%s\n' "$shares" | sed '/^$/d' | awk '{ print length($0) " " $0 }' | sort -n -k1,1 | cut -d' ' -f2- >"$priv/shares.sorted"
+printf '%s\n' "$shares" | sed '/^$/d' | sort -u | awk '{ print length($0) " " $0 }' | sort -n -k1,1 | cut -d' ' -f2- >"$priv/shares.sorted"
 : >"$priv/fstab"
 while IFS= read -r d; do
 	set -- "$@" -fsdev "local,id=share$i,path=$d,security_model=none,multidevs=remap" \
