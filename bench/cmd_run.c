@@ -297,8 +297,9 @@ static int pick_variants(const struct run_opts *o, unsigned int strategies,
 		if (!wanted)
 			continue;
 		if (sb_backend_available(ops, o->mode, why, sizeof(why))) {
-			sb_results_add_unavailable(res, ops->name, mode, why);
-			fprintf(stderr, "subtree-bench run: %s (%s): unavailable: %s\n", ops->name, mode, why);
+			if (sb_results_add_unavailable(res, ops->name, mode, why) != 1)
+				fprintf(stderr, "subtree-bench run: %s (%s): unavailable: %s\n",
+					ops->name, mode, why);
 			if (!all) {
 				fprintf(stderr, "subtree-bench run: drop it from --backend, or use --box vm where it runs\n");
 				free(copy);
@@ -730,6 +731,29 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 	return pick_variants(&s->o, s->strategies, res, s->vars, &s->nv);
 }
 
+/* Does sweep a measure a cell (workload, mode, rules, depth, hit) that b does too? */
+static bool sweeps_overlap(const struct sweep *a, const struct sweep *b, char *cell, size_t len)
+{
+	if (a->o.mode != b->o.mode)
+		return false;
+	for (size_t w = 0; w < a->nw; w++)
+	for (size_t v = 0; v < b->nw; v++)
+	for (size_t r = 0; r < a->o.rules.n; r++)
+	for (size_t q = 0; q < b->o.rules.n; q++)
+	for (size_t d = 0; d < a->o.depth.n; d++)
+	for (size_t e = 0; e < b->o.depth.n; e++)
+	for (size_t h = 0; h < a->o.hit.n; h++)
+	for (size_t i = 0; i < b->o.hit.n; i++) {
+		if (a->wls[w] != b->wls[v] || a->o.rules.v[r] != b->o.rules.v[q] ||
+		    a->o.depth.v[d] != b->o.depth.v[e] || a->o.hit.v[h] != b->o.hit.v[i])
+			continue;
+		snprintf(cell, len, "%s/%s/r%lu/d%lu/h%g", a->wls[w]->name,
+			 sb_mode_name(a->o.mode), a->o.rules.v[r], a->o.depth.v[d], a->o.hit.v[h]);
+		return true;
+	}
+	return false;
+}
+
 static size_t sweep_steps(const struct sweep *s)
 {
 	const struct run_opts *o = &s->o;
@@ -759,6 +783,17 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 			return SB_EXIT_USAGE;
 		}
 		prog.total += sweep_steps(&sweeps[i]);
+		for (size_t j = 0; j < i; j++) {
+			char cell[256];
+
+			/* Run ids must be unique: compare and report match on them. */
+			if (sweeps_overlap(&sweeps[j], &sweeps[i], cell, sizeof(cell))) {
+				fprintf(stderr, "subtree-bench run: sweeps %zu and %zu both measure %s: drop the value from one of them\n",
+					j + 1, i + 1, cell);
+				sb_results_close(&res);
+				return SB_EXIT_USAGE;
+			}
+		}
 	}
 	sb_results_flush(&res, err, sizeof(err));
 	if (pin_self(main_opts->workload_cpu))

@@ -160,6 +160,14 @@ int sb_results_add_run(struct sb_results *r, json_t *run, char *err, size_t errl
 int sb_results_add_unavailable(struct sb_results *r, const char *backend,
 			       const char *mode, const char *reason)
 {
+	json_t *list = json_object_get(r->root, "unavailable"), *u;
+	size_t i;
+
+	json_array_foreach(list, i, u) {
+		if (!strcmp(json_string_value(json_object_get(u, "backend")), backend) &&
+		    !strcmp(json_string_value(json_object_get(u, "mode")), mode))
+			return 1;
+	}
 	return json_array_append_new(json_object_get(r->root, "unavailable"),
 				     json_pack("{s:s, s:s, s:s}", "backend", backend,
 					       "mode", mode, "reason", reason));

@@ -53,6 +53,7 @@ int sb_results_open(struct sb_results *r, const char *path, const char *box_kind
 		    int argc, char **argv, char *err, size_t errlen);
 /* Append one run (steals the reference) and rewrite JSON and CSV atomically. */
 int sb_results_add_run(struct sb_results *r, json_t *run, char *err, size_t errlen);
+/* Record a backend this box cannot run; 1 if it was recorded already. */
 int sb_results_add_unavailable(struct sb_results *r, const char *backend,
 			       const char *mode, const char *reason);
 int sb_results_flush(struct sb_results *r, char *err, size_t errlen);
