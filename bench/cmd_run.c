@@ -620,6 +620,14 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 			}
 			v->nsamples++;
 			json_object_set_new(detail, "backend_counters", json_incref(bc));
+			{
+				/* Per repetition too: compare judges counters by their spread. */
+				json_t *po = json_object(), *pe = json_object();
+
+				sb_counters_json(&cv, (double)o->ops, (double)r.delivered, po, pe);
+				json_object_set_new(detail, "counters_per_op", po);
+				json_object_set_new(detail, "counters_per_event", pe);
+			}
 			json_array_append_new(v->reps_detail, detail);
 			counters_add(v->backend_counters, bc);
 			json_decref(bc);

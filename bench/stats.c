@@ -367,10 +367,22 @@ void sb_decide(const struct sb_decide_params *prm, double base_value,
 	pct = out->pct_change;
 
 	if (prm->deterministic) {
-		if (pct > prm->threshold_pct + PCT_EPS) {
+		/*
+		 * Instruction counts repeat where one thread runs alone; where a
+		 * consumer shares the vCPU they wobble by the scheduling. Never
+		 * gate tighter than three times the runs' own robust spread
+		 * (1.4826 MAD / median: a slow first repetition does not count).
+		 */
+		double limit = prm->threshold_pct;
+
+		if (base && nb >= 3 && sb_median(base, nb) > 0)
+			limit = fmax(limit, 300.0 * 1.4826 * sb_mad(base, nb) / sb_median(base, nb));
+		if (new && nn >= 3 && sb_median(new, nn) > 0)
+			limit = fmax(limit, 300.0 * 1.4826 * sb_mad(new, nn) / sb_median(new, nn));
+		if (pct > limit + PCT_EPS) {
 			out->verdict = SB_VERDICT_REGRESSION;
 			out->why = "above threshold";
-		} else if (pct < -prm->threshold_pct - PCT_EPS) {
+		} else if (pct < -limit - PCT_EPS) {
 			out->verdict = SB_VERDICT_IMPROVEMENT;
 			out->why = "below -threshold";
 		} else {

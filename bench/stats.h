@@ -93,8 +93,10 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
  * for every metric it is used on (time, instructions, counters per op).
  *
  * Deterministic boxes (vm-icount): regression when the new value is more
- * than threshold_pct above the base value, improvement when more than
- * threshold_pct below; samples are only described.
+ * than the limit above the base value, improvement when more than the limit
+ * below. The limit is threshold_pct, or three times either side's robust
+ * spread (1.4826 MAD / median, with 3 or more samples) when that is larger:
+ * a consumer sharing the vCPU makes some runs wobble with the scheduling.
  * Wall-clock boxes (host, vm): regression when Welch p < alpha AND the
  * change is >= +min_effect_pct, improvement when p < alpha AND <=
  * -min_effect_pct; without >= 2 samples a side no p can be computed and the
