@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "box.h"
 #include "scratch.h"
 
 #define TMPFS_OPTS "mode=0755,size=50%,nr_inodes=0"
@@ -31,11 +32,25 @@ static int mount_tmpfs(const char *dir, char *err, size_t errlen)
 int sb_scratch_open(struct sb_scratch *s, const char *root, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
-	snprintf(s->base, sizeof(s->base), BASE_PREFIX "%d.XXXXXX", (int)getpid());
-	if (!mkdtemp(s->base)) {
-		snprintf(err, errlen, "mkdtemp '%s': %s", s->base, strerror(errno));
-		s->base[0] = '\0';
-		return -1;
+	/*
+	 * In the bench VM the paths must be the same in every boot: a consumer
+	 * that hashes paths would otherwise cost a different number of
+	 * instructions each time. The guest's /tmp is its own.
+	 */
+	if (sb_in_guest()) {
+		snprintf(s->base, sizeof(s->base), BASE_PREFIX "guest");
+		if (mkdir(s->base, 0755) && errno != EEXIST) {
+			snprintf(err, errlen, "mkdir '%s': %s", s->base, strerror(errno));
+			s->base[0] = '\0';
+			return -1;
+		}
+	} else {
+		snprintf(s->base, sizeof(s->base), BASE_PREFIX "%d.XXXXXX", (int)getpid());
+		if (!mkdtemp(s->base)) {
+			snprintf(err, errlen, "mkdtemp '%s': %s", s->base, strerror(errno));
+			s->base[0] = '\0';
+			return -1;
+		}
 	}
 	snprintf(s->out, sizeof(s->out), "%s/outside", s->base);
 	if (root) {
