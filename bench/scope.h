@@ -11,7 +11,8 @@
 struct sb_path_scope {
 	enum sb_strategy strategy;
 	const struct sb_rules *rules;
-	struct hsearch_data roots;	/* walk: root paths */
+	struct hsearch_data roots;	/* walk: root paths, keyed by their digest */
+	char (*keys)[17];		/* the digests, hex */
 	bool has_roots;
 };
 
