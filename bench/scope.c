@@ -14,15 +14,25 @@
  * number of rules and made `walk` slower than `loop`. The table is keyed by
  * a 64-bit FNV-1a digest of the path instead (hex, so all of it counts).
  */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static void hex_key(uint64_t h, char key[17])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		key[i] = hex[h & 15];
+	key[16] = '\0';
+}
+
 static void digest(const char *s, size_t len, char key[17])
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV_OFFSET;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	snprintf(key, 17, "%016llx", (unsigned long long)h);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+	hex_key(h, key);
 }
 
 int sb_path_scope_init(struct sb_path_scope *s, const struct sb_rules *rules,
@@ -67,18 +77,29 @@ bool sb_path_scope_match(struct sb_path_scope *s, const char *path)
 	if (s->strategy == SB_STRAT_LOOP)
 		return sb_rules_path_in_scope(s->rules, path);
 
-	/* Ascend: the path itself, then each ancestor, down to "/". */
-	for (len = strlen(path);;) {
-		digest(path, len, key);
+	/*
+	 * One pass left to right gives the digest of every ancestor ("/",
+	 * "/a", "/a/b", ...: each prefix ends before a slash); then ascend,
+	 * the path itself first.
+	 */
+	uint64_t h = FNV_OFFSET, prefix[PATH_MAX / 2 + 2];
+	size_t n = 0;
+
+	len = strlen(path);
+	for (size_t i = 0; i < len; i++) {
+		if (path[i] == '/' && i > 0 && n < PATH_MAX / 2)
+			prefix[n++] = h;
+		h = (h ^ (unsigned char)path[i]) * FNV_PRIME;
+		if (i == 0 && n < PATH_MAX / 2)
+			prefix[n++] = h;	/* "/" */
+	}
+	prefix[n++] = h;
+	while (n--) {
+		hex_key(prefix[n], key);
 		if (hsearch_r(e, FIND, &found, &s->roots))
 			return true;
-		if (len <= 1)
-			return false;
-		while (len > 1 && path[len - 1] != '/')
-			len--;
-		if (len > 1)
-			len--;	/* "/a/" -> "/a"; "/" stays */
 	}
+	return false;
 }
 
 void sb_path_scope_free(struct sb_path_scope *s)
