@@ -8,7 +8,7 @@ if [ ! -f "$BASE" ]; then
 	fail regression-baseline "no $BASE: make it with 'make baseline' (results/baseline/README.md)"
 	finish
 fi
-"$BIN" run --box vm-icount --spec "$ROOT/scripts/matrices/quick.spec" --ops 2000 --reps 3 \
+"$BIN" run --box vm-icount --spec "$ROOT/scripts/matrices/quick.spec" --ops 2000 --reps 5 \
 	--out "$T/quick.json" > /dev/null 2> "$T/err"
 st=$?
 if [ $st -ne 0 ]; then
