@@ -98,11 +98,28 @@ if want vm; then
 		script "$(basename "$(dirname "$t")")/$(basename "$t" .sh)" sh "$t"
 	done
 fi
+# kernel VARIANT: tests/kernel/run.sh reports "ok|not ok GROUP (N checks, M
+# failed)" per test group and a splat check; as PASS/FAIL lines.
+kernel() {
+	"$ROOT/tests/kernel/run.sh" --variant "$1" 2>&1
+	st=$?
+	[ $st -eq 0 ] || echo "FAIL kernel-$1: tests/kernel/run.sh exited $st (a failed check or a kernel splat; see above)"
+	return $st
+}
+kernel_results() {
+	sed -n "s/^ok \(.*\) (\([0-9]*\) checks, 0 failed)$/PASS kernel-$1 \1 (\2 checks)/p; s/^not ok \(.*\)/FAIL kernel-$1 \1/p; s/^guest.sh: kernel log: no splats$/PASS kernel-$1 no splats in the kernel log/p"
+}
 if want kernel && [ -x tests/kernel/run.sh ]; then
-	phase "fanotify filter series in the VM (bench kernel)"
-	script kernel/bench tests/kernel/run.sh --variant bench
-	phase "fanotify filter series in the VM (debug kernel: KASAN, lockdep, kmemleak)"
-	script kernel/debug tests/kernel/run.sh --variant debug
+	for variant in bench debug; do
+		phase "fanotify filter series in the VM ($variant kernel)"
+		log=$LOGS/kernel-$variant.log
+		kernel $variant > "$log"
+		st=$?
+		kernel_results $variant < "$log" > "$log.results"
+		grep "^FAIL" "$log" >> "$log.results"
+		cat "$log.results"
+		tally "kernel/$variant" $st "$log.results"
+	done
 fi
 if want san; then
 	phase "unit and integration tests under ASan and UBSan"
