@@ -178,20 +178,14 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_WATCHDOG: return parse_ulong("watchdog-ms", arg, 10, 3600000, &o->watchdog_ms, state) ? EINVAL : 0;
 	case OPT_DRAIN: return parse_ulong("drain-ms", arg, 100, 3600000, &o->drain_ms, state) ? EINVAL : 0;
 	case OPT_SETTLE: return parse_ulong("settle-ms", arg, 0, 60000, &o->settle_ms, state) ? EINVAL : 0;
-	case OPT_WCPU: {
-		unsigned long v;
-
-		if (parse_ulong("workload-cpu", arg, 0, CPU_SETSIZE - 1, &v, state))
-			return EINVAL;
-		o->workload_cpu = v;
-		break;
-	}
+	case OPT_WCPU:
 	case OPT_CCPU: {
+		bool wl = key == OPT_WCPU;
 		unsigned long v;
 
-		if (parse_ulong("consumer-cpu", arg, 0, CPU_SETSIZE - 1, &v, state))
+		if (parse_ulong(wl ? "workload-cpu" : "consumer-cpu", arg, 0, CPU_SETSIZE - 1, &v, state))
 			return EINVAL;
-		o->consumer_cpu = v;
+		*(wl ? &o->workload_cpu : &o->consumer_cpu) = v;
 		break;
 	}
 	case 'm':
