@@ -86,7 +86,8 @@ qpid='' tpids='' keep_log=0
 # shellcheck disable=SC2317 # cleanup and on_signal run from traps
 cleanup() {
 	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
-	for p in $tpids; do kill "$p" 2>/dev/null; done
+	# A tail may have exited already (QEMU is gone): not an error under set -e.
+	for p in $tpids; do kill "$p" 2>/dev/null || :; done
 	rm -rf "$priv"
 	[ "$keep_log" = 1 ] || rm -f "$conlog"
 }

@@ -18,7 +18,7 @@ sleep 2
 kill -TERM "$pid"
 st=0
 wait "$pid" || st=$?
-[ "$st" = 143 ] || fail "exit $st, not 143"
+[ "$st" = 143 ] || fail "exit $st, not 143: $(show "$WORK/err")"
 grep -q 'interrupted: guest killed; console log kept at ' "$WORK/err" ||
 	fail "no message on stderr: $(show "$WORK/err")"
 sleep 1
