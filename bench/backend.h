@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "event.h"
@@ -57,6 +58,8 @@ struct sb_backend {
 	atomic_bool watchdog_fired;
 	atomic_int consumer_tid;	/* events from this thread are the harness's own */
 	atomic_ulong idle_polls;		/* consume() calls that found nothing */
+	atomic_bool loop_ended;		/* the timed operations are over */
+	atomic_ullong last_batch_cpu_ns;	/* consumer CPU time after its last batch since then */
 	unsigned int watchdog_ms;
 	int consumer_cpu;		/* pin the consumer here; -1: do not pin */
 };
@@ -122,8 +125,18 @@ int sb_strategy_parse(const char *s, enum sb_strategy *st);
 int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
 		     const struct sb_attach *args, unsigned int watchdog_ms,
 		     int consumer_cpu);
-/* CPU time the consumer thread has used so far, in ns. */
-unsigned long long sb_backend_consumer_cpu_ns(struct sb_backend *b);
+/*
+ * The timed operations are over: from now on the consumer notes its CPU
+ * time after each batch of events. Returns the consumer thread's CPU time so
+ * far in ns (0 without a consumer).
+ */
+uint64_t sb_backend_loop_ended(struct sb_backend *b);
+/*
+ * After sb_backend_drain(): the CPU time the consumer spent, after the
+ * operations ended, on the events they left in the queue. at_loop_end is
+ * what sb_backend_loop_ended() returned.
+ */
+uint64_t sb_backend_drain_cpu_ns(struct sb_backend *b, uint64_t at_loop_end);
 /* Did the run lose its consumer (died, stalled, watchdog fired)? Why, or NULL. */
 const char *sb_backend_failure(struct sb_backend *b);
 /*

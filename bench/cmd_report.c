@@ -41,8 +41,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
-
-#define RESULTS_SCHEMA_VERSION 1	/* bench/results.h SB_SCHEMA_VERSION */
+#include "results.h"
 
 /* cmd.h: 0 done; 1 an output could not be written or gnuplot failed; 2 bad
  * arguments or an unusable results file (nothing was reported). */
@@ -94,6 +93,7 @@ struct run {
 	double rules, depth, hit;
 	long long ops, reps, n;
 	bool has_ops, has_reps, has_n, valid, has_stats, has_baseline;
+	enum { DRAIN_UNKNOWN, DRAIN_NO_CONSUMER, DRAIN_INCLUDED, DRAIN_APART } drain;
 	struct est median, mean, stddev, overhead;
 	long long outliers;
 	bool has_outliers;
@@ -522,6 +522,18 @@ static void parse_est(json_t *stats, const char *key, struct est *e)
 }
 
 /* Fill `run` from its JSON; false (with a reason) when it cannot be used. */
+/* Where the consumer ran, from the first repetition (they all share it). */
+static int drain_kind(const json_t *rep)
+{
+	const json_t *inc = json_object_get(rep, "drain_included");
+
+	if (!json_is_boolean(inc))
+		return DRAIN_UNKNOWN;
+	if (!json_is_number(json_object_get(rep, "drain_cpu_ns_per_op")))
+		return DRAIN_NO_CONSUMER;
+	return json_is_true(inc) ? DRAIN_INCLUDED : DRAIN_APART;
+}
+
 static bool parse_run(json_t *j, struct run *run, char *why, size_t len)
 {
 	static const char *const req_str[] = { "backend", "workload", "mode" };
@@ -554,6 +566,7 @@ static bool parse_run(json_t *j, struct run *run, char *why, size_t len)
 	run->has_reps = jint(j, "reps", &run->reps);
 	base = json_object_get(j, "baseline_samples_ns_per_op");
 	run->has_baseline = json_is_array(base) && json_array_size(base) > 0;
+	run->drain = drain_kind(json_array_get(json_object_get(j, "reps_detail"), 0));
 
 	oracle = json_object_get(j, "oracle");
 	valid = json_object_get(oracle, "valid");
@@ -619,7 +632,7 @@ static int load_input(struct report *r, struct input *in, const char *path)
 		return -1;
 	}
 	ver = json_object_get(in->root, "schema_version");
-	if (!json_is_integer(ver) || json_integer_value(ver) != RESULTS_SCHEMA_VERSION) {
+	if (!json_is_integer(ver) || json_integer_value(ver) != SB_SCHEMA_VERSION) {
 		char got[64];
 
 		if (json_is_integer(ver))
@@ -627,7 +640,7 @@ static int load_input(struct report *r, struct input *in, const char *path)
 		else
 			snprintf(got, sizeof(got), "%s", ver ? "not an integer" : "missing");
 		errf("%s: schema_version is %s, this report reads schema_version %d; fix: regenerate the file with this revision's `subtree-bench run`, or report it with the revision that wrote it",
-		     path, got, RESULTS_SCHEMA_VERSION);
+		     path, got, SB_SCHEMA_VERSION);
 		return -1;
 	}
 	box = json_object_get(in->root, "box");
@@ -1345,7 +1358,7 @@ static long long get_n(const struct run *r, bool *ok) { *ok = r->has_n; return r
 
 static void md_method(FILE *f, const struct report *r)
 {
-	size_t mon = 0, inter = 0, with_none = 0;
+	size_t mon = 0, inter = 0, with_none = 0, drain[4] = { 0 };
 
 	for (size_t i = 0; i < r->nok; i++) {
 		if (is_none(r->ok[i])) {
@@ -1354,6 +1367,7 @@ static void md_method(FILE *f, const struct report *r)
 		}
 		mon++;
 		inter += r->ok[i]->has_baseline;
+		drain[r->ok[i]->drain]++;
 	}
 	fputs("## Method\n\n", f);
 	fprintf(f, "- Runs shown: %zu (%zu monitored, %zu of the `none` baseline); "
@@ -1362,6 +1376,14 @@ static void md_method(FILE *f, const struct report *r)
 	fprintf(f, "- Interleaving: %zu of the %zu monitored runs carry `none` baseline samples "
 		   "(`baseline_samples_ns_per_op`) measured interleaved with their own in the same run; "
 		   "overheads are relative to that baseline.\n", inter, mon);
+	if (drain[DRAIN_INCLUDED] || drain[DRAIN_APART])
+		fprintf(f, "- Delivery: in %zu of the %zu monitored runs the consumer thread shared the workload's CPU, "
+			   "and each figure is the elapsed time of the operations plus the CPU time the consumer spent "
+			   "after them on the events they left queued (`drain_cpu_ns_per_op`): the cost of the operations "
+			   "and of delivering their events. In %zu it ran on a CPU of its own: its cost is in "
+			   "`consumer_cpu_ns`, not in the figure. %zu have no consumer thread; %zu do not record where it ran.\n",
+			drain[DRAIN_INCLUDED], mon, drain[DRAIN_APART], drain[DRAIN_NO_CONSUMER],
+			drain[DRAIN_UNKNOWN]);
 	range_ll(f, "Repetitions per run (`reps`)", r->ok, r->nok, get_reps);
 	range_ll(f, "Operations per repetition (`ops`)", r->ok, r->nok, get_ops);
 	range_ll(f, "Samples behind each statistic (`stats.n`)", r->ok, r->nok, get_n);

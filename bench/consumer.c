@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "counters.h"
 
 #define CONSUME_TIMEOUT_MS 20
 #define JOIN_TIMEOUT_MS 3000
@@ -50,6 +51,15 @@ static enum fault fault_from_env(void)
 	return FAULT_NONE;
 }
 
+/* Read only after the timed operations: it is a system call per batch. */
+static uint64_t self_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static void pin_self(int cpu)
 {
 	cpu_set_t set;
@@ -75,6 +85,8 @@ static void *consumer_main(void *arg)
 		n = b->ops->consume(b, CONSUME_TIMEOUT_MS);
 		if (n == 0)
 			atomic_fetch_add(&b->idle_polls, 1);
+		else if (n > 0 && atomic_load(&b->loop_ended))
+			atomic_store(&b->last_batch_cpu_ns, self_cpu_ns());
 		if (n < 0) {
 			atomic_store(&b->consumer_dead, true);
 			return NULL;
@@ -161,15 +173,21 @@ int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
 	return 0;
 }
 
-unsigned long long sb_backend_consumer_cpu_ns(struct sb_backend *b)
+uint64_t sb_backend_loop_ended(struct sb_backend *b)
 {
-	clockid_t cid;
-	struct timespec ts;
+	uint64_t ns = 0;
 
-	if (!b->consumer_started || pthread_getcpuclockid(b->consumer, &cid) ||
-	    clock_gettime(cid, &ts))
-		return 0;
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	atomic_store(&b->loop_ended, true);
+	if (b->consumer_started)
+		sb_thread_cpu_ns(b->consumer, &ns);
+	return ns;
+}
+
+uint64_t sb_backend_drain_cpu_ns(struct sb_backend *b, uint64_t at_loop_end)
+{
+	uint64_t last = atomic_load(&b->last_batch_cpu_ns);
+
+	return last > at_loop_end ? last - at_loop_end : 0;
 }
 
 const char *sb_backend_failure(struct sb_backend *b)

@@ -4,9 +4,9 @@
  * same snake_case names. The file is rewritten atomically after every
  * measured cell, so an interrupted sweep keeps everything it measured.
  *
- * Schema (schema_version 1):
+ * Schema (schema_version 2):
  * {
- *   "schema_version": 1,
+ *   "schema_version": 2,
  *   "tool": "subtree-bench",
  *   "git_revision": "<sha>[-dirty]",
  *   "created_utc": "2026-11-25T16:30:00Z",
@@ -22,6 +22,8 @@
  *     "samples_ns_per_op": [ ... ],            raw, one per repetition
  *     "baseline_samples_ns_per_op": [ ... ],   `none`, interleaved with these
  *     "reps_detail": [ { "rep": 0, "position": 1, "ns_per_op": ...,
+ *                        "loop_ns_per_op": ..., "drain_cpu_ns_per_op": ...,
+ *                        "drain_included": true,
  *                        "workload_cpu": 0, "consumer_cpu": 1,
  *                        "oracle": {...}, "counters": {...} }, ... ],
  *     "median_ns_per_op": ..., "overhead_ns_per_op": ...,
@@ -34,6 +36,12 @@
  *   } ],
  *   "unavailable": [ { "backend": "bpf-lsm", "mode": "notify", "reason": "..." } ]
  * }
+ * ns_per_op is the elapsed time of the timed operations (loop_ns_per_op);
+ * when the consumer thread shares the workload's CPU (drain_included), plus
+ * the CPU time it spent after them on the events they left in the queue
+ * (drain_cpu_ns_per_op), so that the figure is the cost of the operations
+ * and their delivery however many fit in a scheduler tick. Schema 1 left
+ * that drain out.
  * `backend: "none"` runs are listed too. Invalid runs are kept (valid: false)
  * and never plotted or compared.
  */
@@ -42,7 +50,7 @@
 
 #include <jansson.h>
 
-#define SB_SCHEMA_VERSION 1
+#define SB_SCHEMA_VERSION 2
 
 struct sb_results {
 	char *path;		/* JSON path; the CSV view is <path minus .json>.csv */

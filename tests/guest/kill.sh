@@ -17,7 +17,7 @@ elif [ $took -gt 120 ]; then
 	fail vm-kill-mid-run "took ${took}s"
 elif pgrep -f "$T/killed.json" > /dev/null || pgrep -f "$T" | grep -q .; then
 	fail vm-kill-mid-run "a process of the killed guest is still running"
-elif ! jq -e '.schema_version == 1 and (.runs | length) >= 2 and ([.runs[] | .oracle.valid] | all)' "$T/killed.json" > /dev/null; then
+elif ! jq -e '.schema_version == 2 and (.runs | length) >= 2 and ([.runs[] | .oracle.valid] | all)' "$T/killed.json" > /dev/null; then
 	fail vm-kill-mid-run "the cells measured before the kill are not in the results: $(jq -c '[.runs[].id]' "$T/killed.json" 2>&1 | head -c 300)"
 else
 	pass vm-kill-mid-run

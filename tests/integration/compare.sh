@@ -88,7 +88,7 @@ expect vm-icount-threshold-option 0 "compare: OK: no regression" -- \
 expect different-box-kinds 2 "host-base.json" "vm-icount-base.json" "fix:" -- \
 	"$FIX/host-base.json" "$FIX/vm-icount-base.json"
 expect missing-file 2 "$TMP/nope.json" "fix:" -- "$TMP/nope.json" "$FIX/host-base.json"
-printf '{"schema_version": 1, "runs": [' >"$TMP/broken.json"
+printf '{"schema_version": 2, "runs": [' >"$TMP/broken.json"
 expect not-json 2 "broken.json" "not JSON" -- "$FIX/host-base.json" "$TMP/broken.json"
 printf '{"schema_version": 7, "box": {"kind": "host"}, "runs": []}\n' >"$TMP/v7.json"
 expect wrong-schema 2 "schema_version 7" "fix:" -- "$FIX/host-base.json" "$TMP/v7.json"

@@ -57,7 +57,7 @@ pass import-fixtures
 # shellcheck disable=SC2016 # jq, not shell, variables
 near='def near($a; $b): ((($a - $b) | fabs) <= 1e-6 * ($b | fabs) + 1e-9);'
 run() { echo ".runs[] | select(.id == \"$1\")"; }
-jcheck import-header '.schema_version == 1 and (.command_line | startswith("subtree-bench import --fio ")) and .tool == "subtree-bench" and (.git_revision | type) == "string" and (.box.kind | IN("host", "vm", "vm-icount")) and (.box.time_unit | type) == "string" and (.created_utc | type) == "string"'
+jcheck import-header '.schema_version == 2 and (.command_line | startswith("subtree-bench import --fio ")) and .tool == "subtree-bench" and (.git_revision | type) == "string" and (.box.kind | IN("host", "vm", "vm-icount")) and (.box.time_unit | type) == "string" and (.created_utc | type) == "string"'
 jcheck import-run-count '(.runs | length) == 5 and ([.runs[].id] | unique | length) == 5'
 jcheck import-fio-none "$near [$(run none/-/fio:smallfiles/notify) | .backend == \"none\" and .workload == \"fio:smallfiles\" and .mode == \"notify\" and .samples_ns_per_op == [25000, 50000] and .baseline_samples_ns_per_op == null and .median_ns_per_op == 37500 and .overhead_ns_per_op == 0 and .reps == 2 and .ops == 30000] == [true]"
 jcheck import-fio-backend "$near [$(run fanotify-user/-/fio:smallfiles/notify) | .samples_ns_per_op == [50000, 62500] and .baseline_samples_ns_per_op == [25000, 50000] and .median_ns_per_op == 56250 and .overhead_ns_per_op == 18750 and .stats.median.value == 56250 and .stats.overhead.value == 18750 and (.stats.median.ci95 | length) == 2 and .stats.n == 2] == [true]"

@@ -20,7 +20,7 @@ run_ok() {
 # check_results NAME FILE BACKENDS: schema and oracle of a results file.
 check_results() {
 	name=$1 file=$2 backends=$3
-	if ! jq -e '.schema_version == 1 and .tool == "subtree-bench" and (.git_revision | length > 0)
+	if ! jq -e '.schema_version == 2 and .tool == "subtree-bench" and (.git_revision | length > 0)
 		and .box.kind == "host" and .box.cores >= 1 and (.box.kernel | length > 0)' "$file" > /dev/null; then
 		fail "$name" "header fields missing: $(jq -c '{schema_version, git_revision, box}' "$file")"
 		return

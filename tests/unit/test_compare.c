@@ -424,7 +424,7 @@ START_TEST(test_cmd_bad_input)
 	snprintf(path, sizeof(path), "%s/garbage.json", tmpdir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fputs("{ \"schema_version\": 1, ", f);
+	fputs("{ \"schema_version\": 2, ", f);
 	fclose(f);
 	ck_assert_int_eq(compare_quiet(host, path, NULL), SB_EXIT_USAGE);
 	/* Wrong schema version. */
@@ -436,7 +436,7 @@ START_TEST(test_cmd_bad_input)
 	/* No runs array. */
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fputs("{ \"schema_version\": 1, \"box\": {\"kind\": \"host\"} }", f);
+	fputs("{ \"schema_version\": 2, \"box\": {\"kind\": \"host\"} }", f);
 	fclose(f);
 	ck_assert_int_eq(compare_quiet(host, path, NULL), SB_EXIT_USAGE);
 	/* Duplicate ids. */
