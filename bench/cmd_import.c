@@ -770,7 +770,6 @@ int cmd_import(int argc, char **argv)
 	struct opts o = { 0 };
 	struct samples all = { 0 };
 	struct sb_results res = { 0 };
-	char **av = NULL;
 	char err[512];
 	int ret = SB_EXIT_USAGE;
 
@@ -790,16 +789,7 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	}
 	ret = SB_EXIT_FAIL;
-	/* command_line: "subtree-bench import ARGS", not argv[0] ("subtree-bench import"). */
-	av = calloc((size_t)argc + 1, sizeof(*av));
-	if (!av) {
-		errf("out of memory");
-		goto out;
-	}
-	av[0] = "import";
-	for (int i = 1; i < argc; i++)
-		av[i] = argv[i];
-	if (sb_results_open(&res, o.out, NULL, argc, av, err, sizeof(err))) {
+	if (sb_results_open(&res, o.out, NULL, argc, argv, err, sizeof(err))) {
 		errf("%s", err);
 		goto out;
 	}
@@ -818,6 +808,5 @@ out:
 	}
 	free(all.v);
 	free(o.in);
-	free(av);
 	return ret;
 }

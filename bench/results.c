@@ -36,7 +36,7 @@ static json_t *git_revision(void)
 int sb_results_open(struct sb_results *r, const char *path, const char *box_kind,
 		    int argc, char **argv, char *err, size_t errlen)
 {
-	char created[32], cmdline[4096] = "subtree-bench";
+	char created[32], cmdline[4096] = "";
 	time_t now = time(NULL);
 	json_t *box;
 
@@ -44,8 +44,10 @@ int sb_results_open(struct sb_results *r, const char *path, const char *box_kind
 	memset(r, 0, sizeof(*r));
 	r->path = strdup(path);
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	/* argv[0] is "subtree-bench CMD" (main.c). */
 	for (int i = 0; i < argc; i++) {
-		strncat(cmdline, " ", sizeof(cmdline) - strlen(cmdline) - 1);
+		if (i)
+			strncat(cmdline, " ", sizeof(cmdline) - strlen(cmdline) - 1);
 		strncat(cmdline, argv[i], sizeof(cmdline) - strlen(cmdline) - 1);
 	}
 	box = sb_box_json();

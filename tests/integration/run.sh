@@ -21,8 +21,9 @@ run_ok() {
 check_results() {
 	name=$1 file=$2 backends=$3
 	if ! jq -e '.schema_version == 2 and .tool == "subtree-bench" and (.git_revision | length > 0)
+		and (.command_line | test("^subtree-bench run --"))
 		and .box.kind == "host" and .box.cores >= 1 and (.box.kernel | length > 0)' "$file" > /dev/null; then
-		fail "$name" "header fields missing: $(jq -c '{schema_version, git_revision, box}' "$file")"
+		fail "$name" "header fields missing: $(jq -c '{schema_version, git_revision, command_line, box}' "$file")"
 		return
 	fi
 	if ! jq -e '[.runs[] | select(.oracle.valid != true)] | length == 0' "$file" > /dev/null; then
