@@ -1376,14 +1376,20 @@ static void md_method(FILE *f, const struct report *r)
 	fprintf(f, "- Interleaving: %zu of the %zu monitored runs carry `none` baseline samples "
 		   "(`baseline_samples_ns_per_op`) measured interleaved with their own in the same run; "
 		   "overheads are relative to that baseline.\n", inter, mon);
-	if (drain[DRAIN_INCLUDED] || drain[DRAIN_APART])
-		fprintf(f, "- Delivery: in %zu of the %zu monitored runs the consumer thread shared the workload's CPU, "
-			   "and each figure is the elapsed time of the operations plus the CPU time the consumer spent "
+	if (drain[DRAIN_INCLUDED] || drain[DRAIN_APART]) {
+		fprintf(f, "- Delivery: in %zu of the %zu monitored runs the consumer thread shared the workload's CPU; "
+			   "their figures are the elapsed time of the operations plus the CPU time the consumer spent "
 			   "after them on the events they left queued (`drain_cpu_ns_per_op`): the cost of the operations "
-			   "and of delivering their events. In %zu it ran on a CPU of its own: its cost is in "
-			   "`consumer_cpu_ns`, not in the figure. %zu have no consumer thread; %zu do not record where it ran.\n",
-			drain[DRAIN_INCLUDED], mon, drain[DRAIN_APART], drain[DRAIN_NO_CONSUMER],
-			drain[DRAIN_UNKNOWN]);
+			   "and of delivering their events.", drain[DRAIN_INCLUDED], mon);
+		if (drain[DRAIN_APART])
+			fprintf(f, " In %zu it ran on a CPU of its own: its cost is in `consumer_cpu_ns`, not in the figure.",
+				drain[DRAIN_APART]);
+		if (drain[DRAIN_NO_CONSUMER])
+			fprintf(f, " %zu have no consumer thread.", drain[DRAIN_NO_CONSUMER]);
+		if (drain[DRAIN_UNKNOWN])
+			fprintf(f, " %zu do not record where it ran.", drain[DRAIN_UNKNOWN]);
+		fputc('\n', f);
+	}
 	range_ll(f, "Repetitions per run (`reps`)", r->ok, r->nok, get_reps);
 	range_ll(f, "Operations per repetition (`ops`)", r->ok, r->nok, get_ops);
 	range_ll(f, "Samples behind each statistic (`stats.n`)", r->ok, r->nok, get_n);

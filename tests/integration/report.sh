@@ -6,8 +6,9 @@
 #                          1/4/32 (10 rules), outside-fs, one run that failed
 #                          the oracle, bpf-lsm unavailable
 #   report-extra.json      the same box: fanotify-bpf/tag (merge)
-#   report-host.json       a host box (must not merge with vm-icount)
-#   report-schema2.json, report-truncated.json, report-allinvalid.json: bad input
+#   report-host.json       a host box (must not merge with vm-icount); its
+#                          reps_detail say where the consumer ran
+#   report-schema1.json, report-truncated.json, report-allinvalid.json: bad input
 # One line per check: `PASS name` or `FAIL name: why`. Exit 0 when all pass.
 #
 #   tests/integration/report.sh        (after `make build`)
@@ -149,6 +150,17 @@ for s in 'vm-icount' '6.12.57-sb1' 'QEMU TCG CPU version 2.5+' 'instructions/op'
 	grep -qF -- "$s" "$MD" || why="$why missing '$s';"
 done
 if [ -z "$why" ]; then pass report-box-method-estimators; else fail report-box-method-estimators "$why"; fi
+
+# Delivery: which figures hold the consumer's work after the loop, from each
+# run's reps_detail (report-host.json: one run on a shared CPU, two apart);
+# a file that does not record it (report-basic.json) gets no such line.
+report --out-dir "$WORK/host" "$FIX/report-host.json"
+if [ "$st" -eq 0 ] && grep -qF -- '- Delivery: in 1 of the 3 monitored runs the consumer thread shared the workload' "$WORK/host/REPORT.md" &&
+	grep -qF 'In 2 it ran on a CPU of its own' "$WORK/host/REPORT.md" && ! grep -q -- '- Delivery:' "$MD"; then
+	pass report-delivery
+else
+	fail report-delivery "exit $st: $(grep -h -- '- Delivery' "$WORK/host/REPORT.md" "$MD" | head -c 300)"
+fi
 
 # Derived sentences match the fixture's numbers.
 why=
