@@ -521,7 +521,6 @@ static void parse_est(json_t *stats, const char *key, struct est *e)
 	}
 }
 
-/* Fill `run` from its JSON; false (with a reason) when it cannot be used. */
 /* Where the consumer ran, from the first repetition (they all share it). */
 static int drain_kind(const json_t *rep)
 {
@@ -534,6 +533,7 @@ static int drain_kind(const json_t *rep)
 	return json_is_true(inc) ? DRAIN_INCLUDED : DRAIN_APART;
 }
 
+/* Fill `run` from its JSON; false (with a reason) when it cannot be used. */
 static bool parse_run(json_t *j, struct run *run, char *why, size_t len)
 {
 	static const char *const req_str[] = { "backend", "workload", "mode" };
