@@ -5,8 +5,8 @@
 # A user-space consumer in notify mode shares the CPU with the operations
 # and agrees within 1 % (the regression gate's threshold): how many identical
 # queued events fanotify merges depends on where in the loop the consumer
-# runs, which the guest's residual nondeterminism (a few instructions per
-# operation in `none`) moves, and each event it does not merge costs it tens
+# runs, which the guest's residual nondeterminism (tens of instructions per
+# repetition in `none`) moves, and each event it does not merge costs it tens
 # of thousands of instructions. Last, a short loop keeps the consumer's work
 # in the figure.
 . "$(dirname "$0")/../lib.sh"
