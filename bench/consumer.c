@@ -51,15 +51,6 @@ static enum fault fault_from_env(void)
 	return FAULT_NONE;
 }
 
-/* Read only after the timed operations: it is a system call per batch. */
-static uint64_t self_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void pin_self(int cpu)
 {
 	cpu_set_t set;
@@ -83,10 +74,15 @@ static void *consumer_main(void *arg)
 
 		atomic_store(&b->heartbeat_ns, now_ns());
 		n = b->ops->consume(b, CONSUME_TIMEOUT_MS);
-		if (n == 0)
+		if (n == 0) {
 			atomic_fetch_add(&b->idle_polls, 1);
-		else if (n > 0 && atomic_load(&b->loop_ended))
-			atomic_store(&b->last_batch_cpu_ns, self_cpu_ns());
+		} else if (n > 0 && atomic_load(&b->loop_ended)) {
+			/* Only after the timed operations: a system call per batch. */
+			uint64_t ns;
+
+			if (!sb_thread_cpu_ns(pthread_self(), &ns))
+				atomic_store(&b->last_batch_cpu_ns, ns);
+		}
 		if (n < 0) {
 			atomic_store(&b->consumer_dead, true);
 			return NULL;
