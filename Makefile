@@ -110,10 +110,10 @@ $(BIN): $(BUILD)/$(BIN)
 # kmod/ (out-of-tree builds write next to their sources). The harness loads
 # it from build/kmod/ in the guest.
 KMOD := build/kmod/fanotify_subtree.ko
-$(KMOD): kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h build/kernel.key
+$(KMOD): kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h bench/rule_table.h build/kernel.key
 	$(call msg,KMOD,$@)
 	$(Q)kdir=$$($(KERNEL_SH) build) && rm -rf $(@D) && mkdir -p $(@D) && \
-		cp kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h $(@D)/ && \
+		cp kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h bench/rule_table.h $(@D)/ && \
 		$(MAKE) -s -C $$kdir M=$(abspath $(@D)) modules
 
 ifeq ($(VMLINUX_BTF),)

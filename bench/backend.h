@@ -28,6 +28,8 @@ enum sb_strategy {
 	SB_STRAT_LOOP,		/* one is_subdir()-style check per rule */
 	SB_STRAT_TAG,		/* directories in scope carry a tag */
 	SB_STRAT_CACHE,		/* walk plus a per-directory verdict cache */
+	SB_STRAT_PASS,		/* reference: the filter sends or allows everything */
+	SB_STRAT_KFUNC,		/* reference: BPF calls the series' in-kernel walk */
 	SB_STRAT__COUNT,
 };
 
@@ -39,6 +41,7 @@ struct sb_attach {
 	enum sb_mode mode;
 	struct sb_sink *sink;
 	bool describe;			/* resolve paths and inodes for display (monitor) */
+	bool counting;			/* the counting pass: backend counters (BPF_ENABLE_STATS) on */
 	bool verbose;
 };
 

@@ -20,6 +20,8 @@ static const char *const strategy_names[SB_STRAT__COUNT] = {
 	[SB_STRAT_LOOP] = "loop",
 	[SB_STRAT_TAG] = "tag",
 	[SB_STRAT_CACHE] = "cache",
+	[SB_STRAT_PASS] = "pass",
+	[SB_STRAT_KFUNC] = "kfunc",
 };
 
 const struct sb_backend_ops *sb_backend_find(const char *name)

@@ -89,7 +89,7 @@ static const struct argp_option monitor_options[] = {
 	{ "backend", 'b', "B", 0, "the backend whose filter to attach (see 'subtree-bench list')", 0 },
 	{ "rule", 'r', "DIR", 0, "a sub-tree root (absolute path); repeat for more", 0 },
 	{ "mode", 'm', "MODE", 0, "notify (default): print in-scope events; deny: opens in scope fail with EPERM", 0 },
-	{ "strategy", 's', "S", 0, "walk, loop, tag or cache (default: the backend's first)", 0 },
+	{ "strategy", 's', "S", 0, "walk, loop, tag, cache, pass or kfunc (default: the backend's first)", 0 },
 	{ "watchdog-ms", 'W', "MS", 0, "deny mode: allow pending opens when the consumer stalls this long (default 5000)", 0 },
 	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: monitor inside that box", 0 },
 	{ "quiet", 'q', NULL, 0, "print no events, only their count at the end (for timing whole commands under a backend)", 0 },
@@ -142,7 +142,7 @@ static int pick_strategy(const struct sb_backend_ops *ops, const char *name, enu
 {
 	if (name) {
 		if (sb_strategy_parse(name, s)) {
-			fprintf(stderr, "subtree-bench monitor: --strategy '%s': use walk, loop, tag or cache\n", name);
+			fprintf(stderr, "subtree-bench monitor: --strategy '%s': use walk, loop, tag, cache, pass or kfunc\n", name);
 			return -1;
 		}
 		if (ops->strategies && !(ops->strategies & SB_BIT(*s))) {

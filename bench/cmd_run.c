@@ -75,7 +75,7 @@ enum {
 
 static const struct argp_option run_options[] = {
 	{ "backend", 'b', "B[,B...]", 0, "backends to measure, or 'all' (every available one); none is always added", 0 },
-	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache (default walk,tag: each backend runs those it implements)", 0 },
+	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache, pass, kfunc (default walk,tag: each backend runs those it implements)", 0 },
 	{ "workload", 'w', "W[,W...]", 0, "open-close (default), create-unlink, mkdir-rmdir, rename, outside-fs", 0 },
 	{ "rules", 'r', "N[,N...]", 0, "number of sub-tree roots (default 10)", 0 },
 	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
@@ -252,7 +252,7 @@ static int pick_strategies(const char *arg, unsigned int *mask)
 		enum sb_strategy s;
 
 		if (sb_strategy_parse(tok, &s)) {
-			fprintf(stderr, "subtree-bench run: --strategy '%s': use walk, loop, tag or cache\n", tok);
+			fprintf(stderr, "subtree-bench run: --strategy '%s': use walk, loop, tag, cache, pass or kfunc\n", tok);
 			free(copy);
 			return -1;
 		}

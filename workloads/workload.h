@@ -19,6 +19,7 @@ struct sb_wl_ctx {
 	double hit_ratio;		/* share of operations on in-scope objects */
 	uint64_t seed;
 	unsigned int rep;		/* unique per prepare(): makes new names unique */
+	size_t files;			/* 0: every operation its own object; N: reuse N (burst) */
 	enum sb_mode mode;
 	struct sb_oracle *oracle;
 	void *priv;
