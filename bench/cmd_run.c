@@ -45,7 +45,7 @@ struct run_opts {
 	const char *backends, *strategies, *workloads, *out, *root, *box, *spec;
 	struct uint_list rules, depth;
 	struct dbl_list hit;
-	unsigned long ops, reps, seed, fanout, files_per_dir, chains, root_depth;
+	unsigned long ops, reps, count_reps, files, seed, fanout, files_per_dir, chains, root_depth;
 	unsigned long watchdog_ms, drain_ms, settle_ms;
 	long workload_cpu, consumer_cpu;
 	enum sb_mode mode;
@@ -60,9 +60,12 @@ struct variant {
 	enum sb_strategy strategy;
 	double *samples;
 	size_t nsamples;		/* repetitions measured so far */
-	json_t *reps_detail;
-	json_t *backend_counters;
-	struct sb_counter_values counters;
+	json_t *reps_detail;		/* the timing pass, one per sample */
+	json_t *count_detail;		/* the counting pass */
+	json_t *backend_counters;	/* summed over the counting pass */
+	struct sb_counter_values counters;	/* the same */
+	size_t ncounted;
+	uint64_t count_events;		/* delivered in the counting pass */
 	struct sb_oracle_result oracle;
 	char why[256];
 	bool failed;
@@ -71,6 +74,7 @@ struct variant {
 enum {
 	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
 	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU, OPT_SETTLE,
+	OPT_COUNT_REPS, OPT_FILES_BURST,
 };
 
 static const struct argp_option run_options[] = {
@@ -81,7 +85,9 @@ static const struct argp_option run_options[] = {
 	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
 	{ "hit-ratio", 'H', "H[,H...]", 0, "share of operations on in-scope objects, 0..1 (default 0.5)", 0 },
 	{ "ops", OPT_OPS, "N", 0, "operations per repetition (default 2000)", 0 },
-	{ "reps", OPT_REPS, "K", 0, "repetitions (default 5)", 0 },
+	{ "reps", OPT_REPS, "K", 0, "repetitions of the timing pass (default 10)", 0 },
+	{ "count-reps", OPT_COUNT_REPS, "K", 0, "repetitions of the counting pass after it: libperf counters and BPF_ENABLE_STATS on, figures not used as samples (default 1; 0: none)", 0 },
+	{ "files", OPT_FILES_BURST, "N", 0, "burst regime: operations reuse N objects per side, so fanotify may merge identical events (reported as merged; default 0: every operation its own object)", 0 },
 	{ "mode", 'm', "MODE", 0, "notify (default) or deny", 0 },
 	{ "out", 'o', "FILE.json", 0, "results file (default results.json); FILE.csv is written beside it", 0 },
 	{ "root", 'R', "DIR", 0, "build trees under DIR instead of a tmpfs the harness mounts", 0 },
@@ -170,6 +176,8 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case 'H': return parse_hit_list(arg, &o->hit, state) ? EINVAL : 0;
 	case OPT_OPS: return parse_ulong("ops", arg, 1, 100000000, &o->ops, state) ? EINVAL : 0;
 	case OPT_REPS: return parse_ulong("reps", arg, 1, 10000, &o->reps, state) ? EINVAL : 0;
+	case OPT_COUNT_REPS: return parse_ulong("count-reps", arg, 0, 1000, &o->count_reps, state) ? EINVAL : 0;
+	case OPT_FILES_BURST: return parse_ulong("files", arg, 0, 10000000, &o->files, state) ? EINVAL : 0;
 	case OPT_SEED: return parse_ulong("seed", arg, 0, ULONG_MAX, &o->seed, state) ? EINVAL : 0;
 	case OPT_FANOUT: return parse_ulong("fanout", arg, 0, 64, &o->fanout, state) ? EINVAL : 0;
 	case OPT_FILES: return parse_ulong("files-per-dir", arg, 1, 100000, &o->files_per_dir, state) ? EINVAL : 0;
@@ -357,7 +365,21 @@ static void report_progress(struct progress *p, const char *what, double ns_per_
 		strcmp(unit, "instr") ? "" : " (guest clock)");
 }
 
-/* One step: one backend (or none), one repetition. */
+static uint64_t thread_cpu_self_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * One step: one backend (or none), one repetition. In the timing pass
+ * (ctr == NULL) nothing but the operations runs on the workload thread
+ * between the two clock reads; the counting pass (ctr != NULL) enables the
+ * libperf counters around the same loop and has the backend count too
+ * (BPF_ENABLE_STATS), and its figure is not a sample.
+ */
 static int measure_step(const struct run_opts *o, struct cell *c, const struct sb_backend_ops *ops,
 			enum sb_strategy strategy, unsigned int rep_id, struct sb_counters *ctr,
 			double *ns_per_op, json_t *detail, struct sb_counter_values *cv,
@@ -371,15 +393,16 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	};
 	struct sb_attach args = {
 		.rules = &c->rules_set, .strategy = strategy, .mode = o->mode,
-		.sink = sb_oracle_sink(oracle), .verbose = o->verbose,
+		.sink = sb_oracle_sink(oracle), .verbose = o->verbose, .counting = ctr != NULL,
 	};
 	struct sb_backend b = { 0 };
 	struct timespec t0, t1;
 	char err[512] = "";
 	const char *failure;
-	uint64_t consumer_ns = 0, consumer_at_loop_end, drain_cpu_ns = 0;
+	uint64_t consumer_at_start = 0, consumer_at_loop_end, drain_cpu_ns = 0;
+	uint64_t wl_cpu0, wl_cpu1;
 	bool shared_cpu = ops->consume && o->consumer_cpu == o->workload_cpu;
-	double loop_ns;
+	double loop_ns, total_ns, consumer_ns, remainder_ns;
 	int ret;
 
 	if (!oracle)
@@ -398,11 +421,17 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	}
 	if (o->settle_ms)
 		usleep(o->settle_ms * 1000);
-	sb_counters_start(ctr);
+	if (b.consumer_started)
+		sb_thread_cpu_ns(b.consumer, &consumer_at_start);
+	if (ctr)
+		sb_counters_start(ctr);
+	wl_cpu0 = thread_cpu_self_ns();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = c->wl->run(&w);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	sb_counters_stop(ctr, cv);
+	wl_cpu1 = thread_cpu_self_ns();
+	if (ctr)
+		sb_counters_stop(ctr, cv);
 	consumer_at_loop_end = sb_backend_loop_ended(&b);
 	if (ret)
 		sb_oracle_invalidate(oracle, "the workload failed an operation");
@@ -414,15 +443,19 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		sb_oracle_invalidate(oracle, "the consumer did not drain the queue in time");
 	else
 		drain_cpu_ns = sb_backend_drain_cpu_ns(&b, consumer_at_loop_end);
-	if (b.consumer_started && !sb_thread_cpu_ns(b.consumer, &consumer_ns)) {
-		cv->has_consumer_cpu = true;
-		cv->consumer_cpu_ns = consumer_ns;
+	if (ctr && b.consumer_started) {
+		uint64_t ns;
+
+		if (!sb_thread_cpu_ns(b.consumer, &ns)) {
+			cv->has_consumer_cpu = true;
+			cv->consumer_cpu_ns = ns;
+		}
 	}
 	c->wl->finish(&w);
 	failure = sb_backend_failure(&b);
 	if (failure)
 		sb_oracle_invalidate(oracle, failure);
-	if (ops->counters && b.priv)
+	if (ctr && ops->counters && b.priv)
 		ops->counters(&b, backend_counters);
 	sb_backend_stop(&b);
 	if (sb_count_attach_fds(err, sizeof(err)) > 0) {
@@ -452,15 +485,32 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	 * elapsed time plus what it still spent afterwards. Without that a loop
 	 * shorter than a scheduler tick would leave the consumer's work out.
 	 * On a CPU of its own it runs beside the operations and its cost is in
-	 * consumer_cpu_ns, not in ns_per_op.
+	 * consumer_cpu_ns_per_op, not in ns_per_op.
+	 *
+	 * The split of that total: the workload thread's CPU time (the
+	 * operations and the filter work done in their system calls), the
+	 * consumer's CPU time while the loop ran and after it until the queue
+	 * was drained (in the total only when it shares the CPU), and the
+	 * remainder (interrupts, kernel threads, scheduling, idle).
 	 */
 	loop_ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
-	*ns_per_op = (loop_ns + (shared_cpu ? (double)drain_cpu_ns : 0)) / o->ops;
+	total_ns = loop_ns + (shared_cpu ? (double)drain_cpu_ns : 0);
+	consumer_ns = ops->consume ?
+		(double)(consumer_at_loop_end - consumer_at_start) + (double)drain_cpu_ns : 0;
+	remainder_ns = total_ns - (double)(wl_cpu1 - wl_cpu0) - (shared_cpu ? consumer_ns : 0);
+	*ns_per_op = total_ns / o->ops;
 	json_object_set_new(detail, "ns_per_op", json_real(*ns_per_op));
 	json_object_set_new(detail, "loop_ns_per_op", json_real(loop_ns / o->ops));
 	json_object_set_new(detail, "drain_cpu_ns_per_op", ops->consume ?
 			    json_real((double)drain_cpu_ns / o->ops) : json_null());
 	json_object_set_new(detail, "drain_included", json_boolean(shared_cpu));
+	json_object_set_new(detail, "split", json_pack("{s:f, s:o, s:o, s:f, s:b}",
+		"workload_cpu_ns_per_op", (double)(wl_cpu1 - wl_cpu0) / o->ops,
+		"consumer_cpu_ns_per_op", ops->consume ? json_real(consumer_ns / o->ops) : json_null(),
+		"consumer_cpu_ns_per_event", ops->consume && res->delivered ?
+			json_real(consumer_ns / (double)res->delivered) : json_null(),
+		"remainder_ns_per_op", remainder_ns / o->ops,
+		"consumer_in_total", shared_cpu));
 	json_object_set_new(detail, "workload_cpu", json_integer(sched_getcpu()));
 	json_object_set_new(detail, "consumer_cpu", ops->consume ? json_integer(o->consumer_cpu) : json_null());
 	json_object_set_new(detail, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
@@ -508,10 +558,13 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 
 	snprintf(id, sizeof(id), "%s/%s/%s/%s/r%lu/d%lu/h%g", v->ops->name, strategy,
 		 c->wl->name, sb_mode_name(o->mode), c->rules, c->depth, c->hit);
+	/* A burst study is another experiment: its ids never match the default ones. */
+	if (o->files)
+		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/f%lu", o->files);
 	stats = sb_stats_json(v->samples, v->nsamples, baseline || !nbase ? NULL : base,
 			      baseline ? 0 : nbase, warnings);
-	events = (double)v->oracle.delivered;
-	sb_counters_json(&v->counters, (double)o->ops * v->nsamples, events, per_op, per_event);
+	events = (double)v->count_events;
+	sb_counters_json(&v->counters, (double)o->ops * v->ncounted, events, per_op, per_event);
 	run = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"id", id, "backend", v->ops->name, "strategy", strategy,
 			"workload", c->wl->name, "mode", sb_mode_name(o->mode),
@@ -533,6 +586,10 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 	if (baseline)
 		json_decref(bsamples);
 	json_object_set_new(run, "reps_detail", json_incref(v->reps_detail));
+	json_object_set_new(run, "count_reps", json_integer(v->ncounted));
+	json_object_set_new(run, "counting_detail", json_incref(v->count_detail));
+	json_object_set_new(run, "files", json_integer(o->files));
+	json_object_set_new(run, "regime", json_string(o->files ? "burst" : "distinct"));
 	json_object_set_new(run, "median_ns_per_op",
 			    json_incref(json_object_get(json_object_get(stats, "median"), "value")));
 	json_object_set_new(run, "overhead_ns_per_op", baseline ? json_real(0) :
@@ -580,6 +637,9 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 	for (size_t i = 0; i < n; i++) {
 		all[i]->samples = calloc(o->reps, sizeof(double));
 		all[i]->reps_detail = json_array();
+		all[i]->count_detail = json_array();
+		all[i]->ncounted = 0;
+		all[i]->count_events = 0;
 		all[i]->backend_counters = json_object();
 		memset(&all[i]->counters, 0, sizeof(all[i]->counters));
 		memset(&all[i]->oracle, 0, sizeof(all[i]->oracle));
@@ -591,7 +651,15 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 			return -1;
 	}
 
-	for (unsigned long rep = 0; rep < o->reps && !ret; rep++) {
+	/*
+	 * The timing pass: o->reps repetitions, each running none and every
+	 * variant once in a fresh random order. Then the counting pass:
+	 * o->count_reps more, with the counters on; their figures are not
+	 * samples.
+	 */
+	for (unsigned long rep = 0; rep < o->reps + o->count_reps && !ret; rep++) {
+		bool counting = rep >= o->reps;
+
 		shuffle(order, n, &rng);
 		for (size_t k = 0; k < n && !ret; k++) {
 			struct variant *v = all[order[k]];
@@ -600,6 +668,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 			json_t *bc = json_object();
 			struct sb_counter_values cv = { 0 };
 			struct sb_oracle_result r = { 0 };
+			double ns_per_op;
 			char what[256];
 			int step;
 
@@ -614,8 +683,8 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 				json_decref(bc);
 				continue;
 			}
-			step = measure_step(o, c, v->ops, v->strategy, rep_id++, ctr,
-					    &v->samples[v->nsamples], detail, &cv, bc, &r);
+			step = measure_step(o, c, v->ops, v->strategy, rep_id++, counting ? ctr : NULL,
+					    &ns_per_op, detail, &cv, bc, &r);
 			if (step) {
 				json_decref(detail);
 				json_decref(bc);
@@ -627,29 +696,34 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 				v->failed = true;
 				v->oracle.valid = false;
 				snprintf(v->oracle.why, sizeof(v->oracle.why), "%s", r.why);
-				prog->done += o->reps - rep;
+				prog->done += o->reps + o->count_reps - rep;
 				continue;
 			}
-			v->nsamples++;
-			json_object_set_new(detail, "backend_counters", json_incref(bc));
-			{
-				/* Per repetition too: compare judges counters by their spread. */
+			if (counting) {
 				json_t *po = json_object(), *pe = json_object();
 
+				json_object_set_new(detail, "backend_counters", json_incref(bc));
 				sb_counters_json(&cv, (double)o->ops, (double)r.delivered, po, pe);
 				json_object_set_new(detail, "counters_per_op", po);
 				json_object_set_new(detail, "counters_per_event", pe);
+				json_array_append_new(v->count_detail, detail);
+				counters_add(v->backend_counters, bc);
+				sb_counter_values_add(&v->counters, &cv);
+				v->count_events += r.delivered;
+				v->ncounted++;
+			} else {
+				v->samples[v->nsamples++] = ns_per_op;
+				json_array_append_new(v->reps_detail, detail);
 			}
-			json_array_append_new(v->reps_detail, detail);
-			counters_add(v->backend_counters, bc);
 			json_decref(bc);
-			sb_counter_values_add(&v->counters, &cv);
 			oracle_add(&v->oracle, &r);
 			prog->done++;
-			snprintf(what, sizeof(what), "%s/%s/%s r%lu d%lu h%g rep %lu/%lu:",
+			snprintf(what, sizeof(what), "%s/%s/%s r%lu d%lu h%g %s %lu/%lu:",
 				 v->ops->name, v == &none ? "-" : sb_strategy_name(v->strategy),
-				 c->wl->name, c->rules, c->depth, c->hit, rep + 1, o->reps);
-			report_progress(prog, what, v->samples[v->nsamples - 1], unit);
+				 c->wl->name, c->rules, c->depth, c->hit,
+				 counting ? "counting" : "rep", counting ? rep - o->reps + 1 : rep + 1,
+				 counting ? o->count_reps : o->reps);
+			report_progress(prog, what, ns_per_op, unit);
 			if (!r.valid)
 				fprintf(stderr, "INVALID: %s %s\n", what, r.why);
 		}
@@ -679,6 +753,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 		free(all[i]->samples);
 		all[i]->samples = NULL;
 		json_decref(all[i]->reps_detail);
+		json_decref(all[i]->count_detail);
 		json_decref(all[i]->backend_counters);
 	}
 	return ret;
@@ -778,7 +853,7 @@ static size_t sweep_steps(const struct sweep *s)
 {
 	const struct run_opts *o = &s->o;
 
-	return s->nw * o->rules.n * o->depth.n * o->hit.n * o->reps * (s->nv + 1);
+	return s->nw * o->rules.n * o->depth.n * o->hit.n * (o->reps + o->count_reps) * (s->nv + 1);
 }
 
 static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t nsweeps)
@@ -970,7 +1045,7 @@ int cmd_run(int argc, char **argv)
 		.backends = "all", .strategies = "walk,tag", .workloads = "open-close",
 		.out = "results.json", .box = "host",
 		.rules = { 1, { 10 } }, .depth = { 1, { 4 } }, .hit = { 1, { 0.5 } },
-		.ops = 2000, .reps = 5, .seed = 1, .fanout = 1, .files_per_dir = 16,
+		.ops = 2000, .reps = 10, .count_reps = 1, .files = 0, .seed = 1, .fanout = 1, .files_per_dir = 16,
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
 		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
 		.argc = argc, .argv = argv,
