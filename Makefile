@@ -155,7 +155,7 @@ realistic: build
 
 # The CI baseline: the quick matrix in vm-icount (results/baseline/README.md).
 baseline: build
-	$(Q)./$(BIN) run --box vm-icount --spec scripts/matrices/quick.spec --ops 2000 --reps 5 \
+	$(Q)./$(BIN) run --box vm-icount --spec scripts/matrices/quick.spec --ops 2000 --reps 10 \
 		--out results/baseline/quick.json
 
 clean:

@@ -429,10 +429,15 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = c->wl->run(&w);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/*
+	 * The consumer's CPU time at the end of the loop, first: whatever it
+	 * runs after this read is drain, counted below; read later, the work it
+	 * did in between would be in neither the loop nor the drain.
+	 */
+	consumer_at_loop_end = sb_backend_loop_ended(&b);
 	wl_cpu1 = thread_cpu_self_ns();
 	if (ctr)
 		sb_counters_stop(ctr, cv);
-	consumer_at_loop_end = sb_backend_loop_ended(&b);
 	if (ret)
 		sb_oracle_invalidate(oracle, "the workload failed an operation");
 	/* A consumer that died or stalled will not drain: say why instead. */

@@ -2,7 +2,7 @@
 # make bench: measure the matrix, then plots and a report from the results.
 #
 #   make bench [BOX=auto|host|vm|vm-icount] [MATRIX=default|quick]
-#              [OPS=2000] [REPS=5] [SET=<name>]
+#              [OPS=2000] [REPS=10] [SET=<name>]
 #
 # BOX=auto (the default) measures on the host when the host can run every
 # backend, and in vm-icount otherwise, and says which and why. The results
@@ -16,7 +16,7 @@ BOX=${BOX:-auto}
 MATRIX=${MATRIX:-default}
 SET=${SET:-$MATRIX}
 OPS=${OPS:-2000}
-REPS=${REPS:-5}
+REPS=${REPS:-10}
 SPEC=scripts/matrices/$MATRIX.spec
 OUT=results/$SET
 
