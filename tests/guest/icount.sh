@@ -1,10 +1,9 @@
 #!/bin/sh
 # vm-icount repeats across boots: the same spec in two boots gives medians of
-# ns/op (guest instructions) that agree within 0.1 % for every backend: the
-# baseline, a filter in the kernel, and a user-space filter in notify and in
-# deny mode. Every operation touches its own file, so fanotify merges
-# nothing and the number of events a consumer handles does not depend on
-# where in the loop it runs.
+# ns/op (guest instructions) that agree within 0.1 % for every backend in
+# notify and in deny mode. Every operation touches its own file, so fanotify
+# merges nothing and the number of events a consumer handles does not depend
+# on where in the loop it runs.
 # Last, the per-operation figure of a notify-mode consumer sharing the CPU
 # does not depend on the number of operations: a loop shorter than a
 # scheduler tick ends before the consumer runs, and only counting what it
@@ -12,8 +11,8 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T" || exit 1
 cat > "$T/spec" <<'SPEC'
---backend fanotify-kmod,fanotify-user --strategy walk --workload open-close --rules 4 --depth 3
---backend fanotify-user --strategy walk --workload open-close --rules 4 --depth 3 --mode deny
+--backend all --strategy walk,tag --workload open-close --rules 4 --depth 3
+--backend all --strategy walk,tag --workload open-close --rules 4 --depth 3 --mode deny
 SPEC
 for i in 1 2; do
 	"$BIN" run --box vm-icount --spec "$T/spec" --ops 2000 --reps 5 --out "$T/icount$i.json" > /dev/null 2> "$T/err$i" ||
