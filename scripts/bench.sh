@@ -8,6 +8,9 @@
 # backend, and in vm-icount otherwise, and says which and why. The results
 # go to results/<SET>/results.json (SET defaults to MATRIX), the report to
 # results/<SET>/REPORT.md, and for the default set also to ./REPORT.md.
+# Exit 0 when every run passed the oracle or failed it as it did in the
+# previous results (a race a backend is known to lose is a finding);
+# 1 when a run that passed before fails now; else the run's own status.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
@@ -34,6 +37,11 @@ fi
 case $BOX in host|vm|vm-icount) ;; *) echo "make bench: BOX=$BOX: use auto, host, vm or vm-icount" >&2; exit 2 ;; esac
 
 mkdir -p "$OUT"
+# What passed the oracle before: the committed results of this set, else
+# the file this run overwrites.
+prev=$(mktemp)
+trap 'rm -f "$prev"' EXIT
+git show "HEAD:$OUT/results.json" > "$prev" 2>/dev/null || cp "$OUT/results.json" "$prev" 2>/dev/null || : > "$prev"
 start=$(date +%s)
 "$BIN" run --box "$BOX" --spec "$SPEC" --ops "$OPS" --reps "$REPS" --out "$OUT/results.json"
 st=$?
@@ -45,4 +53,21 @@ report_md=
 # shellcheck disable=SC2086
 "$BIN" report --out-dir "$OUT" $report_md "$OUT/results.json" || exit $?
 echo "make bench: report in $OUT/REPORT.md"
-exit $st
+[ $st -eq 0 ] && exit 0
+# A race a backend is known to lose is a finding of the report, not a
+# failure of the command; a run that passed before and fails now is.
+invalid=$(jq -r '[.runs[] | select(.oracle.valid | not) | .id] | .[]' "$OUT/results.json")
+if [ -s "$prev" ]; then
+	regressed=$(jq -r --slurpfile now "$OUT/results.json" '
+		[.runs[] | select(.oracle.valid) | .id] as $was |
+		[$now[0].runs[] | select((.oracle.valid | not) and (.id as $i | $was | index($i))) | .id] | .[]' "$prev")
+else
+	regressed=
+fi
+if [ -n "$regressed" ]; then
+	echo "make bench: these runs passed the oracle in the previous results and fail now:" >&2
+	echo "$regressed" | sed 's/^/  /' >&2
+	exit 1
+fi
+echo "make bench: $(echo "$invalid" | grep -c .) run(s) failed the oracle, as in the previous results (or with none to compare): see 'Invalid runs' in $OUT/REPORT.md"
+exit 0
