@@ -6,17 +6,22 @@
  * metric by metric with sb_decide() (bench/stats.c), and an LKP-style table
  * is printed:
  *	base ±%stddev  %change  new ±%stddev  p  verdict  id/metric
- * Metrics: median_ns_per_op (samples_ns_per_op), overhead_ns_per_op
- * (median(samples) - median(baseline samples); per-repetition differences as
- * its samples) and every number present on both sides in counters_per_op and
- * counters_per_event (with per-repetition samples from
- * reps_detail[i].counters_per_op / counters_per_event when recorded there;
- * on vm-icount they are shown, not gated: how the scheduler splits time
- * between the threads does not repeat exactly).
+ * Metrics: median_ns_per_op (samples_ns_per_op), overhead_ns_per_op (the
+ * paired estimator of bench/stats.c: the median of the per-repetition
+ * differences samples - baseline samples, which are its samples) and every
+ * number present on both sides in counters_per_op and counters_per_event
+ * (with per-repetition samples from reps_detail[i].counters_per_op /
+ * counters_per_event when recorded there; on vm-icount they are shown, not
+ * gated: how the scheduler splits time between the threads does not repeat
+ * exactly).
  * Lower is better for all of them.
  *
- * Exit status: 0 no regression, 1 a metric regressed past its threshold,
- * 2 bad input (unreadable or wrong-schema file, different box kinds).
+ * A run valid in BASE that NEW lacks, has invalid, or lists unavailable is
+ * "lost": named with the reason, and a failure unless --allow-missing.
+ *
+ * Exit status: 0 no regression and nothing lost (or --allow-missing), 1 a
+ * metric regressed past its threshold or a run was lost, 2 bad input
+ * (unreadable or wrong-schema file, different box kinds).
  */
 #include <argp.h>
 #include <errno.h>
@@ -43,6 +48,7 @@ struct opts {
 	double alpha;
 	double min_effect;		/* % */
 	bool changed_only;
+	bool allow_missing;		/* lost runs are listed, not failed */
 	const char *path[2];		/* BASE, NEW */
 	int npaths;
 };
@@ -191,6 +197,27 @@ static bool run_valid(json_t *run, const char **why)
 	if (!*why || !**why)
 		*why = "oracle: valid is not true";
 	return false;
+}
+
+/*
+ * The reason s's "unavailable" list gives for backend in mode (any mode
+ * when the run names none), or NULL when it does not list it.
+ */
+static const char *unavailable_reason(const struct side *s, const char *backend,
+				      const char *mode)
+{
+	json_t *e;
+	size_t i;
+
+	if (!backend)
+		return NULL;
+	json_array_foreach(json_object_get(s->root, "unavailable"), i, e) {
+		const char *b = jstr(e, "backend"), *m = jstr(e, "mode"), *why = jstr(e, "reason");
+
+		if (b && !strcmp(b, backend) && (!mode || !m || !strcmp(m, mode)))
+			return why && *why ? why : "listed unavailable (no reason given)";
+	}
+	return NULL;
 }
 
 /*
@@ -389,32 +416,32 @@ static int compare_run(const struct opts *o, bool deterministic, const char *id,
 	m.nns = nnx;
 	report_metric(o, deterministic, id, &m, t);
 
-	/* Overhead over the interleaved `none` baseline (absent for `none` itself). */
+	/*
+	 * Overhead over the interleaved `none` baseline (absent for `none`
+	 * itself): the paired estimator of bench/stats.c, the median of the
+	 * per-repetition differences, which are its samples.
+	 */
 	if (nbx && nbb && nnx && nnb) {
-		double bmed = sb_median(bbase, nbb);
+		size_t bm = sb_paired_diffs(bx, nbx, bbase, nbb, NULL);
+		size_t nm = sb_paired_diffs(nx, nnx, nbase, nnb, NULL);
 
+		bdiff = malloc(bm * sizeof(*bdiff));
+		ndiff = malloc(nm * sizeof(*ndiff));
+		if (!bdiff || !ndiff) {
+			errf("out of memory");
+			goto cleanup;
+		}
+		sb_paired_diffs(bx, nbx, bbase, nbb, bdiff);
+		sb_paired_diffs(nx, nnx, nbase, nnb, ndiff);
 		memset(&m, 0, sizeof(m));
 		m.name = "overhead_ns_per_op";
-		m.base_value = sb_median(bx, nbx) - bmed;
-		m.new_value = sb_median(nx, nnx) - sb_median(nbase, nnb);
-		/* Interleaved repetitions: each one's difference is a sample. */
-		if (nbx == nbb && nnx == nnb) {
-			bdiff = malloc(nbx * sizeof(*bdiff));
-			ndiff = malloc(nnx * sizeof(*ndiff));
-			if (!bdiff || !ndiff) {
-				errf("out of memory");
-				goto cleanup;
-			}
-			for (size_t i = 0; i < nbx; i++)
-				bdiff[i] = bx[i] - bbase[i];
-			for (size_t i = 0; i < nnx; i++)
-				ndiff[i] = nx[i] - nbase[i];
-			m.bs = bdiff;
-			m.nbs = nbx;
-			m.ns = ndiff;
-			m.nns = nnx;
-		}
-		if (!(m.base_value > OVERHEAD_FLOOR_FRAC * bmed))
+		m.base_value = sb_median(bdiff, bm);
+		m.new_value = sb_median(ndiff, nm);
+		m.bs = bdiff;
+		m.nbs = bm;
+		m.ns = ndiff;
+		m.nns = nm;
+		if (!(m.base_value > OVERHEAD_FLOOR_FRAC * sb_median(bbase, nbb)))
 			m.no_gate = "base overhead below 1% of the baseline: "
 				    "relative change not meaningful";
 		report_metric(o, deterministic, id, &m, t);
@@ -482,7 +509,7 @@ static int compare(const struct opts *o)
 	};
 	struct tally t = { 0 };
 	bool deterministic;
-	size_t i, only_base = 0, only_new = 0, invalid = 0;
+	size_t i, lost = 0, only_new = 0, invalid = 0;
 	json_t *run;
 	int ret = SB_EXIT_USAGE;
 
@@ -509,7 +536,8 @@ static int compare(const struct opts *o)
 		       "+%g%%; improvement when p < %g and %%change <= -%g%%\n", side[0].kind,
 		       o->alpha, o->min_effect, o->alpha, o->min_effect);
 	printf("lower is better for every metric; ±%%stddev: sample stddev / mean of the "
-	       "repetitions; value: median of the repetitions\n\n");
+	       "repetitions; value: median of the repetitions (overhead: of the per-repetition "
+	       "differences from `none`)\n\n");
 	print_header();
 
 	json_array_foreach(side[0].runs, i, run) {
@@ -526,28 +554,35 @@ static int compare(const struct opts *o)
 		if (compare_run(o, deterministic, id, run, other, &side[0], &side[1], &t))
 			goto cleanup;
 	}
-
-	/* Runs not compared, and why. */
+	/*
+	 * Runs not compared, and why. A run valid in BASE that NEW lost
+	 * (missing, invalid, or its backend unavailable) fails the gate: a
+	 * backend that stops working must not pass as "no regression".
+	 */
 	json_array_foreach(side[0].runs, i, run) {
-		const char *id = jstr(run, "id"), *bwhy, *nwhy;
+		const char *id = jstr(run, "id"), *bwhy, *nwhy = NULL, *unavail;
 		json_t *other = json_object_get(side[1].by_id, id);
-
-		if (!other) {
-			if (!only_base++)
-				printf("\nonly in BASE (not compared):\n");
-			printf("  %s\n", id);
-			continue;
-		}
-		bool bok = run_valid(run, &bwhy), nok = run_valid(other, &nwhy);
+		bool bok = run_valid(run, &bwhy), nok = other && run_valid(other, &nwhy);
 
 		if (bok && nok)
 			continue;
-		if (!invalid++)
-			printf("\ninvalid (oracle mismatch; not compared):\n");
-		if (bwhy)
-			printf("  %s: invalid in BASE: %s\n", id, bwhy);
-		if (nwhy)
+		if (!bok) {
+			if (!invalid++)
+				printf("\ninvalid in BASE (oracle mismatch; not compared):\n");
+			printf("  %s: %s%s%s\n", id, bwhy, nwhy ? "; in NEW too: " : "",
+			       nwhy ? nwhy : "");
+			continue;
+		}
+		if (!lost++)
+			printf("\nlost: valid in BASE, not comparable in NEW (%s):\n",
+			       o->allow_missing ? "allowed by --allow-missing" : "a failure");
+		unavail = unavailable_reason(&side[1], jstr(run, "backend"), jstr(run, "mode"));
+		if (other)
 			printf("  %s: invalid in NEW: %s\n", id, nwhy);
+		else if (unavail)
+			printf("  %s: unavailable in NEW: %s\n", id, unavail);
+		else
+			printf("  %s: missing from NEW\n", id);
 	}
 	json_array_foreach(side[1].runs, i, run) {
 		const char *id = jstr(run, "id");
@@ -560,20 +595,29 @@ static int compare(const struct opts *o)
 	}
 
 	printf("\n%zu runs compared, %zu metrics: %zu regression%s, %zu improvement%s, "
-	       "%zu same, %zu undecided; %zu only in BASE, %zu only in NEW, %zu invalid\n",
+	       "%zu same, %zu undecided; %zu lost in NEW, %zu invalid in BASE, %zu only in NEW\n",
 	       t.runs, t.metrics, t.regressions, t.regressions == 1 ? "" : "s",
 	       t.improvements, t.improvements == 1 ? "" : "s", t.same, t.undecided,
-	       only_base, only_new, invalid);
+	       lost, invalid, only_new);
 	if (t.runs == 0)
 		printf("warning: no run was compared: the files share no valid run id\n");
+	ret = SB_EXIT_OK;
 	if (t.regressions) {
 		printf("compare: REGRESSION: %zu metric%s past the threshold\n", t.regressions,
 		       t.regressions == 1 ? "" : "s");
 		ret = SB_EXIT_FAIL;
-	} else {
-		printf("compare: OK: no regression\n");
-		ret = SB_EXIT_OK;
 	}
+	if (lost && !o->allow_missing) {
+		printf("compare: FAIL: %zu run%s valid in %s %s missing, invalid or unavailable "
+		       "in %s (listed above under \"lost\"); fix: make NEW measure %s again, or "
+		       "pass --allow-missing if dropping %s is intended\n", lost,
+		       lost == 1 ? "" : "s", side[0].path, lost == 1 ? "is" : "are", side[1].path,
+		       lost == 1 ? "it" : "them", lost == 1 ? "it" : "them");
+		ret = SB_EXIT_FAIL;
+	}
+	if (ret == SB_EXIT_OK)
+		printf("compare: OK: no regression%s\n", lost ?
+		       " (runs lost in NEW, allowed by --allow-missing: listed above)" : "");
 cleanup:
 	fflush(stdout);
 	free_side(&side[0]);
@@ -581,7 +625,7 @@ cleanup:
 	return ret;
 }
 
-enum { OPT_THRESHOLD_ICOUNT = 0x100, OPT_ALPHA, OPT_MIN_EFFECT };
+enum { OPT_THRESHOLD_ICOUNT = 0x100, OPT_ALPHA, OPT_MIN_EFFECT, OPT_ALLOW_MISSING };
 
 static const struct argp_option options[] = {
 	{ "threshold-icount", OPT_THRESHOLD_ICOUNT, "PCT", 0,
@@ -590,6 +634,9 @@ static const struct argp_option options[] = {
 	  "wall-clock boxes: significance level of Welch's t-test (default 0.05)", 0 },
 	{ "min-effect", OPT_MIN_EFFECT, "PCT", 0,
 	  "wall-clock boxes: smallest change that counts, in % (default 5)", 0 },
+	{ "allow-missing", OPT_ALLOW_MISSING, NULL, 0,
+	  "runs valid in BASE but missing, invalid or unavailable in NEW are listed, "
+	  "not failed (for a NEW that measures less on purpose)", 0 },
 	{ "changed-only", 'c', NULL, 0,
 	  "print only regressions and improvements (the summary counts everything)", 0 },
 	{ 0 }
@@ -597,26 +644,36 @@ static const struct argp_option options[] = {
 
 static const char doc[] =
 	"Compare two results files (bench/results.h) run by run, matched by \"id\" "
-	"(valid runs only), and exit 1 when a metric regressed past its threshold."
+	"(valid runs only), and exit 1 when a metric regressed past its threshold or "
+	"when a run valid in BASE is missing, invalid or unavailable in NEW."
 	"\v"
-	"Metrics: median_ns_per_op, overhead_ns_per_op (backend minus the interleaved "
-	"`none` baseline) and the numbers in counters_per_op / counters_per_event present "
-	"on both sides; lower is better for all of them. On vm-icount boxes (deterministic: "
-	"\"ns\" are instructions) a metric regressed when it grew by more than "
-	"--threshold-icount %. On wall-clock boxes (host, vm) it regressed when Welch's "
-	"t-test over the repetitions gives p < --alpha AND it grew by at least "
-	"--min-effect %; figures without per-repetition samples (counters, unless "
-	"reps_detail records them) are reported as undecided. Improvements are "
-	"reported and never fail. Runs on one side only, or invalid on either, are "
-	"listed and not compared.\n"
+	"Metrics: median_ns_per_op, overhead_ns_per_op (the median over repetitions of "
+	"the backend minus the `none` run of the same repetition) and the numbers in "
+	"counters_per_op / counters_per_event present on both sides; lower is better "
+	"for all of them. On vm-icount boxes (deterministic: \"ns\" are instructions) a "
+	"metric regressed when it grew by more than --threshold-icount %. On wall-clock "
+	"boxes (host, vm) it regressed when Welch's t-test over the repetitions gives "
+	"p < --alpha AND it grew by at least --min-effect %; figures without "
+	"per-repetition samples (counters, unless reps_detail records them) are "
+	"reported as undecided. Improvements are reported and never fail.\n"
 	"\n"
-	"Exit status: 0 no regression, 1 regression, 2 bad input (unreadable or "
-	"wrong-schema file, different box kinds).\n"
+	"A run that is valid in BASE and missing from NEW, invalid in NEW (the oracle "
+	"found a mismatch), or whose backend NEW lists as unavailable is \"lost\": each "
+	"is named with the reason and fails the check, so that a backend that stops "
+	"loading or stops being correct does not pass as \"no regression\". "
+	"--allow-missing lists them and does not fail. Runs invalid in BASE, and runs "
+	"only in NEW, are listed and not compared.\n"
+	"\n"
+	"Exit status: 0 no regression and no lost run (or --allow-missing), 1 a "
+	"regression or a lost run, 2 bad input (unreadable or wrong-schema file, "
+	"different box kinds).\n"
 	"\n"
 	"Examples:\n"
-	"  subtree-bench compare results/baseline/vm-icount.json new.json\n"
+	"  subtree-bench compare results/baseline/quick.json new.json\n"
 	"  subtree-bench compare --threshold-icount 0.5 base.json new.json\n"
-	"  subtree-bench compare --alpha 0.01 --min-effect 3 -c a.json b.json";
+	"  subtree-bench compare --alpha 0.01 --min-effect 3 -c a.json b.json\n"
+	"  # NEW ran --backend fanotify-user only: the other backends are not lost\n"
+	"  subtree-bench compare --allow-missing results/baseline/quick.json user.json";
 
 static int parse_double(struct argp_state *state, const char *opt, const char *arg,
 			double lo, double hi, bool lo_open, double *out)
@@ -648,6 +705,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return parse_double(state, "alpha", arg, 0, 1, true, &o->alpha);
 	case OPT_MIN_EFFECT:
 		return parse_double(state, "min-effect", arg, 0, 1000, false, &o->min_effect);
+	case OPT_ALLOW_MISSING:
+		o->allow_missing = true;
+		return 0;
 	case 'c':
 		o->changed_only = true;
 		return 0;

@@ -74,70 +74,186 @@ double sb_mad(const double *x, size_t n)
 	return mad;
 }
 
-/* Median of n values drawn with replacement from x; scratch has room for n. */
-static double resample_median(const gsl_rng *rng, const double *x, size_t n,
-			      double *scratch)
-{
-	for (size_t i = 0; i < n; i++)
-		scratch[i] = x[gsl_rng_uniform_int(rng, n)];
-	gsl_sort(scratch, 1, n);
-	return gsl_stats_median_from_sorted_data(scratch, 1, n);
-}
-
 /*
- * Percentile bootstrap of median(x) (base == NULL) or of
- * median(x) - median(base), with the fixed seed.
+ * Percentile bootstrap of the medians of ncol columns of n rows: every
+ * resample draws n rows with replacement (the same rows for every column, so
+ * pairs stay pairs) from gsl_rng_mt19937 seeded with SB_BOOT_SEED. One column
+ * draws exactly what the former single-sample bootstrap drew.
  */
-static int bootstrap_ci95(const double *x, size_t n, const double *base, size_t nb,
-			  double ci[2])
+static int bootstrap_ci95(const double *const *col, size_t ncol, size_t n, double (*ci)[2])
 {
-	double *boot = NULL, *sx = NULL, *sb = NULL;
+	double *boot = NULL, *scratch = NULL;
 	gsl_rng *rng = NULL;
 	int ret = -1;
 
-	if (n == 0 || (base && nb == 0)) {
+	if (n == 0 || ncol == 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	boot = malloc(SB_BOOT_RESAMPLES * sizeof(*boot));
-	sx = malloc(n * sizeof(*sx));
-	sb = base ? malloc(nb * sizeof(*sb)) : NULL;
+	boot = malloc(ncol * SB_BOOT_RESAMPLES * sizeof(*boot));
+	scratch = malloc(ncol * n * sizeof(*scratch));
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!boot || !sx || (base && !sb) || !rng) {
+	if (!boot || !scratch || !rng) {
 		errno = ENOMEM;
 		goto cleanup;
 	}
 	gsl_rng_set(rng, SB_BOOT_SEED);
 	for (size_t r = 0; r < SB_BOOT_RESAMPLES; r++) {
-		boot[r] = resample_median(rng, x, n, sx);
-		if (base)
-			boot[r] -= resample_median(rng, base, nb, sb);
+		for (size_t i = 0; i < n; i++) {
+			size_t k = gsl_rng_uniform_int(rng, n);
+
+			for (size_t c = 0; c < ncol; c++)
+				scratch[c * n + i] = col[c][k];
+		}
+		for (size_t c = 0; c < ncol; c++) {
+			gsl_sort(scratch + c * n, 1, n);
+			boot[c * SB_BOOT_RESAMPLES + r] =
+				gsl_stats_median_from_sorted_data(scratch + c * n, 1, n);
+		}
 	}
-	gsl_sort(boot, 1, SB_BOOT_RESAMPLES);
-	ci[0] = gsl_stats_quantile_from_sorted_data(boot, 1, SB_BOOT_RESAMPLES, 0.025);
-	ci[1] = gsl_stats_quantile_from_sorted_data(boot, 1, SB_BOOT_RESAMPLES, 0.975);
+	for (size_t c = 0; c < ncol; c++) {
+		double *b = boot + c * SB_BOOT_RESAMPLES;
+
+		gsl_sort(b, 1, SB_BOOT_RESAMPLES);
+		ci[c][0] = gsl_stats_quantile_from_sorted_data(b, 1, SB_BOOT_RESAMPLES, 0.025);
+		ci[c][1] = gsl_stats_quantile_from_sorted_data(b, 1, SB_BOOT_RESAMPLES, 0.975);
+	}
 	ret = 0;
 cleanup:
 	gsl_rng_free(rng);
 	free(boot);
-	free(sx);
-	free(sb);
+	free(scratch);
 	return ret;
 }
 
 int sb_median_ci95(const double *x, size_t n, double ci[2])
 {
-	return bootstrap_ci95(x, n, NULL, 0, ci);
+	const double *col[1] = { x };
+
+	return bootstrap_ci95(col, 1, n, (double (*)[2])ci);
 }
 
-int sb_overhead_ci95(const double *x, size_t n, const double *base, size_t nb,
-		     double ci[2])
+size_t sb_paired_diffs(const double *x, size_t n, const double *base, size_t nb, double *d)
 {
-	if (!base) {
+	size_t m = n < nb ? n : nb;
+
+	if (!x || !base)
+		return 0;
+	for (size_t i = 0; d && i < m; i++)
+		d[i] = x[i] - base[i];
+	return m;
+}
+
+int sb_paired_overhead(const double *x, size_t n, const double *base, size_t nb,
+		       struct sb_paired *out)
+{
+	size_t m = sb_paired_diffs(x, n, base, nb, NULL);
+	double *d, *pct, ci[2][2];
+	bool rel = true;
+	int ret = -1;
+
+	out->pairs = m;
+	out->diff = out->pct = NAN;
+	out->diff_ci[0] = out->diff_ci[1] = out->pct_ci[0] = out->pct_ci[1] = NAN;
+	if (m == 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	return bootstrap_ci95(x, n, base, nb, ci);
+	d = malloc(m * sizeof(*d));
+	pct = malloc(m * sizeof(*pct));
+	if (!d || !pct) {
+		errno = ENOMEM;
+		goto cleanup;
+	}
+	sb_paired_diffs(x, n, base, nb, d);
+	for (size_t i = 0; i < m; i++) {
+		rel = rel && base[i] > 0;
+		pct[i] = rel ? 100.0 * d[i] / base[i] : NAN;
+	}
+	{
+		const double *col[2] = { d, pct };
+
+		if (bootstrap_ci95(col, rel ? 2 : 1, m, ci))
+			goto cleanup;
+	}
+	out->diff = sb_median(d, m);
+	out->diff_ci[0] = ci[0][0];
+	out->diff_ci[1] = ci[0][1];
+	if (rel) {
+		out->pct = sb_median(pct, m);
+		out->pct_ci[0] = ci[1][0];
+		out->pct_ci[1] = ci[1][1];
+	}
+	ret = 0;
+cleanup:
+	free(d);
+	free(pct);
+	return ret;
+}
+
+/* {median, min, max, n} of the sorted values s[0..n). */
+static struct sb_cluster mode_of(const double *s, size_t n)
+{
+	return (struct sb_cluster){ .median = gsl_stats_median_from_sorted_data(s, 1, n),
+				    .min = s[0], .max = s[n - 1], .n = n };
+}
+
+int sb_modes(const double *x, size_t n, double ref, struct sb_modes *out)
+{
+	double *s, *pre, *pre2, best = INFINITY, mean;
+	size_t split = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->gap = out->spread = out->k = NAN;
+	if (n == 0)
+		return 0;
+	s = sorted_copy(x, n);
+	pre = calloc(n + 1, sizeof(*pre));
+	pre2 = calloc(n + 1, sizeof(*pre2));
+	if (!s || !pre || !pre2) {
+		free(s);
+		free(pre);
+		free(pre2);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (isnan(ref))
+		ref = gsl_stats_median_from_sorted_data(s, 1, n);
+	out->count = 1;
+	out->mode[0] = mode_of(s, n);
+	if (n >= 4) {
+		/* Prefix sums of the centred values: SSE(a, b) = S2 - S1^2 / len. */
+		mean = gsl_stats_mean(s, 1, n);
+		for (size_t i = 0; i < n; i++) {
+			pre[i + 1] = pre[i] + (s[i] - mean);
+			pre2[i + 1] = pre2[i] + (s[i] - mean) * (s[i] - mean);
+		}
+		for (size_t k = 1; k < n; k++) {
+			double l1 = pre[k], h1 = pre[n] - pre[k];
+			double sse = pre2[k] - l1 * l1 / (double)k +
+				     (pre2[n] - pre2[k]) - h1 * h1 / (double)(n - k);
+
+			if (sse < best) {
+				best = sse;
+				split = k;
+			}
+		}
+		out->gap = gsl_stats_median_from_sorted_data(s + split, 1, n - split) -
+			   gsl_stats_median_from_sorted_data(s, 1, split);
+		out->spread = sqrt(fmax(best, 0) / (double)(n - 2));
+		out->k = fmax(8.0, 80.0 / (double)n);
+		out->bimodal = split >= 2 && n - split >= 2 && out->gap > out->k * out->spread &&
+			       out->gap > SB_BIMODAL_MIN_GAP * fabs(ref);
+	}
+	if (out->bimodal) {
+		out->count = 2;
+		out->mode[0] = mode_of(s, split);
+		out->mode[1] = mode_of(s + split, n - split);
+	}
+	free(s);
+	free(pre);
+	free(pre2);
+	return 0;
 }
 
 size_t sb_outliers(const double *x, size_t n, size_t *idx)
@@ -216,7 +332,7 @@ static int add_warning(json_t *warnings, const char *fmt, ...)
 
 static int add_warning(json_t *warnings, const char *fmt, ...)
 {
-	char buf[256];
+	char buf[512];
 	va_list ap;
 
 	if (!json_is_array(warnings))
@@ -246,21 +362,81 @@ fail:
 	return NULL;
 }
 
+/* [{"median", "n", "min", "max"}, ...] */
+static json_t *modes_json(const struct sb_modes *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < m->count; i++) {
+		const struct sb_cluster *o = &m->mode[i];
+
+		if (json_array_append_new(a, json_pack("{s:o, s:I, s:o, s:o}", "median",
+						       num(o->median), "n", (json_int_t)o->n,
+						       "min", num(o->min), "max", num(o->max)))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Add "modes", "bimodal" and "modes_estimator" to o; -1 on ENOMEM. */
+static int set_modes(json_t *o, const struct sb_modes *m)
+{
+	return json_object_set_new(o, "modes", modes_json(m)) ||
+	       json_object_set_new(o, "bimodal", json_boolean(m->bimodal)) ||
+	       json_object_set_new(o, "modes_estimator", json_string(SB_EST_MODES)) ? -1 : 0;
+}
+
+/* "2 at 20351.5 (20326..20377) and 3 at 22600 (22570..22617), 79 SDs apart" */
+static void describe_modes(char *buf, size_t len, const struct sb_modes *m)
+{
+	const struct sb_cluster *lo = &m->mode[0], *hi = &m->mode[1];
+	int k = snprintf(buf, len, "%zu at %.6g (%.6g..%.6g) and %zu at %.6g (%.6g..%.6g)",
+			 lo->n, lo->median, lo->min, lo->max, hi->n, hi->median, hi->min,
+			 hi->max);
+
+	if (k < 0 || (size_t)k >= len)
+		return;
+	if (m->spread > 0)
+		snprintf(buf + k, len - (size_t)k, ", %.3g within-mode SDs apart",
+			 m->gap / m->spread);
+	else
+		snprintf(buf + k, len - (size_t)k, ", no spread within either");
+}
+
 json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 		      json_t *warnings)
 {
-	double ci[2] = { NAN, NAN }, oci[2] = { NAN, NAN };
-	json_t *st = NULL, *out = NULL, *indices = NULL;
+	double ci[2] = { NAN, NAN }, *d = NULL;
+	json_t *st = NULL, *out = NULL, *indices = NULL, *ov = NULL;
 	size_t *idx = NULL, k = 0;
-	const double *ciarg = NULL, *ociarg = NULL;
+	const double *ciarg = NULL;
+	struct sb_modes mx, md = { 0 };
+	struct sb_paired p = { 0 };
+	char desc[256];
 
 	if (n && sb_median_ci95(x, n, ci) == 0)
 		ciarg = ci;
+	if (sb_modes(x, n, NAN, &mx))
+		return NULL;
 	if (n) {
 		idx = malloc(n * sizeof(*idx));
 		if (!idx)
 			return NULL;
 		k = sb_outliers(x, n, idx);
+	}
+	if (base) {
+		size_t m = sb_paired_diffs(x, n, base, nb, NULL);
+
+		if (sb_paired_overhead(x, n, base, nb, &p) && errno == ENOMEM)
+			goto cleanup;
+		d = malloc((m ? m : 1) * sizeof(*d));
+		if (!d)
+			goto cleanup;
+		sb_paired_diffs(x, n, base, nb, d);
+		if (sb_modes(d, m, sb_median(x, n), &md))
+			goto cleanup;
 	}
 
 	st = json_object();
@@ -274,14 +450,16 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 	if (json_object_set_new(st, "n", json_integer((json_int_t)n)) ||
 	    json_object_set_new(st, "median", figure(sb_median(x, n), ciarg, SB_EST_MEDIAN)) ||
 	    json_object_set_new(st, "mean", figure(sb_mean(x, n), NULL, SB_EST_MEAN)) ||
-	    json_object_set_new(st, "stddev", figure(sb_stddev(x, n), NULL, SB_EST_STDDEV)))
+	    json_object_set_new(st, "stddev", figure(sb_stddev(x, n), NULL, SB_EST_STDDEV)) ||
+	    set_modes(st, &mx))
 		goto cleanup;
 	if (base) {
-		double ov = sb_median(x, n) - sb_median(base, nb);
-
-		if (n && nb && sb_overhead_ci95(x, n, base, nb, oci) == 0)
-			ociarg = oci;
-		if (json_object_set_new(st, "overhead", figure(ov, ociarg, SB_EST_OVERHEAD)))
+		ov = figure(p.diff, isfinite(p.diff_ci[0]) ? p.diff_ci : NULL, SB_EST_OVERHEAD);
+		if (!ov || json_object_set_new(ov, "pairs", json_integer((json_int_t)p.pairs)) ||
+		    set_modes(ov, &md) || json_object_set_new(st, "overhead", json_incref(ov)) ||
+		    json_object_set_new(st, "overhead_pct",
+					figure(p.pct, isfinite(p.pct_ci[0]) ? p.pct_ci : NULL,
+					       SB_EST_OVERHEAD_PCT)))
 			goto cleanup;
 	}
 	if (json_object_set_new(st, "outliers",
@@ -295,6 +473,10 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 	if (base && nb < SB_MIN_SAMPLES)
 		add_warning(warnings, "only %zu baseline samples (fewer than %d): the "
 			    "overhead CI is unreliable; run more repetitions", nb, SB_MIN_SAMPLES);
+	if (base && n != nb)
+		add_warning(warnings, "%zu samples but %zu baseline samples: the paired "
+			    "overhead uses the first %zu repetitions of each (an interrupted "
+			    "repetition?)", n, nb, p.pairs);
 	if (sb_first_rep_slow(x, n))
 		add_warning(warnings, "first repetition slow (%.6g vs median of the rest "
 			    "%.6g): caches or lazy setup not warmed; add a warm-up repetition",
@@ -303,15 +485,32 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 		add_warning(warnings, "first baseline repetition slow (%.6g vs median of "
 			    "the rest %.6g): add a warm-up repetition",
 			    base[0], sb_median(base + 1, nb - 1));
+	if (mx.bimodal) {
+		describe_modes(desc, sizeof(desc), &mx);
+		add_warning(warnings, "bimodal repetitions: %s: the median and its CI describe "
+			    "neither mode (both are in stats.modes); find what differs between "
+			    "the repetitions (CPU frequency, placement, a background task)%s", desc,
+			    base && p.pairs >= 4 && !md.bimodal ?
+			    "; the per-repetition differences from `none` are not bimodal, so "
+			    "the paired overhead stands" : "");
+	}
+	if (md.bimodal) {
+		describe_modes(desc, sizeof(desc), &md);
+		add_warning(warnings, "bimodal overhead: the per-repetition differences from "
+			    "`none` form two modes, %s: the overhead and its CI describe neither "
+			    "(both are in stats.overhead.modes)", desc);
+	}
 	if (k)
 		add_warning(warnings, "%zu statistical outlier%s (modified z-score > 3.5) "
 			    "in %zu samples: the box may be noisy", k, k == 1 ? "" : "s", n);
 	out = st;
 	st = NULL;
 cleanup:
+	json_decref(ov);
 	json_decref(indices);
 	json_decref(st);
 	free(idx);
+	free(d);
 	return out;
 }
 

@@ -9,8 +9,35 @@
  * - 95 % CI of the median: percentile bootstrap, SB_BOOT_RESAMPLES
  *   resamples, gsl_rng_mt19937 seeded with SB_BOOT_SEED for every call, so
  *   the same data always gives the same interval.
- * - overhead = median(backend) - median(none); its 95 % CI resamples both
- *   samples independently (they are interleaved repetitions, not pairs).
+ * - overhead, paired: the runner interleaves repetitions (in repetition i,
+ *   `none` and every backend run once each, in a fresh random order), so
+ *   x[i] and base[i] come from the same repetition and share its drift.
+ *   With m = min(n, nb) pairs and d[i] = x[i] - base[i]:
+ *     overhead     = median(d[0..m))
+ *     overhead_pct = median(100 d[i] / base[i]) (undefined unless every
+ *                    base[i] > 0)
+ *   Their 95 % CIs are one percentile bootstrap that resamples repetitions
+ *   (pairs) with replacement, SB_BOOT_RESAMPLES times, the same fixed seed.
+ * - modes (bimodal repetitions): the exact 1-D 2-means split of the sorted
+ *   values (every split point scanned; the one with the least within-part
+ *   sum of squares SSE, the first on ties) into a low and a high part. The
+ *   values are bimodal when both parts hold >= 2 values and the gap between
+ *   the parts' medians exceeds both
+ *     K(n) = max(8, 80 / n) times the pooled within-part
+ *       standard deviation sqrt(SSE / (n - 2)), and
+ *     SB_BIMODAL_MIN_GAP (0.5 %) of |ref| (the run's median): so that
+ *       vm-icount's tens of instructions on ~10,000 per op never count.
+ *   The multiplier is calibrated by simulation (20,000 unimodal samples per
+ *   n and shape: normal, uniform, lognormal sigma 0.5, exponential, Laplace,
+ *   t with 3 df): at most 1.3 % of them are flagged for n <= 8, at most
+ *   1.9 % (exponential, n = 9..12) up to n = 100, 2.4 % (t3) at n = 200;
+ *   normal samples 0.35 % at n = 5, 0.07 % at n = 10, none at n >= 15.
+ *   Two normal modes are flagged 80 % of the time from about 20 sigma apart
+ *   at n = 5 and 10 sigma at n = 10..100; the review's 5 repetitions
+ *   (20,326 20,377 | 22,570 22,600 22,617) are 79 SDs apart. A fixed 4 x
+ *   the pooled MAD was tried first: it flagged 30-45 % of normal samples of
+ *   n = 5..10 (a 2-means part of 2 or 3 values has a MAD near 0).
+ *   Unimodal values are reported as one mode holding all of them.
  * - outliers: modified z-score (Iglewicz and Hoaglin)
  *   z = 0.6745 |x - median| / MAD > 3.5. When MAD = 0 (more than half the
  *   values equal) the mean absolute deviation stands in for it:
@@ -42,8 +69,18 @@
 #define SB_EST_MEAN "arithmetic mean"
 #define SB_EST_STDDEV "sample standard deviation (n-1)"
 #define SB_EST_OVERHEAD \
-	"median(backend) - median(none); 95% CI: percentile bootstrap over both samples"
+	"paired: median over repetitions of (backend - none in the same repetition); " \
+	"95% CI: percentile bootstrap resampling repetitions (pairs), 2000 resamples"
+#define SB_EST_OVERHEAD_PCT \
+	"paired: median over repetitions of 100 * (backend - none) / none in the same " \
+	"repetition, in %; 95% CI: the same bootstrap of pairs"
+#define SB_EST_MODES \
+	"exact 2-means split of the sorted values; bimodal when both parts have >= 2 " \
+	"values and their medians differ by more than max(8, 80/n) pooled within-part " \
+	"standard deviations and 0.5% of the run's median"
 #define SB_EST_OUTLIERS "modified z-score (median/MAD) > 3.5"
+
+#define SB_BIMODAL_MIN_GAP 0.005
 
 /* NAN when n == 0 (n < 2 for the stddev). */
 double sb_median(const double *x, size_t n);
@@ -54,9 +91,46 @@ double sb_mad(const double *x, size_t n);
 
 /* 95 % percentile-bootstrap CI of the median. -1 (errno set) on n == 0 or ENOMEM. */
 int sb_median_ci95(const double *x, size_t n, double ci[2]);
-/* 95 % CI of median(x) - median(base), both resampled independently. */
-int sb_overhead_ci95(const double *x, size_t n, const double *base, size_t nb,
-		     double ci[2]);
+
+/*
+ * The per-repetition differences d[i] = x[i] - base[i] for i < min(n, nb),
+ * written to d (room for min(n, nb); NULL to count); returns min(n, nb).
+ */
+size_t sb_paired_diffs(const double *x, size_t n, const double *base, size_t nb, double *d);
+
+/* The paired overhead of x over base (the rule above). */
+struct sb_paired {
+	size_t pairs;		/* min(n, nb) */
+	double diff;		/* median of x[i] - base[i] */
+	double diff_ci[2];	/* its 95 % bootstrap CI */
+	double pct;		/* median of 100 (x[i] - base[i]) / base[i]; NAN unless every base[i] > 0 */
+	double pct_ci[2];	/* its 95 % CI (the same resamples); NAN with pct */
+};
+/* -1 (errno set) when there is no pair (EINVAL) or on ENOMEM. */
+int sb_paired_overhead(const double *x, size_t n, const double *base, size_t nb,
+		       struct sb_paired *out);
+
+/* Modes of a sample (the rule above). */
+struct sb_cluster {
+	double median, min, max;
+	size_t n;
+};
+struct sb_modes {
+	size_t count;		/* 0 (no values), 1, or 2 when bimodal */
+	struct sb_cluster mode[2];	/* ascending; one holding every value unless bimodal */
+	bool bimodal;
+	/*
+	 * The best 2-means split, also when not bimodal (NAN for n < 4):
+	 * high part's median - low part's median, the pooled within-part
+	 * standard deviation, and the multiplier K(n).
+	 */
+	double gap, spread, k;
+};
+/*
+ * ref: the magnitude the 0.5 % floor is taken of (NAN: median(x)).
+ * -1 (errno ENOMEM) on allocation failure.
+ */
+int sb_modes(const double *x, size_t n, double ref, struct sb_modes *out);
 
 /*
  * Outliers by modified z-score. Writes the indices (ascending) to idx, which
@@ -78,12 +152,22 @@ double sb_welch_p(const double *a, size_t na, const double *b, size_t nb);
  * The run's "stats" object (see bench/results.h), a new reference, or NULL
  * on allocation failure:
  * {"n", "median":{value,ci95,estimator}, "mean":{value,estimator},
- *  "stddev":{value,estimator}, "overhead":{value,ci95,estimator},
+ *  "stddev":{value,estimator},
+ *  "modes":[{median,n,min,max}...], "bimodal":bool, "modes_estimator",
+ *  "overhead":{value,ci95,estimator,pairs,
+ *              modes:[...],bimodal,modes_estimator},
+ *  "overhead_pct":{value,ci95,estimator},
  *  "outliers":{count,indices,estimator}}
- * "overhead" is left out when base is NULL. Undefined figures (stddev of one
- * sample, anything of zero samples) are JSON null. Warnings (too few
- * samples, slow first repetition, outliers) are appended to `warnings` as
- * strings when it is a JSON array.
+ * "modes"/"bimodal" are those of x; inside "overhead", those of the
+ * per-repetition differences (with the 0.5 % floor of median(x)): samples
+ * that are bimodal because every program of some repetitions ran slower
+ * cancel in the differences, and the paired overhead stands.
+ * "overhead" and "overhead_pct" are left out when base is NULL. Undefined
+ * figures (stddev of one sample, anything of zero samples, a relative
+ * overhead over a baseline not > 0) are JSON null. Warnings (too few
+ * samples, unequal sample counts, slow first repetition, bimodal samples or
+ * differences, outliers) are appended to `warnings` as strings when it is a
+ * JSON array.
  */
 json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 		      json_t *warnings);

@@ -99,7 +99,8 @@ if want vm; then
 	done
 fi
 # kernel VARIANT: tests/kernel/run.sh reports "ok|not ok GROUP (N checks, M
-# failed)" per test group and a splat check; as PASS/FAIL lines.
+# failed)" per test group, a splat check, and `SKIP name: why` for a check
+# that could not run; as PASS/FAIL/SKIP lines.
 kernel() {
 	"$ROOT/tests/kernel/run.sh" --variant "$1" 2>&1
 	st=$?
@@ -107,7 +108,7 @@ kernel() {
 	return $st
 }
 kernel_results() {
-	sed -n "s/^ok \(.*\) (\([0-9]*\) checks, 0 failed)$/PASS kernel-$1 \1 (\2 checks)/p; s/^not ok \(.*\)/FAIL kernel-$1 \1/p; s/^guest.sh: kernel log: no splats$/PASS kernel-$1 no splats in the kernel log/p"
+	sed -n "s/^ok \(.*\) (\([0-9]*\) checks, 0 failed)$/PASS kernel-$1 \1 (\2 checks)/p; s/^not ok \(.*\)/FAIL kernel-$1 \1/p; s/^SKIP \(.*\)/SKIP kernel-$1 \1/p; s/^guest.sh: kernel log: no splats$/PASS kernel-$1 no splats in the kernel log/p"
 }
 if want kernel && [ -x tests/kernel/run.sh ]; then
 	for variant in bench debug; do

@@ -637,7 +637,11 @@ int main(int argc, char **argv)
 	}
 	if (backends[0]->probe(SB_MODE_NOTIFY, why, sizeof(why)) ||
 	    backends[1]->probe(SB_MODE_NOTIFY, why, sizeof(why))) {
-		printf("bpf_check: nothing to check on this box\n");
+		/* `SKIP name: why`, the line tests/run.sh counts */
+		for (size_t k = 0; k < 2; k++)
+			if (backends[k]->probe(SB_MODE_NOTIFY, why, sizeof(why)))
+				printf("SKIP bpf_check %s: unavailable on this box: %s (bpf_check "
+				       "needs bpf-lsm and bpf-fentry)\n", backends[k]->name, why);
 		return 77;
 	}
 	build_tree();

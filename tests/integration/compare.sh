@@ -7,12 +7,15 @@
 #                      5 % slower
 #   host-noise.json    host re-measured: same distribution, other noise
 # It proves compare exits 0 on an unchanged copy (and on noise) and 1 on the
-# 5 % slowdown, for vm-icount and host, and 2 on bad input. One closing line
+# 5 % slowdown, for vm-icount and host; 1 when a run valid in BASE is missing,
+# invalid or unavailable in NEW (variants of vm-icount-base.json made with jq),
+# 0 for those with --allow-missing; and 2 on bad input. One closing line
 # per test: `PASS name` or `FAIL name`. Exit 0 when all pass.
 #
 #   tests/integration/compare.sh        (after `make build`)
 # SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench).
 # ROOT, BIN, T (scratch dir), pass/fail/finish.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 FIX=$ROOT/tests/fixtures/compare
 TMP=$T
@@ -64,7 +67,7 @@ ID=fanotify-user/walk/open-close/notify/r10/d4/h0.5
 
 for kind in vm-icount host; do
 	cp "$FIX/$kind-base.json" "$TMP/$kind-same.json"
-	expect "$kind-unchanged" 0 "compare: OK: no regression" "0 regressions" -- \
+	expect "$kind-unchanged" 0 "compare: OK: no regression" "0 regressions" "0 lost in NEW" -- \
 		"$FIX/$kind-base.json" "$TMP/$kind-same.json"
 	expect "$kind-slower-5pct" 1 "REGRESSION  $ID/median_ns_per_op" \
 		"compare: REGRESSION" -- "$FIX/$kind-base.json" "$FIX/$kind-slow5.json"
@@ -84,6 +87,32 @@ expect host-slower-vs-remeasured 1 "REGRESSION  $ID/" -- \
 expect vm-icount-threshold-option 0 "compare: OK: no regression" -- \
 	--threshold-icount=20 "$FIX/vm-icount-base.json" "$FIX/vm-icount-slow5.json"
 
+# A run valid in BASE and lost in NEW fails the gate, naming the run and why;
+# --allow-missing lists it and passes. NEW variants of the vm-icount base:
+LSM=bpf-lsm/walk/open-close/notify/r10/d4/h0.5
+B=$FIX/vm-icount-base.json
+jq 'del(.runs[] | select(.backend == "bpf-lsm"))' "$B" >"$TMP/lost-missing.json"
+jq '(.runs[] | select(.backend == "bpf-lsm") | .oracle) |=
+	(.valid = false | .unexpected = 2 | .why = "2 unexpected events")' "$B" >"$TMP/lost-invalid.json"
+jq 'del(.runs[] | select(.backend == "bpf-lsm")) | .unavailable += [{"backend": "bpf-lsm",
+	"mode": "notify", "reason": "loading a minimal lsm/file_open program: EPERM"}]' \
+	"$B" >"$TMP/lost-unavailable.json"
+expect lost-missing 1 "  $LSM: missing from NEW" "compare: FAIL: 1 run valid in" \
+	"--allow-missing" -- "$B" "$TMP/lost-missing.json"
+expect lost-invalid 1 "  $LSM: invalid in NEW: 2 unexpected events" "compare: FAIL: 1 run" -- \
+	"$B" "$TMP/lost-invalid.json"
+expect lost-unavailable 1 \
+	"  $LSM: unavailable in NEW: loading a minimal lsm/file_open program: EPERM" \
+	"compare: FAIL: 1 run" -- "$B" "$TMP/lost-unavailable.json"
+for v in missing invalid unavailable; do
+	expect "lost-$v-allowed" 0 "allowed by --allow-missing" "  $LSM: " \
+		"compare: OK: no regression" -- --allow-missing "$B" "$TMP/lost-$v.json"
+done
+# --allow-missing does not hide a regression of the runs that are there.
+jq 'del(.runs[] | select(.backend == "bpf-lsm"))' "$FIX/vm-icount-slow5.json" >"$TMP/slow-lost.json"
+expect lost-allowed-regression-still-fails 1 "compare: REGRESSION" "  $LSM: missing from NEW" -- \
+	--allow-missing "$B" "$TMP/slow-lost.json"
+
 # Bad input: exit 2 with a message naming the file and the fix.
 expect different-box-kinds 2 "host-base.json" "vm-icount-base.json" "fix:" -- \
 	"$FIX/host-base.json" "$FIX/vm-icount-base.json"
@@ -93,7 +122,8 @@ expect not-json 2 "broken.json" "not JSON" -- "$FIX/host-base.json" "$TMP/broken
 printf '{"schema_version": 7, "box": {"kind": "host"}, "runs": []}\n' >"$TMP/v7.json"
 expect wrong-schema 2 "schema_version 7" "fix:" -- "$FIX/host-base.json" "$TMP/v7.json"
 expect usage-one-file 2 "BASE.json NEW.json" -- "$FIX/host-base.json"
-expect help 0 "Examples:" "--threshold-icount" "--min-effect" "--alpha" -- --help
+expect help 0 "Examples:" "--threshold-icount" "--min-effect" "--alpha" "--allow-missing" \
+	"compare --allow-missing" -- --help
 
 if [ "$failures" -ne 0 ]; then
 	echo "compare.sh: $failures test(s) failed"

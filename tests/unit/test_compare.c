@@ -238,12 +238,19 @@ static const char *write_results(const char *name, const char *kind, json_t *run
 	return path;
 }
 
+/* What the last compare_quiet() printed on stdout. */
+static char compare_out[16384];
+
 static int compare_quiet(const char *base, const char *new, const char *opt)
 {
-	char *argv[5];
+	char *argv[5], path[128];
 	int argc = 0, out = dup(STDOUT_FILENO), err = dup(STDERR_FILENO);
-	int null = open("/dev/null", O_WRONLY), ret;
+	int null = open("/dev/null", O_WRONLY), ret, fd;
+	ssize_t len;
 
+	snprintf(path, sizeof(path), "%s/compare.out", tmpdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
 	argv[argc++] = (char *)"compare";
 	if (opt)
 		argv[argc++] = (char *)opt;
@@ -252,7 +259,7 @@ static int compare_quiet(const char *base, const char *new, const char *opt)
 	argv[argc] = NULL;
 	fflush(stdout);
 	fflush(stderr);
-	dup2(null, STDOUT_FILENO);
+	dup2(fd, STDOUT_FILENO);
 	dup2(null, STDERR_FILENO);
 	ret = cmd_compare(argc, argv);
 	fflush(stdout);
@@ -262,6 +269,9 @@ static int compare_quiet(const char *base, const char *new, const char *opt)
 	close(out);
 	close(err);
 	close(null);
+	len = pread(fd, compare_out, sizeof(compare_out) - 1, 0);
+	compare_out[len > 0 ? len : 0] = '\0';
+	close(fd);
 	return ret;
 }
 
@@ -334,19 +344,127 @@ START_TEST(test_cmd_thresholds_options)
 }
 END_TEST
 
-START_TEST(test_cmd_invalid_and_one_sided_runs)
+/* Add "unavailable": [{backend, mode, reason}] to the results file at path. */
+static void add_unavailable(const char *path, const char *backend, const char *mode,
+			    const char *reason)
 {
-	/* The only slower run is invalid on one side: not compared. */
+	json_t *root = json_load_file(path, 0, NULL);
+
+	ck_assert_ptr_nonnull(root);
+	ck_assert_int_eq(json_object_set_new(root, "unavailable",
+					     json_pack("[{s:s, s:s, s:s}]", "backend", backend,
+						       "mode", mode, "reason", reason)), 0);
+	ck_assert_int_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
+	json_decref(root);
+}
+
+/* A run of backend "b" in notify mode, as `run` writes it. */
+static json_t *run_b(const char *id, double f, bool valid)
+{
+	json_t *r = run(id, f, valid, true);
+
+	json_object_set_new(r, "backend", json_string("b"));
+	json_object_set_new(r, "mode", json_string("notify"));
+	return r;
+}
+
+START_TEST(test_cmd_overhead_paired)
+{
+	/*
+	 * Differences 100 100 100 100 0: the paired overhead is 100, where
+	 * median(x) - median(base) would say 1200 - 1200 = 0.
+	 */
+	const double x[] = { 1100, 1400, 900, 1600, 1200 };
+	const double base[] = { 1000, 1300, 800, 1500, 1200 };
+	json_t *r = json_pack("{s:s, s:o, s:o, s:{s:b}}", "id", "a/x", "samples_ns_per_op",
+			      samples(x, N(x), 1), "baseline_samples_ns_per_op",
+			      samples(base, N(base), 1), "oracle", "valid", 1);
+	const char *path = write_results("paired.json", "vm-icount", json_pack("[o]", r));
+	const char *line;
+
+	ck_assert_int_eq(compare_quiet(path, path, NULL), SB_EXIT_OK);
+	line = strstr(compare_out, "a/x/overhead_ns_per_op");
+	ck_assert_ptr_nonnull(line);
+	while (line > compare_out && line[-1] != '\n')
+		line--;
+	ck_assert_double_eq(strtod(line, NULL), 100);
+}
+END_TEST
+
+START_TEST(test_cmd_lost_runs_fail)
+{
 	const char *base = write_results("base.json", "vm-icount",
-		runs2(run("a/x", 1.0, true, true), run("b/x", 1.0, true, true)));
+		runs2(run("a/x", 1.0, true, true), run_b("b/x", 1.0, true)));
 	const char *bad = write_results("bad.json", "vm-icount",
-		runs2(run("a/x", 1.0, true, true), run("b/x", 2.0, false, true)));
-	/* Runs present on one side only are reported, not failed. */
+		runs2(run("a/x", 1.0, true, true), run_b("b/x", 2.0, false)));
 	const char *other = write_results("other.json", "vm-icount",
 		runs2(run("a/x", 1.0, true, true), run("c/x", 3.0, true, true)));
+	const char *unavail;
 
-	ck_assert_int_eq(compare_quiet(base, bad, NULL), SB_EXIT_OK);
-	ck_assert_int_eq(compare_quiet(base, other, NULL), SB_EXIT_OK);
+	/* Unchanged: nothing lost. */
+	ck_assert_int_eq(compare_quiet(base, base, NULL), SB_EXIT_OK);
+	ck_assert_ptr_nonnull(strstr(compare_out, "0 lost in NEW"));
+	ck_assert_ptr_nonnull(strstr(compare_out, "compare: OK: no regression\n"));
+
+	/* Invalid in NEW: named with the oracle's reason; a failure. */
+	ck_assert_int_eq(compare_quiet(base, bad, NULL), SB_EXIT_FAIL);
+	ck_assert_ptr_nonnull(strstr(compare_out, "  b/x: invalid in NEW: 3 events missing\n"));
+	ck_assert_ptr_nonnull(strstr(compare_out, "compare: FAIL: 1 run valid in"));
+	ck_assert_ptr_null(strstr(compare_out, "compare: OK"));
+	ck_assert_int_eq(compare_quiet(base, bad, "--allow-missing"), SB_EXIT_OK);
+	ck_assert_ptr_nonnull(strstr(compare_out, "  b/x: invalid in NEW: 3 events missing\n"));
+	ck_assert_ptr_nonnull(strstr(compare_out, "allowed by --allow-missing"));
+
+	/* Missing from NEW (and c/x only in NEW: listed, not failed). */
+	ck_assert_int_eq(compare_quiet(base, other, NULL), SB_EXIT_FAIL);
+	ck_assert_ptr_nonnull(strstr(compare_out, "  b/x: missing from NEW\n"));
+	ck_assert_ptr_nonnull(strstr(compare_out, "only in NEW (not compared):\n  c/x\n"));
+	ck_assert_int_eq(compare_quiet(base, other, "--allow-missing"), SB_EXIT_OK);
+
+	/* Its backend listed unavailable in NEW: the reason is shown. */
+	unavail = write_results("unavail.json", "vm-icount",
+		json_pack("[o]", run("a/x", 1.0, true, true)));
+	add_unavailable(unavail, "b", "notify", "loading a minimal lsm/file_open program: EPERM");
+	ck_assert_int_eq(compare_quiet(base, unavail, NULL), SB_EXIT_FAIL);
+	ck_assert_ptr_nonnull(strstr(compare_out, "  b/x: unavailable in NEW: loading a "
+					       "minimal lsm/file_open program: EPERM\n"));
+	ck_assert_int_eq(compare_quiet(base, unavail, "--allow-missing"), SB_EXIT_OK);
+	/* Unavailable in deny mode only: b/x (notify) is plainly missing. */
+	add_unavailable(unavail, "b", "deny", "no deny");
+	ck_assert_int_eq(compare_quiet(base, unavail, NULL), SB_EXIT_FAIL);
+	ck_assert_ptr_nonnull(strstr(compare_out, "  b/x: missing from NEW\n"));
+}
+END_TEST
+
+START_TEST(test_cmd_regression_with_allow_missing)
+{
+	/* --allow-missing does not hide a regression of a run that is there. */
+	const char *base = write_results("base.json", "vm-icount",
+		runs2(run("a/x", 1.0, true, true), run_b("b/x", 1.0, true)));
+	const char *slow = write_results("slow.json", "vm-icount",
+		json_pack("[o]", run("a/x", 1.5, true, true)));
+
+	ck_assert_int_eq(compare_quiet(base, slow, "--allow-missing"), SB_EXIT_FAIL);
+	ck_assert_ptr_nonnull(strstr(compare_out, "compare: REGRESSION"));
+	ck_assert_ptr_nonnull(strstr(compare_out, "  b/x: missing from NEW\n"));
+}
+END_TEST
+
+START_TEST(test_cmd_invalid_in_base_not_compared)
+{
+	/* Invalid in BASE: listed, not compared, not lost (it was never good). */
+	const char *base = write_results("base.json", "vm-icount",
+		runs2(run("a/x", 1.0, true, true), run_b("b/x", 1.0, false)));
+	const char *slow = write_results("slow.json", "vm-icount",
+		runs2(run("a/x", 1.0, true, true), run_b("b/x", 2.0, true)));
+	const char *gone = write_results("gone.json", "vm-icount",
+		json_pack("[o]", run("a/x", 1.0, true, true)));
+
+	ck_assert_int_eq(compare_quiet(base, slow, NULL), SB_EXIT_OK);
+	ck_assert_ptr_nonnull(strstr(compare_out, "invalid in BASE (oracle mismatch; not "
+					       "compared):\n  b/x: 3 events missing\n"));
+	ck_assert_int_eq(compare_quiet(base, gone, NULL), SB_EXIT_OK);
+	ck_assert_ptr_nonnull(strstr(compare_out, "0 lost in NEW, 1 invalid in BASE"));
 }
 END_TEST
 
@@ -463,7 +581,10 @@ static Suite *compare_suite(void)
 	tcase_add_test(cmd, test_cmd_unchanged_and_slower);
 	tcase_add_test(cmd, test_cmd_thresholds_options);
 	tcase_add_test(cmd, test_cmd_icount_spread);
-	tcase_add_test(cmd, test_cmd_invalid_and_one_sided_runs);
+	tcase_add_test(cmd, test_cmd_overhead_paired);
+	tcase_add_test(cmd, test_cmd_lost_runs_fail);
+	tcase_add_test(cmd, test_cmd_regression_with_allow_missing);
+	tcase_add_test(cmd, test_cmd_invalid_in_base_not_compared);
 	tcase_add_test(cmd, test_cmd_none_run_null_baseline);
 	tcase_add_test(cmd, test_cmd_host_counter_samples);
 	tcase_add_test(cmd, test_cmd_bad_input);
