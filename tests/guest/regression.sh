@@ -21,7 +21,7 @@ st=$?
 cat "$T/cmp"
 case $st in
 0) pass regression-compare ;;
-1) fail regression-compare "a metric regressed past its threshold (table above); if the change is intended, refresh the baseline (results/baseline/README.md)" ;;
+1) fail regression-compare "a metric regressed past its threshold, or a run of the baseline is missing, invalid or unavailable (see above); if the change is intended, refresh the baseline (results/baseline/README.md)" ;;
 *) fail regression-compare "compare could not run (exit $st)" ;;
 esac
 finish
