@@ -403,7 +403,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 			json_t *backend_counters, struct sb_oracle_result *res)
 {
 	bool baseline = !strcmp(ops->name, "none");
-	struct sb_oracle *oracle = sb_oracle_new(o->mode == SB_MODE_DENY);
+	struct sb_oracle *oracle = sb_oracle_new(o->mode == SB_MODE_DENY, 0);
 	struct sb_wl_ctx w = {
 		.tree = &c->tree, .ops = o->ops, .hit_ratio = c->hit,
 		.seed = o->seed, .rep = rep_id, .mode = o->mode, .oracle = oracle,
@@ -426,6 +426,14 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		return -1;
 	if (c->wl->prepare(&w, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: %s: prepare: %s\n", c->wl->name, err);
+		sb_oracle_free(oracle);
+		return -1;
+	}
+	/* Untimed: the consumer then records without allocating. */
+	if (sb_oracle_reserve(oracle, 2 * sb_oracle_nr_expected(oracle) + 1024)) {
+		fprintf(stderr, "subtree-bench run: %s: out of memory for the oracle's records: lower --ops\n",
+			c->wl->name);
+		c->wl->cleanup(&w);
 		sb_oracle_free(oracle);
 		return -1;
 	}
@@ -535,10 +543,12 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		"consumer_in_total", shared_cpu));
 	json_object_set_new(detail, "workload_cpu", json_integer(sched_getcpu()));
 	json_object_set_new(detail, "consumer_cpu", ops->consume ? json_integer(o->consumer_cpu) : json_null());
-	json_object_set_new(detail, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
+	json_object_set_new(detail, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
 		"expected", (json_int_t)res->expected, "delivered", (json_int_t)res->delivered,
-		"missing", (json_int_t)res->missing, "unexpected", (json_int_t)res->unexpected,
-		"overflows", (json_int_t)res->overflows, "valid", res->valid, "why", res->why));
+		"missing", (json_int_t)res->missing, "merged", (json_int_t)res->merged,
+		"duplicated", (json_int_t)res->duplicated, "unexpected", (json_int_t)res->unexpected,
+		"extra", (json_int_t)res->extra, "overflows", (json_int_t)res->overflows,
+		"dropped_records", (json_int_t)res->dropped_records, "valid", res->valid, "why", res->why));
 	return 0;
 }
 
@@ -547,8 +557,12 @@ static void oracle_add(struct sb_oracle_result *acc, const struct sb_oracle_resu
 	acc->expected += r->expected;
 	acc->delivered += r->delivered;
 	acc->missing += r->missing;
+	acc->merged += r->merged;
+	acc->duplicated += r->duplicated;
 	acc->unexpected += r->unexpected;
+	acc->extra += r->extra;
 	acc->overflows += r->overflows;
+	acc->dropped_records += r->dropped_records;
 	if (acc->valid && !r->valid)
 		snprintf(acc->why, sizeof(acc->why), "%s", r->why);
 	acc->valid = acc->valid && r->valid;
@@ -617,10 +631,12 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 	json_object_set_new(run, "overhead_ns_per_op", baseline ? json_real(0) :
 			    json_incref(json_object_get(json_object_get(stats, "overhead"), "value")));
 	json_object_set_new(run, "stats", stats);
-	json_object_set_new(run, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
+	json_object_set_new(run, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
 		"expected", (json_int_t)v->oracle.expected, "delivered", (json_int_t)v->oracle.delivered,
-		"missing", (json_int_t)v->oracle.missing, "unexpected", (json_int_t)v->oracle.unexpected,
-		"overflows", (json_int_t)v->oracle.overflows, "valid", v->oracle.valid,
+		"missing", (json_int_t)v->oracle.missing, "merged", (json_int_t)v->oracle.merged,
+		"duplicated", (json_int_t)v->oracle.duplicated, "unexpected", (json_int_t)v->oracle.unexpected,
+		"extra", (json_int_t)v->oracle.extra, "overflows", (json_int_t)v->oracle.overflows,
+		"dropped_records", (json_int_t)v->oracle.dropped_records, "valid", v->oracle.valid,
 		"why", v->oracle.why));
 	json_object_set_new(run, "counters_per_op", per_op);
 	json_object_set_new(run, "counters_per_event", per_event);
@@ -786,6 +802,8 @@ static int setup_cell(const struct run_opts *o, struct sb_scratch *s, struct cel
 	struct sb_tree_params p = {
 		.rules = c->rules, .depth = c->depth, .root_depth = o->root_depth,
 		.fanout = o->fanout, .files_per_dir = o->files_per_dir, .chains = o->chains,
+		/* open-close opens ops distinct files per side */
+		.min_files = c->wl->files_needed ? c->wl->files_needed(o->ops, 0) : 0,
 		.seed = o->seed,
 	};
 	char err[512] = "";

@@ -107,6 +107,12 @@ int sb_wl_check(const struct sb_workload_ops *ops, const struct sb_wl_ctx *w,
 			 ops->modes & SB_BIT(SB_MODE_NOTIFY) ? "notify" : "deny");
 		return -1;
 	}
+	if (w->files && !ops->files_needed) {
+		/* It makes a new object per operation: there is nothing to reuse. */
+		snprintf(err, errlen, "%s: --files %zu (the burst regime) is for the workloads that open tree files (open-close, outside-fs): leave it 0 here",
+			 ops->name, w->files);
+		return -1;
+	}
 	if (!(w->hit_ratio >= 0.0 && w->hit_ratio <= 1.0)) {
 		snprintf(err, errlen, "%s: --hit-ratio %g is out of range: give a share in [0, 1]",
 			 ops->name, w->hit_ratio);

@@ -58,6 +58,8 @@ static int cu_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 			sb_oracle_expect(w->oracle, SB_EV_CREATE, name);
 			sb_oracle_expect(w->oracle, SB_EV_OPEN, name);
 			sb_oracle_expect(w->oracle, SB_EV_DELETE, name);
+		} else {
+			sb_oracle_expect_outside(w->oracle, 3);
 		}
 	}
 	w->priv = p;

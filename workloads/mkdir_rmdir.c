@@ -67,6 +67,8 @@ static int md_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 			sb_oracle_expect(w->oracle, SB_EV_OPEN, file);
 			sb_oracle_expect(w->oracle, SB_EV_DELETE, file);
 			sb_oracle_expect(w->oracle, SB_EV_DELETE, dir);
+		} else {
+			sb_oracle_expect_outside(w->oracle, 5);
 		}
 	}
 	w->priv = p;

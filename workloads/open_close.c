@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * open-close: open and close existing leaf files. Per operation, the hit
- * ratio decides (seeded) whether the file is in scope (in_files) or its
- * out-of-scope twin at the same depth (out_files). Notify: OPEN of every
- * in-scope file. Deny: in-scope opens must fail with EPERM, the others
- * succeed; run() records each outcome, finish() reports them.
+ * ratio decides (seeded) whether the file is in scope (in_files) or out of
+ * scope at the same depth (out_files). Notify: OPEN of every in-scope file.
+ * Deny: in-scope opens must fail with EPERM, the others succeed; run()
+ * records each outcome, finish() reports them.
+ *
+ * Which file: by default (w->files == 0) each side takes its files in one
+ * seeded permutation, without replacement, so no file is opened twice in a
+ * repetition: fanotify has no identical unread opens to merge, and every
+ * backend handles the same events for the same work. Both sides walk the
+ * same permutation, so the k-th in-scope file and the k-th out-of-scope one
+ * are twins (same chain, same position). The tree holds ops files per side
+ * (files_needed). Burst (w->files = N): each operation draws, with
+ * replacement, among the permutation's first N files of its side.
  *
  * The engine is shared with outside-fs, which opens the outside tree's files.
  */
@@ -18,6 +27,7 @@
 
 #define SALT_OPEN_CLOSE	0x6f70656e636c6f73ULL
 #define SALT_OUTSIDE	0x6f75747369646566ULL
+#define SALT_PICK	0x7069636b66696c65ULL	/* which file, apart from which side */
 
 struct oc_priv {
 	size_t n, done;
@@ -26,6 +36,11 @@ struct oc_priv {
 	int *err;		/* [n] deny mode: errno of each open, 0 if allowed */
 	bool deny;
 };
+
+size_t sb_openclose_files_needed(size_t ops, size_t files)
+{
+	return files ? files : ops;
+}
 
 static void oc_free(struct oc_priv *p)
 {
@@ -37,13 +52,33 @@ static void oc_free(struct oc_priv *p)
 	free(p);
 }
 
+/* The first k of n indices in a seeded order: Fisher-Yates stopped after k draws. */
+static size_t *oc_permutation(size_t n, size_t k, uint64_t *rng)
+{
+	size_t *v = calloc(n, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		v[i] = i;
+	for (size_t i = 0; i < k && i + 1 < n; i++) {
+		size_t j = i + sb_rand_below(rng, n - i);
+		size_t tmp = v[i];
+
+		v[i] = v[j];
+		v[j] = tmp;
+	}
+	return v;
+}
+
 int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
 			 bool outside, char *err, size_t errlen)
 {
 	const struct sb_tree *t = w->tree;
+	uint64_t salt = outside ? SALT_OUTSIDE : SALT_OPEN_CLOSE;
+	size_t nfiles, next[2] = { 0, 0 }, *perm = NULL;
 	struct oc_priv *p;
-	size_t nfiles;
-	uint64_t rng;
+	uint64_t rng, pick;
 
 	w->priv = NULL;
 	if (sb_wl_check(ops, w, err, errlen))
@@ -51,6 +86,16 @@ int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
 	if (outside && !t->outside_files) {
 		snprintf(err, errlen, "%s: the tree has no outside tree: mount a second tmpfs and build the tree with it as outside_top",
 			 ops->name);
+		return -1;
+	}
+	nfiles = sb_openclose_files_needed(w->ops, w->files);
+	if (nfiles > t->nr_files) {
+		if (w->files)
+			snprintf(err, errlen, "%s: --files %zu: the tree holds %zu files per side: build it with min_files = files_needed(ops, files)",
+				 ops->name, nfiles, t->nr_files);
+		else
+			snprintf(err, errlen, "%s: --ops %zu opens as many distinct files, the tree holds %zu per side: build it with min_files = files_needed(ops, files)",
+				 ops->name, nfiles, t->nr_files);
 		return -1;
 	}
 	p = calloc(1, sizeof(*p));
@@ -61,23 +106,30 @@ int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
 	p->path = calloc(p->n, sizeof(*p->path));
 	p->in = calloc(p->n, sizeof(*p->in));
 	p->err = p->deny ? calloc(p->n, sizeof(*p->err)) : NULL;
-	if (!p->path || !p->in || (p->deny && !p->err))
+	pick = sb_wl_rng(w, salt ^ SALT_PICK);
+	perm = oc_permutation(t->nr_files, nfiles, &pick);
+	if (!p->path || !p->in || (p->deny && !p->err) || !perm)
 		goto oom;
 
-	nfiles = t->nr_chains * t->p.files_per_dir;
-	rng = sb_wl_rng(w, outside ? SALT_OUTSIDE : SALT_OPEN_CLOSE);
+	rng = sb_wl_rng(w, salt);
 	for (size_t i = 0; i < p->n; i++) {
 		bool in = !outside && sb_rand_unit(&rng) < w->hit_ratio;
-		size_t j = sb_rand_below(&rng, nfiles);
+		size_t j = w->files ? perm[sb_rand_below(&pick, nfiles)] : perm[next[in]++];
 
 		p->in[i] = in;
 		p->path[i] = outside ? t->outside_files[j] : in ? t->in_files[j] : t->out_files[j];
-		if (in && !p->deny)
+		if (p->deny)
+			continue;	/* finish() reports the outcomes */
+		if (in)
 			sb_oracle_expect(w->oracle, SB_EV_OPEN, sb_basename(p->path[i]));
+		else
+			sb_oracle_expect_outside(w->oracle, 1);
 	}
+	free(perm);
 	w->priv = p;
 	return 0;
 oom:
+	free(perm);
 	oc_free(p);
 	return sb_wl_oom(ops, w, err, errlen);
 }
@@ -132,6 +184,7 @@ const struct sb_workload_ops sb_wl_open_close = {
 	.name = "open-close",
 	.summary = "open and close existing leaf files, in scope by the hit ratio",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
+	.files_needed = sb_openclose_files_needed,
 	.prepare = open_close_prepare,
 	.run = sb_openclose_run,
 	.finish = sb_openclose_finish,

@@ -45,6 +45,7 @@ const struct sb_workload_ops sb_wl_outside_fs = {
 	.summary = "open and close files on another, unmonitored filesystem: nothing in scope",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.probe = outside_fs_probe,
+	.files_needed = sb_openclose_files_needed,
 	.prepare = outside_fs_prepare,
 	.run = sb_openclose_run,
 	.finish = sb_openclose_finish,

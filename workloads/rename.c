@@ -157,8 +157,10 @@ static int rn_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 		if (op->in) {
 			sb_oracle_expect(w->oracle, SB_EV_MOVED_TO, sb_basename(p->s.buf + op->dst));
 			sb_oracle_expect(w->oracle, SB_EV_OPEN, sb_basename(p->s.buf + op->touch));
+			sb_oracle_expect_outside(w->oracle, 1);	/* MOVED_FROM */
 		} else {
 			sb_oracle_expect(w->oracle, SB_EV_MOVED_FROM, sb_basename(p->s.buf + op->src));
+			sb_oracle_expect_outside(w->oracle, 2);	/* MOVED_TO, OPEN */
 		}
 	}
 	w->priv = p;

@@ -16,13 +16,19 @@ struct sb_tree_params {
 	unsigned int depth;		/* levels below a root down to the leaf dir */
 	unsigned int root_depth;	/* levels from top to each root (>= 1) */
 	unsigned int fanout;		/* extra sibling dirs per chain level */
-	unsigned int files_per_dir;	/* files in each leaf directory */
+	unsigned int files_per_dir;	/* files in each leaf directory (at least) */
+	/*
+	 * Files the workload needs on each side (in scope, out of scope,
+	 * outside): files_per_dir is raised to ceil(min_files / chains) when
+	 * that is more. 0: files_per_dir as given.
+	 */
+	size_t min_files;
 	unsigned int chains;		/* active chains (in and out), <= rules */
 	uint64_t seed;
 };
 
 struct sb_tree {
-	struct sb_tree_params p;
+	struct sb_tree_params p;	/* as built: chains clamped, files_per_dir raised */
 	char *top;			/* scratch top dir on the monitored fs */
 	char *outside_top;		/* top dir on the unmonitored fs, or NULL */
 	size_t nr_roots;
@@ -31,7 +37,8 @@ struct sb_tree {
 	char **in_leaf;			/* [nr_chains] deepest dir below a root */
 	char **out_leaf;		/* [nr_chains] same depth, in no root */
 	char **outside_leaf;		/* [nr_chains] on the unmonitored fs, or NULL */
-	char **in_files;		/* [nr_chains * files_per_dir] absolute paths */
+	size_t nr_files;		/* per side: nr_chains * p.files_per_dir, >= p.min_files */
+	char **in_files;		/* [nr_files] absolute paths */
 	char **out_files;
 	char **outside_files;		/* or NULL */
 	size_t nr_dirs;			/* directories in scope (marks dirmarks needs) */

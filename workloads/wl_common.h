@@ -71,6 +71,8 @@ int sb_remove_if_there(const char *path, bool dir);
  * The open-close engine, shared by open-close (tree files, by hit ratio) and
  * outside-fs (files on the unmonitored filesystem only).
  */
+/* files_needed: ops distinct files per side, or the burst regime's N. */
+size_t sb_openclose_files_needed(size_t ops, size_t files);
 int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
 			 bool outside, char *err, size_t errlen);
 int sb_openclose_run(struct sb_wl_ctx *w);

@@ -19,7 +19,12 @@ struct sb_wl_ctx {
 	double hit_ratio;		/* share of operations on in-scope objects */
 	uint64_t seed;
 	unsigned int rep;		/* unique per prepare(): makes new names unique */
-	size_t files;			/* 0: every operation its own object; N: reuse N (burst) */
+	/*
+	 * 0: every operation touches its own object (the default; the oracle
+	 * expects each event once). N > 0: the burst regime, operations reuse N
+	 * objects per side (run it with SB_ORACLE_BURST).
+	 */
+	size_t files;
 	enum sb_mode mode;
 	struct sb_oracle *oracle;
 	void *priv;
@@ -32,9 +37,16 @@ struct sb_workload_ops {
 	/* 0 if this box can run it, else -1 with the reason. May be NULL. */
 	int (*probe)(char *why, size_t len);
 	/*
+	 * Files the tree must hold on each side (sb_tree_params.min_files) for
+	 * run() with this many operations and this w->files. NULL: the workload
+	 * needs no tree files beyond one per leaf.
+	 */
+	size_t (*files_needed)(size_t ops, size_t files);
+	/*
 	 * Untimed, before attach: create the objects run() needs, precompute
 	 * the operation list, and (notify mode) record every in-scope event
-	 * run() will cause with sb_oracle_expect().
+	 * run() will cause with sb_oracle_expect(), and count the others with
+	 * sb_oracle_expect_outside().
 	 */
 	int (*prepare)(struct sb_wl_ctx *w, char *err, size_t errlen);
 	/*

@@ -315,6 +315,78 @@ START_TEST(test_deep)
 }
 END_TEST
 
+/* Files on disk below dir: regular files only. */
+static size_t count_files(const struct sb_tree *t, const char *dir)
+{
+	walk_tree = t;
+	walk_dirs = walk_dirs_in_scope = walk_files = walk_names_n = 0;
+	walk_names = calloc(100000, sizeof(char *));
+	ck_assert_int_eq(nftw(dir, walk_one, 32, FTW_PHYS), 0);
+	for (size_t i = 0; i < walk_names_n; i++)
+		free(walk_names[i]);
+	free(walk_names);
+	return walk_files;
+}
+
+/* Build with min_files: files_per_dir comes out as want_fpd, every file where it should be. */
+static void min_files_case(unsigned int rules, unsigned int chains, size_t min_files,
+			   unsigned int want_fpd)
+{
+	struct sb_tree_params p = fx_params();
+	char *top = fx_tempdir(), *outside = fx_tempdir();
+	size_t top_comp;
+	struct sb_tree t;
+
+	p.rules = rules;
+	p.chains = chains;
+	p.min_files = min_files;
+	ck_assert_msg(sb_tree_build(&t, top, outside, &p, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(t.p.files_per_dir, want_fpd);
+	ck_assert_uint_eq(t.nr_files, t.nr_chains * want_fpd);
+	ck_assert_uint_ge(t.nr_files, min_files);
+	/* every side holds them, on disk */
+	ck_assert_uint_eq(count_files(&t, t.top), 2 * t.nr_files);
+	ck_assert_uint_eq(count_files(&t, t.outside_top), t.nr_files);
+	/* in and out of scope at the same depth, the outside tree as deep below its top */
+	top_comp = components(t.top);
+	for (size_t j = 0; j < t.nr_files; j++) {
+		size_t depth = components(t.in_files[j]) - top_comp;
+
+		ck_assert_uint_eq(depth, p.root_depth + p.depth + 1);
+		ck_assert_uint_eq(components(t.out_files[j]) - top_comp, depth);
+		ck_assert_uint_eq(components(t.outside_files[j]) - components(t.outside_top), depth);
+		ck_assert(fx_in_scope(&t, t.in_files[j]));
+		ck_assert(!fx_in_scope(&t, t.out_files[j]));
+	}
+	sb_tree_free(&t);
+	fx_rmdir(top);
+	fx_rmdir(outside);
+}
+
+START_TEST(test_min_files)
+{
+	/* fx_params: files_per_dir 4, 2 chains (8 per side) */
+	min_files_case(5, 2, 0, 4);		/* as given */
+	min_files_case(5, 2, 3, 4);		/* fewer than given: unchanged */
+	min_files_case(5, 2, 8, 4);
+	min_files_case(5, 2, 9, 5);		/* ceil(9 / 2) */
+	min_files_case(3, 7, 10, 4);		/* chains clamped to 3 rules: ceil(10 / 3) */
+	min_files_case(1, 4, 2000, 2000);	/* one rule: one chain holds them all */
+	min_files_case(5, 2, 2001, 1001);
+}
+END_TEST
+
+START_TEST(test_min_files_too_many)
+{
+	struct sb_tree_params p = fx_params();
+
+	p.min_files = 300001;	/* over 2 chains: more than 100,000 per directory */
+	expect_error(&p, NULL, "min_files 300001 over 2 chains");
+	p.min_files = SIZE_MAX;
+	expect_error(&p, NULL, "lower --ops");
+}
+END_TEST
+
 START_TEST(test_rand)
 {
 	uint64_t a = 0, b = 0, c = 7;
@@ -349,6 +421,8 @@ int main(void)
 	tcase_add_test(tc, test_determinism);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_deep);
+	tcase_add_test(tc, test_min_files);
+	tcase_add_test(tc, test_min_files_too_many);
 	tcase_add_test(tc, test_rand);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
