@@ -403,9 +403,11 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 			json_t *backend_counters, struct sb_oracle_result *res)
 {
 	bool baseline = !strcmp(ops->name, "none");
-	struct sb_oracle *oracle = sb_oracle_new(o->mode == SB_MODE_DENY, 0);
+	bool pass = !baseline && strategy == SB_STRAT_PASS;
+	struct sb_oracle *oracle = sb_oracle_new(o->mode == SB_MODE_DENY,
+						  (o->files ? SB_ORACLE_BURST : 0) | (pass ? SB_ORACLE_PASS : 0));
 	struct sb_wl_ctx w = {
-		.tree = &c->tree, .ops = o->ops, .hit_ratio = c->hit,
+		.tree = &c->tree, .ops = o->ops, .hit_ratio = c->hit, .files = o->files,
 		.seed = o->seed, .rep = rep_id, .mode = o->mode, .oracle = oracle,
 	};
 	struct sb_attach args = {
@@ -429,8 +431,12 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		sb_oracle_free(oracle);
 		return -1;
 	}
-	/* Untimed: the consumer then records without allocating. */
-	if (sb_oracle_reserve(oracle, 2 * sb_oracle_nr_expected(oracle) + 1024)) {
+	/*
+	 * Untimed: the consumer then records without allocating. A pass filter
+	 * delivers the out-of-scope events too.
+	 */
+	if (sb_oracle_reserve(oracle, 2 * (sb_oracle_nr_expected(oracle) +
+				       (pass ? sb_oracle_nr_outside(oracle) : 0)) + 1024)) {
 		fprintf(stderr, "subtree-bench run: %s: out of memory for the oracle's records: lower --ops\n",
 			c->wl->name);
 		c->wl->cleanup(&w);
@@ -803,7 +809,7 @@ static int setup_cell(const struct run_opts *o, struct sb_scratch *s, struct cel
 		.rules = c->rules, .depth = c->depth, .root_depth = o->root_depth,
 		.fanout = o->fanout, .files_per_dir = o->files_per_dir, .chains = o->chains,
 		/* open-close opens ops distinct files per side */
-		.min_files = c->wl->files_needed ? c->wl->files_needed(o->ops, 0) : 0,
+		.min_files = c->wl->files_needed ? c->wl->files_needed(o->ops, o->files) : 0,
 		.seed = o->seed,
 	};
 	char err[512] = "";
@@ -857,6 +863,11 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 	    pick_strategies(s->o.strategies, &s->strategies))
 		return -1;
 	for (size_t i = 0; i < s->nw; i++) {
+		if (s->o.files && !s->wls[i]->files_needed) {
+			fprintf(stderr, "subtree-bench run: --files %lu: workload %s makes a new object per operation and has no burst regime: use --files with open-close or outside-fs\n",
+				s->o.files, s->wls[i]->name);
+			return -1;
+		}
 		if (!(s->wls[i]->modes & SB_BIT(s->o.mode))) {
 			fprintf(stderr, "subtree-bench run: workload %s has no %s mode: use --mode notify, or open-close/outside-fs for deny\n",
 				s->wls[i]->name, sb_mode_name(s->o.mode));

@@ -80,7 +80,8 @@ static const char *const csv_run_keys[] = {
 	"ops", "reps", "seed", "median_ns_per_op", "overhead_ns_per_op",
 };
 static const char *const csv_oracle_keys[] = {
-	"expected", "delivered", "missing", "unexpected", "overflows", "valid",
+	"expected", "delivered", "missing", "merged", "duplicated", "unexpected", "extra",
+	"overflows", "valid",
 };
 
 /* The flat view: one row per run, the same snake_case names as the JSON. */

@@ -18,19 +18,32 @@
  *     "id": "fanotify-user/walk/open-close/notify/r10/d4/h0.5",
  *     "backend": "fanotify-user", "strategy": "walk", "workload": "open-close",
  *     "mode": "notify", "rules": 10, "depth": 4, "hit_ratio": 0.5,
- *     "ops": 2000, "reps": 5, "seed": 1, "fanout": 1, "files_per_dir": 16,
+ *     "ops": 2000, "reps": 10, "seed": 1, "fanout": 1, "files_per_dir": 16,
+ *     "files": 0, "regime": "distinct" | "burst",  burst: --files N objects reused
  *     "samples_ns_per_op": [ ... ],            raw, one per repetition
  *     "baseline_samples_ns_per_op": [ ... ],   `none`, interleaved with these
  *     "reps_detail": [ { "rep": 0, "position": 1, "ns_per_op": ...,
  *                        "loop_ns_per_op": ..., "drain_cpu_ns_per_op": ...,
  *                        "drain_included": true,
+ *                        "split": { "workload_cpu_ns_per_op": x,
+ *                                   "consumer_cpu_ns_per_op": x | null,
+ *                                   "consumer_cpu_ns_per_event": x | null,
+ *                                   "remainder_ns_per_op": x,
+ *                                   "consumer_in_total": bool },
  *                        "workload_cpu": 0, "consumer_cpu": 1,
- *                        "oracle": {...}, "counters": {...} }, ... ],
+ *                        "oracle": {...} }, ... ],     the timing pass
+ *     "count_reps": 1, "counting_detail": [ { ..., "counters_per_op": {...},
+ *                        "counters_per_event": {...},
+ *                        "backend_counters": {...} } ],  the counting pass
  *     "median_ns_per_op": ..., "overhead_ns_per_op": ...,
  *     "stats": { ... },                        added by bench/stats.c
- *     "oracle": { "expected": n, "delivered": n, "missing": n,
- *                 "unexpected": n, "overflows": n, "valid": true, "why": "" },
- *     "counters_per_op": { "task_clock_ns": x | "unsupported", ... },
+ *     "oracle": { "expected": n, "delivered": n, "missing": n, "merged": n,
+ *                 "duplicated": n, "unexpected": n, "extra": n, "overflows": n,
+ *                 "dropped_records": n, "valid": true, "why": "" },  summed over
+ *                 every step; expected counts events with multiplicity
+ *     "counters_per_op": { "task_clock_ns": x | "unsupported", ... },  from the
+ *                 counting pass, like backend_counters
+| "unsupported", ... },
  *     "counters_per_event": { ... },
  *     "warnings": [ "..." ]
  *   } ],
@@ -41,7 +54,11 @@
  * the CPU time it spent after them on the events they left in the queue
  * (drain_cpu_ns_per_op), so that the figure is the cost of the operations
  * and their delivery however many fit in a scheduler tick. Schema 1 left
- * that drain out.
+ * that drain out. split divides it: the workload thread's CPU time, the
+ * consumer's (in the figure only when consumer_in_total) and the rest
+ * (interrupts, kernel threads, scheduling, idle). The timing pass runs the
+ * operations alone; libperf counters and BPF_ENABLE_STATS run only in the
+ * counting pass, whose figures are not samples.
  * `backend: "none"` runs are listed too. Invalid runs are kept (valid: false)
  * and never plotted or compared.
  */
