@@ -43,7 +43,6 @@
  *                 every step; expected counts events with multiplicity
  *     "counters_per_op": { "task_clock_ns": x | "unsupported", ... },  from the
  *                 counting pass, like backend_counters
-| "unsupported", ... },
  *     "counters_per_event": { ... },
  *     "warnings": [ "..." ]
  *   } ],
