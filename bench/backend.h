@@ -33,12 +33,27 @@ enum sb_strategy {
 	SB_STRAT__COUNT,
 };
 
+/*
+ * How a fanotify group (or a ring buffer record) identifies the object of a
+ * notify-mode event: fid, the object's own file handle (or dev and ino),
+ * which is all an open needs; dfid-name, the directory's handle and the
+ * entry name (and the object's handle), which directory-entry events need
+ * and which makes fanotify snapshot the parent and the name of every event
+ * on a file (FS_EVENT_ON_CHILD).
+ */
+enum sb_report {
+	SB_REPORT_DFID_NAME,	/* the default of a zeroed struct sb_attach */
+	SB_REPORT_FID,
+	SB_REPORT__COUNT,
+};
+
 #define SB_BIT(x) (1u << (x))
 
 struct sb_attach {
 	const struct sb_rules *rules;
 	enum sb_strategy strategy;
 	enum sb_mode mode;
+	enum sb_report report;		/* notify mode; a backend that needs names uses dfid-name */
 	struct sb_sink *sink;
 	bool describe;			/* resolve paths and inodes for display (monitor) */
 	bool counting;			/* the counting pass: backend counters (BPF_ENABLE_STATS) on */
@@ -50,6 +65,11 @@ struct sb_backend {
 	struct sb_attach args;
 	void *priv;			/* the backend's own state */
 	char err[512];			/* why attach or consume failed */
+	/*
+	 * The reporting the backend uses: args.report, unless it needs names
+	 * whatever was asked (its attach sets SB_REPORT_DFID_NAME).
+	 */
+	enum sb_report report;
 
 	/* Owned by bench/consumer.c. */
 	pthread_t consumer;
@@ -119,6 +139,8 @@ int sb_backend_available(const struct sb_backend_ops *ops, enum sb_mode mode, ch
 const char *sb_mode_name(enum sb_mode mode);
 int sb_mode_parse(const char *s, enum sb_mode *mode);
 const char *sb_strategy_name(enum sb_strategy s);
+const char *sb_report_name(enum sb_report r);
+int sb_report_parse(const char *s, enum sb_report *r);
 int sb_strategy_parse(const char *s, enum sb_strategy *st);
 
 /*

@@ -74,3 +74,24 @@ int sb_backend_available(const struct sb_backend_ops *ops, enum sb_mode mode, ch
 		snprintf(why, len, "%s mode is not implemented by this backend", sb_mode_name(mode));
 	return -1;
 }
+
+static const char *const report_names[SB_REPORT__COUNT] = {
+	[SB_REPORT_FID] = "fid",
+	[SB_REPORT_DFID_NAME] = "dfid-name",
+};
+
+const char *sb_report_name(enum sb_report r)
+{
+	return (unsigned int)r < SB_REPORT__COUNT ? report_names[r] : "unknown";
+}
+
+int sb_report_parse(const char *s, enum sb_report *r)
+{
+	for (int i = 0; i < SB_REPORT__COUNT; i++) {
+		if (!strcmp(s, report_names[i])) {
+			*r = i;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -51,6 +51,7 @@ struct run_opts {
 	unsigned long watchdog_ms, drain_ms, settle_ms;
 	long workload_cpu, consumer_cpu;
 	enum sb_mode mode;
+	int report;			/* enum sb_report, or -1: the workload's lightest */
 	bool verbose;
 	int argc;
 	char **argv;
@@ -76,7 +77,7 @@ struct variant {
 enum {
 	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
 	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU, OPT_SETTLE,
-	OPT_COUNT_REPS, OPT_FILES_BURST,
+	OPT_COUNT_REPS, OPT_FILES_BURST, OPT_REPORT,
 };
 
 static const struct argp_option run_options[] = {
@@ -90,6 +91,7 @@ static const struct argp_option run_options[] = {
 	{ "reps", OPT_REPS, "K", 0, "repetitions of the timing pass (default 10)", 0 },
 	{ "count-reps", OPT_COUNT_REPS, "K", 0, "repetitions of the counting pass after it: libperf counters and BPF_ENABLE_STATS on, figures not used as samples (default 1; 0: none)", 0 },
 	{ "files", OPT_FILES_BURST, "N", 0, "burst regime: operations reuse N objects per side, so fanotify may merge identical events (reported as merged; default 0: every operation its own object)", 0 },
+	{ "report", OPT_REPORT, "R", 0, "notify mode: how fanotify groups and ring buffer records identify objects: fid (the object's handle), dfid-name (directory handle and name), or auto (default: fid when every event is an open, dfid-name for workloads with directory-entry events)", 0 },
 	{ "mode", 'm', "MODE", 0, "notify (default) or deny", 0 },
 	{ "out", 'o', "FILE.json", 0, "results file (default results.json); FILE.csv is written beside it", 0 },
 	{ "root", 'R', "DIR", 0, "build trees under DIR instead of a tmpfs the harness mounts", 0 },
@@ -180,6 +182,17 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_REPS: return parse_ulong("reps", arg, 1, 10000, &o->reps, state) ? EINVAL : 0;
 	case OPT_COUNT_REPS: return parse_ulong("count-reps", arg, 0, 1000, &o->count_reps, state) ? EINVAL : 0;
 	case OPT_FILES_BURST: return parse_ulong("files", arg, 0, 10000000, &o->files, state) ? EINVAL : 0;
+	case OPT_REPORT: {
+		enum sb_report r;
+
+		if (!strcmp(arg, "auto"))
+			o->report = -1;
+		else if (!sb_report_parse(arg, &r))
+			o->report = r;
+		else
+			argp_error(state, "--report '%s': use fid, dfid-name or auto", arg);
+		break;
+	}
 	case OPT_SEED: return parse_ulong("seed", arg, 0, ULONG_MAX, &o->seed, state) ? EINVAL : 0;
 	case OPT_FANOUT: return parse_ulong("fanout", arg, 0, 64, &o->fanout, state) ? EINVAL : 0;
 	case OPT_FILES: return parse_ulong("files-per-dir", arg, 1, 100000, &o->files_per_dir, state) ? EINVAL : 0;
@@ -382,6 +395,14 @@ static void report_progress(struct progress *p, const char *what, double ns_per_
 		(int)elapsed / 60, (int)elapsed % 60, (int)eta / 60, (int)eta % 60);
 }
 
+/* The reporting a cell's notify-mode groups use: asked for, or the workload's lightest. */
+static enum sb_report cell_report(const struct run_opts *o, const struct sb_workload_ops *wl)
+{
+	if (o->report >= 0)
+		return o->report;
+	return wl->needs_names ? SB_REPORT_DFID_NAME : SB_REPORT_FID;
+}
+
 static uint64_t thread_cpu_self_ns(void)
 {
 	struct timespec ts;
@@ -412,6 +433,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	};
 	struct sb_attach args = {
 		.rules = &c->rules_set, .strategy = strategy, .mode = o->mode,
+		.report = cell_report(o, c->wl),
 		.sink = sb_oracle_sink(oracle), .verbose = o->verbose, .counting = ctr != NULL,
 	};
 	struct sb_backend b = { 0 };
@@ -540,6 +562,8 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	json_object_set_new(detail, "drain_cpu_ns_per_op", ops->consume ?
 			    json_real((double)drain_cpu_ns / o->ops) : json_null());
 	json_object_set_new(detail, "drain_included", json_boolean(shared_cpu));
+	json_object_set_new(detail, "report", ops->consume && o->mode == SB_MODE_NOTIFY ?
+			    json_string(sb_report_name(b.report)) : json_null());
 	json_object_set_new(detail, "split", json_pack("{s:f, s:o, s:o, s:f, s:b}",
 		"workload_cpu_ns_per_op", (double)(wl_cpu1 - wl_cpu0) / o->ops,
 		"consumer_cpu_ns_per_op", ops->consume ? json_real(consumer_ns / o->ops) : json_null(),
@@ -603,6 +627,10 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 	/* A burst study is another experiment: its ids never match the default ones. */
 	if (o->files)
 		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/f%lu", o->files);
+	/* So is a reporting other than the workload's lightest. */
+	if (o->report >= 0 && o->mode == SB_MODE_NOTIFY && !baseline &&
+	    o->report != (int)(c->wl->needs_names ? SB_REPORT_DFID_NAME : SB_REPORT_FID))
+		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/%s", sb_report_name(o->report));
 	stats = sb_stats_json(v->samples, v->nsamples, baseline || !nbase ? NULL : base,
 			      baseline ? 0 : nbase, warnings);
 	events = (double)v->count_events;
@@ -632,6 +660,11 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 	json_object_set_new(run, "counting_detail", json_incref(v->count_detail));
 	json_object_set_new(run, "files", json_integer(o->files));
 	json_object_set_new(run, "regime", json_string(o->files ? "burst" : "distinct"));
+	{
+		json_t *used = json_object_get(json_array_get(v->reps_detail, 0), "report");
+
+		json_object_set_new(run, "report", used ? json_incref(used) : json_null());
+	}
 	json_object_set_new(run, "median_ns_per_op",
 			    json_incref(json_object_get(json_object_get(stats, "median"), "value")));
 	json_object_set_new(run, "overhead_ns_per_op", baseline ? json_real(0) :
@@ -863,6 +896,11 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 	    pick_strategies(s->o.strategies, &s->strategies))
 		return -1;
 	for (size_t i = 0; i < s->nw; i++) {
+		if (s->o.report == SB_REPORT_FID && s->wls[i]->needs_names) {
+			fprintf(stderr, "subtree-bench run: --report fid: workload %s has directory-entry events, which only a name attributes to their object: use --report dfid-name or auto\n",
+				s->wls[i]->name);
+			return -1;
+		}
 		if (s->o.files && !s->wls[i]->files_needed) {
 			fprintf(stderr, "subtree-bench run: --files %lu: workload %s makes a new object per operation and has no burst regime: use --files with open-close or outside-fs\n",
 				s->o.files, s->wls[i]->name);
@@ -1100,6 +1138,7 @@ int cmd_run(int argc, char **argv)
 		.ops = 2000, .reps = 10, .count_reps = 1, .files = 0, .seed = 1, .fanout = 1, .files_per_dir = 16,
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
 		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
+		.report = -1,
 		.argc = argc, .argv = argv,
 	};
 	static struct sweep sweeps[MAX_SWEEPS];

@@ -135,6 +135,7 @@ int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
 	memset(b, 0, sizeof(*b));
 	b->ops = ops;
 	b->args = *args;
+	b->report = args->report;
 	b->watchdog_ms = watchdog_ms;
 	b->consumer_cpu = consumer_cpu;
 	atomic_store(&b->heartbeat_ns, now_ns());

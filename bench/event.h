@@ -18,6 +18,8 @@ enum sb_kind {
 	SB_EV__COUNT,
 };
 
+struct file_handle;
+
 struct sb_event {
 	enum sb_kind kind;
 	int32_t pid;
@@ -31,6 +33,13 @@ struct sb_event {
 	 */
 	char name[SB_NAME_MAX];
 	const char *path;	/* full path, or NULL; valid during delivery only */
+	/*
+	 * With fid reporting an event may carry no name: then the object is
+	 * known by its file handle (fanotify) or by dev and ino (a ring buffer
+	 * record without the name), which the oracle maps back to the names it
+	 * expects once the loop is over.
+	 */
+	const struct file_handle *handle;	/* or NULL; valid during delivery only */
 };
 
 /* Where a backend's consumer delivers events; called from the consumer thread. */

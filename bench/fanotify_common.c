@@ -18,14 +18,16 @@
 #define READ_BUF_SIZE (256 * 1024)
 
 /*
- * Notify groups report the parent directory and the entry name of every
- * event (and the object's own handle), which is what a sub-tree monitor in
- * user space needs. The queue is unlimited so that a slow consumer costs
- * memory, not correctness; FAN_REPORT_TID tells the harness's own
- * threads' events apart.
+ * Notify groups report either the object's own handle (fid: all an open
+ * needs) or the parent directory and the entry name of every event and the
+ * object's handle (dfid-name: what directory-entry events need; it makes
+ * fanotify snapshot the parent and name of every event on a file). The
+ * queue is unlimited so that a slow consumer costs memory, not correctness;
+ * FAN_REPORT_TID tells the harness's own threads' events apart.
  */
 #define NOTIFY_INIT_FLAGS (FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | \
-			   FAN_UNLIMITED_QUEUE | FAN_REPORT_DFID_NAME_TARGET | FAN_REPORT_TID)
+			   FAN_UNLIMITED_QUEUE | FAN_REPORT_TID)
+#define NOTIFY_REPORT_FLAGS(r) ((r) == SB_REPORT_FID ? FAN_REPORT_FID : FAN_REPORT_DFID_NAME_TARGET)
 /* Permission events carry an fd; fid reporting is not allowed with them. */
 #define DENY_INIT_FLAGS (FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | \
 			 FAN_UNLIMITED_QUEUE | FAN_REPORT_TID)
@@ -33,12 +35,20 @@
 int sb_fan_open(struct sb_fan *f, bool deny, const struct sb_rules *rules,
 		char *err, size_t errlen)
 {
+	return sb_fan_open_report(f, deny, SB_REPORT_DFID_NAME, rules, err, errlen);
+}
+
+int sb_fan_open_report(struct sb_fan *f, bool deny, enum sb_report report,
+		       const struct sb_rules *rules, char *err, size_t errlen)
+{
 	memset(f, 0, sizeof(*f));
 	f->deny = deny;
-	f->fd = fanotify_init(deny ? DENY_INIT_FLAGS : NOTIFY_INIT_FLAGS,
+	f->report = report;
+	f->fd = fanotify_init(deny ? DENY_INIT_FLAGS : NOTIFY_INIT_FLAGS | NOTIFY_REPORT_FLAGS(report),
 			      O_RDONLY | O_CLOEXEC | O_LARGEFILE);
 	if (f->fd < 0) {
 		snprintf(err, errlen, "fanotify_init(%s): %s", deny ? "FAN_CLASS_CONTENT" :
+			 report == SB_REPORT_FID ? "FAN_CLASS_NOTIF|FAN_REPORT_FID" :
 			 "FAN_CLASS_NOTIF|FAN_REPORT_DFID_NAME_TARGET", strerror(errno));
 		return -1;
 	}
@@ -241,6 +251,9 @@ void sb_fan_deliver(struct sb_backend *b, const struct sb_fan_event *e,
 			close(fd);
 	}
 	sb_event_set_name(&ev, name);
+	/* fid reporting: no name, the object is its own handle. */
+	if (!ev.name[0])
+		ev.handle = e->obj;
 	for (size_t i = 0; i < sizeof(kind_bits) / sizeof(kind_bits[0]); i++) {
 		if (!(e->mask & kind_bits[i].bit))
 			continue;
@@ -312,7 +325,8 @@ void sb_fan_close(struct sb_fan *f)
 
 int sb_fan_probe(bool deny, char *why, size_t len)
 {
-	int fd = fanotify_init(deny ? DENY_INIT_FLAGS : NOTIFY_INIT_FLAGS, O_RDONLY);
+	int fd = fanotify_init(deny ? DENY_INIT_FLAGS :
+			       NOTIFY_INIT_FLAGS | NOTIFY_REPORT_FLAGS(SB_REPORT_DFID_NAME), O_RDONLY);
 
 	if (fd < 0) {
 		snprintf(why, len, "fanotify_init(%s): %s", deny ? "FAN_CLASS_CONTENT" :
@@ -325,7 +339,8 @@ int sb_fan_probe(bool deny, char *why, size_t len)
 
 int sb_fan_filter_probe(bool deny, char *why, size_t len)
 {
-	int fd = fanotify_init(deny ? DENY_INIT_FLAGS : NOTIFY_INIT_FLAGS, O_RDONLY);
+	int fd = fanotify_init(deny ? DENY_INIT_FLAGS :
+			       NOTIFY_INIT_FLAGS | NOTIFY_REPORT_FLAGS(SB_REPORT_DFID_NAME), O_RDONLY);
 	int ret = 0;
 
 	if (fd < 0)

@@ -28,6 +28,7 @@ struct sb_fan_fs {
 struct sb_fan {
 	int fd;
 	bool deny;
+	enum sb_report report;		/* notify groups */
 	size_t nr_fs;
 	struct sb_fan_fs fs[SB_FAN_MAX_FS];
 	uint64_t queue_overflows;
@@ -51,9 +52,12 @@ struct sb_fan_event {
  */
 typedef int (*sb_fan_cb)(struct sb_backend *b, struct sb_fan_event *e);
 
-/* fanotify_init for the mode, and the filesystems of the rules. */
+/* fanotify_init for the mode (dfid-name reporting), and the filesystems of the rules. */
 int sb_fan_open(struct sb_fan *f, bool deny, const struct sb_rules *rules,
 		char *err, size_t errlen);
+/* The same with the notify-mode reporting given. */
+int sb_fan_open_report(struct sb_fan *f, bool deny, enum sb_report report,
+		       const struct sb_rules *rules, char *err, size_t errlen);
 /* One FAN_MARK_FILESYSTEM mark per filesystem holding a rule. */
 int sb_fan_mark_filesystems(struct sb_fan *f, const struct sb_rules *rules,
 			    char *err, size_t errlen);

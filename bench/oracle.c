@@ -9,18 +9,37 @@
  * and walks them together.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "oracle.h"
 
 /* rec.len of a name longer than SB_ORACLE_NAME_MAX: never equal to an expected one. */
 #define REC_LONG	UINT8_MAX
+/* rec.len of a record that names its object by identity, not by name (fid reporting). */
+#define REC_HANDLE	(UINT8_MAX - 1)	/* name[]: struct rec_handle */
+#define REC_INO		(UINT8_MAX - 2)	/* name[]: struct rec_ino */
+/* Longest file handle a record holds; longer ones never match. */
+#define REC_HANDLE_MAX	52
+
+struct rec_handle {
+	int32_t type;
+	uint32_t bytes;
+	unsigned char f_handle[REC_HANDLE_MAX];
+};
+
+struct rec_ino {
+	uint32_t major, minor;
+	uint64_t ino;
+};
 
 /* One event: 64 bytes, so a record is one cache line and a copy is cheap. */
 struct rec {
@@ -30,7 +49,9 @@ struct rec {
 };
 
 _Static_assert(sizeof(struct rec) == 64, "a record is one cache line");
-_Static_assert(SB_ORACLE_NAME_MAX < REC_LONG, "rec.len holds every recorded length");
+_Static_assert(SB_ORACLE_NAME_MAX < REC_INO, "rec.len holds every recorded length");
+_Static_assert(sizeof(struct rec_handle) <= SB_ORACLE_NAME_MAX + 1, "a handle fits a name");
+_Static_assert(sizeof(struct rec_ino) <= SB_ORACLE_NAME_MAX + 1, "an inode fits a name");
 
 struct sb_oracle {
 	struct sb_sink sink;
@@ -43,6 +64,7 @@ struct sb_oracle {
 	atomic_uint_fast64_t overflows;
 
 	struct rec *exp;		/* [nexp] expected, in expectation order */
+	const char **exp_path;		/* [nexp] the object's path, or NULL: maps identities */
 	size_t nexp, exp_cap;
 	uint64_t nr_outside;		/* out-of-scope events run() causes */
 
@@ -79,8 +101,27 @@ static void oracle_deliver(struct sb_sink *sink, const struct sb_event *ev)
 	if (i >= o->cap)
 		return;		/* finish() counts it as dropped */
 	r = &o->rec[i];
-	len = strnlen(ev->name, SB_ORACLE_NAME_MAX + 1);
 	r->kind = ev->kind;
+	if (!ev->name[0] && ev->handle) {
+		struct rec_handle h = { .type = ev->handle->handle_type,
+					.bytes = ev->handle->handle_bytes };
+
+		memcpy(h.f_handle, ev->handle->f_handle,
+		       h.bytes < REC_HANDLE_MAX ? h.bytes : REC_HANDLE_MAX);
+		memset(r->name, 0, sizeof(r->name));
+		memcpy(r->name, &h, sizeof(h));
+		r->len = REC_HANDLE;
+		return;
+	}
+	if (!ev->name[0] && ev->ino) {
+		struct rec_ino n = { .major = ev->dev_major, .minor = ev->dev_minor, .ino = ev->ino };
+
+		memset(r->name, 0, sizeof(r->name));
+		memcpy(r->name, &n, sizeof(n));
+		r->len = REC_INO;
+		return;
+	}
+	len = strnlen(ev->name, SB_ORACLE_NAME_MAX + 1);
 	r->len = len > SB_ORACLE_NAME_MAX ? REC_LONG : len;
 	if (len > SB_ORACLE_NAME_MAX)
 		len = SB_ORACLE_NAME_MAX;
@@ -113,6 +154,7 @@ void sb_oracle_free(struct sb_oracle *o)
 		return;
 	free(o->rec);
 	free(o->exp);
+	free(o->exp_path);
 	pthread_mutex_destroy(&o->lock);
 	free(o);
 }
@@ -156,7 +198,7 @@ struct sb_sink *sb_oracle_sink(struct sb_oracle *o)
 	return &o->sink;
 }
 
-void sb_oracle_expect(struct sb_oracle *o, enum sb_kind kind, const char *name)
+static void expect(struct sb_oracle *o, enum sb_kind kind, const char *name, const char *path)
 {
 	size_t len = strlen(name);
 	struct rec *r;
@@ -172,8 +214,11 @@ void sb_oracle_expect(struct sb_oracle *o, enum sb_kind kind, const char *name)
 	}
 	if (o->nexp == o->exp_cap) {
 		size_t cap = o->exp_cap ? o->exp_cap * 2 : 1024;
+		const char **p = realloc(o->exp_path, cap * sizeof(*p));
 
-		r = realloc(o->exp, cap * sizeof(*r));
+		if (p)
+			o->exp_path = p;
+		r = p ? realloc(o->exp, cap * sizeof(*r)) : NULL;
 		if (!r) {
 			o->oom = true;
 			return;
@@ -181,10 +226,23 @@ void sb_oracle_expect(struct sb_oracle *o, enum sb_kind kind, const char *name)
 		o->exp = r;
 		o->exp_cap = cap;
 	}
+	o->exp_path[o->nexp] = path;
 	r = &o->exp[o->nexp++];
 	r->kind = kind;
 	r->len = len;
 	memcpy(r->name, name, len + 1);
+}
+
+void sb_oracle_expect(struct sb_oracle *o, enum sb_kind kind, const char *name)
+{
+	expect(o, kind, name, NULL);
+}
+
+void sb_oracle_expect_path(struct sb_oracle *o, enum sb_kind kind, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	expect(o, kind, slash ? slash + 1 : path, path);
 }
 
 void sb_oracle_open_outcome(struct sb_oracle *o, bool in_scope, int err)
@@ -211,16 +269,109 @@ void sb_oracle_invalidate(struct sb_oracle *o, const char *why)
 	pthread_mutex_unlock(&o->lock);
 }
 
+/* The bytes of name[] that make a record's key. */
+static size_t rec_key_len(const struct rec *r)
+{
+	if (r->len == REC_LONG)
+		return SB_ORACLE_NAME_MAX;
+	if (r->len == REC_HANDLE || r->len == REC_INO)
+		return sizeof(r->name);
+	return r->len;
+}
+
 static int rec_cmp(const struct rec *a, const struct rec *b)
 {
-	size_t len;
-
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
 	if (a->len != b->len)
 		return a->len < b->len ? -1 : 1;
-	len = a->len == REC_LONG ? SB_ORACLE_NAME_MAX : a->len;
-	return memcmp(a->name, b->name, len);
+	return memcmp(a->name, b->name, rec_key_len(a));
+}
+
+static int rec_qcmp(const void *a, const void *b)
+{
+	return rec_cmp(a, b);
+}
+
+/* The identities of an expected object: its file handle and its dev and ino. */
+static int identities_of(const struct rec *e, const char *path, struct rec id[2])
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} u;
+	struct rec_handle h = { 0 };
+	struct rec_ino n;
+	struct stat st;
+	int mount_id, k = 0;
+
+	u.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (!name_to_handle_at(AT_FDCWD, path, &u.fh, &mount_id, 0)) {
+		h.type = u.fh.handle_type;
+		h.bytes = u.fh.handle_bytes;
+		memcpy(h.f_handle, u.fh.f_handle, h.bytes < REC_HANDLE_MAX ? h.bytes : REC_HANDLE_MAX);
+		id[k] = (struct rec){ .kind = e->kind, .len = REC_HANDLE };
+		memcpy(id[k++].name, &h, sizeof(h));
+	}
+	if (!stat(path, &st)) {
+		n = (struct rec_ino){ .major = major(st.st_dev), .minor = minor(st.st_dev),
+				      .ino = st.st_ino };
+		id[k] = (struct rec){ .kind = e->kind, .len = REC_INO };
+		memcpy(id[k++].name, &n, sizeof(n));
+	}
+	return k;
+}
+
+/*
+ * fid reporting: records that name their object by file handle or by dev
+ * and ino get the name of the expected object with that identity, found
+ * from the expected paths now that the loop is over. A record that matches
+ * none keeps its identity and counts as unexpected.
+ */
+static int resolve_identities(struct sb_oracle *o, size_t nd)
+{
+	struct rec *tab;
+	size_t n = 0, i;
+	bool any = false;
+
+	for (i = 0; i < nd && !any; i++)
+		any = o->rec[i].len == REC_HANDLE || o->rec[i].len == REC_INO;
+	if (!any)
+		return 0;
+	/* Each entry: an identity, with the expected index in its last bytes. */
+	tab = malloc((2 * o->nexp + 1) * 2 * sizeof(*tab));
+	if (!tab)
+		return -1;
+	for (i = 0; i < o->nexp; i++) {
+		struct rec id[2];
+		int k;
+
+		if (!o->exp_path[i])
+			continue;
+		k = identities_of(&o->exp[i], o->exp_path[i], id);
+		for (int j = 0; j < k; j++) {
+			tab[2 * n] = id[j];
+			memcpy(&tab[2 * n + 1], &i, sizeof(i));
+			n++;
+		}
+	}
+	qsort(tab, n, 2 * sizeof(*tab), rec_qcmp);
+	for (i = 0; i < nd; i++) {
+		struct rec *r = &o->rec[i];
+		const struct rec *hit;
+		size_t at;
+
+		if (r->len != REC_HANDLE && r->len != REC_INO)
+			continue;
+		hit = bsearch(r, tab, n, 2 * sizeof(*tab), rec_qcmp);
+		if (!hit)
+			continue;
+		memcpy(&at, hit + 1, sizeof(at));
+		r->len = o->exp[at].len;
+		memcpy(r->name, o->exp[at].name, sizeof(r->name));
+	}
+	free(tab);
+	return 0;
 }
 
 /* Indices into a record array, by key, then by index: a key's run starts with its first. */
@@ -330,7 +481,10 @@ static void why_add(struct sb_oracle_result *r, uint64_t n, const char *what,
 	snprintf(r->why + len, sizeof(r->why) - len, "%s%llu %s", len ? ", " : "",
 		 (unsigned long long)n, what);
 	len = strlen(r->why);
-	if (f && f->r)
+	if (f && f->r && (f->r->len == REC_HANDLE || f->r->len == REC_INO))
+		snprintf(r->why + len, sizeof(r->why) - len, " (e.g. %s of an object known only by its %s)",
+			 sb_kind_name(f->r->kind), f->r->len == REC_INO ? "inode" : "file handle");
+	else if (f && f->r)
 		snprintf(r->why + len, sizeof(r->why) - len, " (e.g. %s/%s%s)",
 			 sb_kind_name(f->r->kind), f->r->name,
 			 f->r->len == REC_LONG ? "..." : "");
@@ -360,7 +514,7 @@ void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 	} else {
 		r->expected = o->nexp;
 		r->delivered = claimed;
-		if (compare_multisets(o, nd, r, first))
+		if (resolve_identities(o, nd) || compare_multisets(o, nd, r, first))
 			o->oom = true;
 	}
 	counts_ok = !r->missing && !r->duplicated && !r->unexpected && (burst || !r->merged);

@@ -75,6 +75,13 @@ uint64_t sb_oracle_nr_outside(const struct sb_oracle *o);
 /* Notify mode: run() will cause this in-scope event. Not thread-safe. */
 void sb_oracle_expect(struct sb_oracle *o, enum sb_kind kind, const char *name);
 /*
+ * The same for an object that exists when finish() runs, by its path: a
+ * backend reporting fids (no names) identifies it by its file handle or its
+ * dev and ino, which finish() maps back through the path. path must stay
+ * valid until finish(); the name is its last component.
+ */
+void sb_oracle_expect_path(struct sb_oracle *o, enum sb_kind kind, const char *path);
+/*
  * Notify mode: run() will also cause n events out of scope (on the
  * monitored filesystem or another). Only counted: what a pass filter will
  * deliver beside the expected events, to size the records.

@@ -103,6 +103,7 @@ const struct sb_workload_ops sb_wl_create_unlink = {
 	.name = "create-unlink",
 	.summary = "create a new file in a leaf (open O_CREAT + close) and unlink it",
 	.modes = SB_BIT(SB_MODE_NOTIFY),
+	.needs_names = true,
 	.prepare = cu_prepare,
 	.run = cu_run,
 	.finish = sb_wl_no_finish,

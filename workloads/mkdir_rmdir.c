@@ -117,6 +117,7 @@ const struct sb_workload_ops sb_wl_mkdir_rmdir = {
 	.name = "mkdir-rmdir",
 	.summary = "mkdir in a leaf, create + unlink a file inside, rmdir (scope inheritance)",
 	.modes = SB_BIT(SB_MODE_NOTIFY),
+	.needs_names = true,
 	.prepare = md_prepare,
 	.run = md_run,
 	.finish = sb_wl_no_finish,

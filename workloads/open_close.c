@@ -121,7 +121,7 @@ int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
 		if (p->deny)
 			continue;	/* finish() reports the outcomes */
 		if (in)
-			sb_oracle_expect(w->oracle, SB_EV_OPEN, sb_basename(p->path[i]));
+			sb_oracle_expect_path(w->oracle, SB_EV_OPEN, p->path[i]);
 		else
 			sb_oracle_expect_outside(w->oracle, 1);
 	}

@@ -198,6 +198,7 @@ const struct sb_workload_ops sb_wl_rename = {
 	.name = "rename",
 	.summary = "move files and small directories out->in and in->out of scope, then open them",
 	.modes = SB_BIT(SB_MODE_NOTIFY),
+	.needs_names = true,
 	.prepare = rn_prepare,
 	.run = rn_run,
 	.finish = sb_wl_no_finish,

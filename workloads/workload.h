@@ -37,6 +37,12 @@ struct sb_workload_ops {
 	/* 0 if this box can run it, else -1 with the reason. May be NULL. */
 	int (*probe)(char *why, size_t len);
 	/*
+	 * Its events include directory-entry events (create, delete, moves),
+	 * which a backend can only attribute to an object by the entry name:
+	 * such a workload needs dfid-name reporting; opens alone need fid.
+	 */
+	bool needs_names;
+	/*
 	 * Files the tree must hold on each side (sb_tree_params.min_files) for
 	 * run() with this many operations and this w->files. NULL: the workload
 	 * needs no tree files beyond one per leaf.

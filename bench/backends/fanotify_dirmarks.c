@@ -124,6 +124,8 @@ static int dirmarks_attach(struct sb_backend *b)
 	}
 	if (sb_path_scope_init(&d->scope, b->args.rules, SB_STRAT_WALK, b->err, sizeof(b->err)))
 		return -1;
+	/* It follows the tree by the names of new directories: dfid-name always. */
+	b->report = SB_REPORT_DFID_NAME;
 	if (sb_fan_open(&d->fan, b->args.mode == SB_MODE_DENY, b->args.rules,
 			b->err, sizeof(b->err)))
 		return -1;

@@ -5,11 +5,15 @@
  * and named, in each regime (default, burst, pass).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -509,6 +513,112 @@ START_TEST(deny_outcomes)
 }
 END_TEST
 
+
+/*
+ * fid reporting: events that carry a file handle, or a dev and ino, instead
+ * of a name are attributed through the expected paths after the loop.
+ */
+struct id_files {
+	char dir[64];
+	char path[3][96];
+};
+
+static void id_files_make(struct id_files *f)
+{
+	snprintf(f->dir, sizeof(f->dir), "/tmp/sb-oracle-id-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(f->dir));
+	for (int i = 0; i < 3; i++) {
+		int fd;
+
+		snprintf(f->path[i], sizeof(f->path[i]), "%s/obj%d", f->dir, i);
+		fd = open(f->path[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+	}
+}
+
+static void id_files_remove(struct id_files *f)
+{
+	for (int i = 0; i < 3; i++)
+		unlink(f->path[i]);
+	rmdir(f->dir);
+}
+
+static void deliver_handle(struct sb_oracle *o, enum sb_kind kind, const char *path)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} u = { .fh.handle_bytes = MAX_HANDLE_SZ };
+	struct sb_event ev = { .kind = kind, .pid = 1, .handle = &u.fh };
+	int mount_id;
+
+	ck_assert_int_eq(name_to_handle_at(AT_FDCWD, path, &u.fh, &mount_id, 0), 0);
+	sb_oracle_sink(o)->deliver(sb_oracle_sink(o), &ev);
+}
+
+static void deliver_ino(struct sb_oracle *o, enum sb_kind kind, const char *path)
+{
+	struct stat st;
+	struct sb_event ev = { .kind = kind, .pid = 1 };
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ev.dev_major = major(st.st_dev);
+	ev.dev_minor = minor(st.st_dev);
+	ev.ino = st.st_ino;
+	sb_oracle_sink(o)->deliver(sb_oracle_sink(o), &ev);
+}
+
+START_TEST(identities_map_to_expected_names)
+{
+	struct id_files f;
+	struct sb_oracle_result r;
+	struct sb_oracle *o;
+
+	id_files_make(&f);
+	o = sb_oracle_new(false, _i ? SB_ORACLE_PASS : 0);
+	ck_assert_ptr_nonnull(o);
+	sb_oracle_expect_path(o, SB_EV_OPEN, f.path[0]);
+	sb_oracle_expect_path(o, SB_EV_OPEN, f.path[1]);
+	deliver_handle(o, SB_EV_OPEN, f.path[0]);
+	deliver_ino(o, SB_EV_OPEN, f.path[1]);
+	deliver_handle(o, SB_EV_OPEN, f.path[2]);	/* never expected */
+	sb_oracle_finish(o, &r);
+	ck_assert_uint_eq(r.expected, 2);
+	ck_assert_uint_eq(r.delivered, 3);
+	if (_i) {
+		assert_only(&r, 0, 0, 0, 0, 1);
+		ck_assert(r.valid);
+	} else {
+		assert_only(&r, 0, 0, 0, 1, 0);
+		ck_assert(!r.valid);
+		ck_assert_ptr_nonnull(strstr(r.why, "known only by its file handle"));
+	}
+	sb_oracle_free(o);
+	id_files_remove(&f);
+}
+END_TEST
+
+START_TEST(identity_of_the_wrong_kind_is_caught)
+{
+	struct id_files f;
+	struct sb_oracle_result r;
+	struct sb_oracle *o;
+
+	id_files_make(&f);
+	o = sb_oracle_new(false, 0);
+	ck_assert_ptr_nonnull(o);
+	sb_oracle_expect_path(o, SB_EV_OPEN, f.path[0]);
+	deliver_ino(o, SB_EV_OPEN, f.path[0]);
+	deliver_ino(o, SB_EV_OPEN, f.path[0]);	/* twice: duplicated */
+	deliver_handle(o, SB_EV_CREATE, f.path[0]);	/* an object expected for another kind */
+	sb_oracle_finish(o, &r);
+	assert_only(&r, 0, 0, 1, 1, 0);
+	ck_assert(!r.valid);
+	sb_oracle_free(o);
+	id_files_remove(&f);
+}
+END_TEST
 int main(void)
 {
 	Suite *s = suite_create("oracle");
@@ -533,6 +643,8 @@ int main(void)
 	tcase_add_test(tc, concurrent_delivery);
 	tcase_add_test(tc, long_names);
 	tcase_add_test(tc, overflow_invalidates);
+	tcase_add_loop_test(tc, identities_map_to_expected_names, 0, 2);
+	tcase_add_test(tc, identity_of_the_wrong_kind_is_caught);
 	tcase_add_test(tc, invalidate_keeps_first_reason);
 	tcase_add_test(tc, deny_outcomes);
 	suite_add_tcase(s, tc);
