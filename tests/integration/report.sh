@@ -14,7 +14,8 @@
 #   tests/integration/report.sh        (after `make build`)
 # SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench);
 # SUBTREE_BENCH=standalone (or no working ./subtree-bench) builds
-# bench/cmd_report.c alone with a two-line main, with ASan and UBSan if SAN=1.
+# bench/cmd_report.c and bench/report/ alone with a two-line main, with ASan
+# and UBSan if SAN=1.
 # shellcheck disable=SC2016 # backticks in patterns are Markdown, not expansions
 
 # ROOT, BIN, T (scratch dir), pass/fail/finish.
@@ -39,7 +40,7 @@ EOF2
 	[ "${SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 	# shellcheck disable=SC2086,SC2046 # $san and pkg-config output are word lists
 	if ! gcc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $san -I. \
-		bench/cmd_report.c "$WORK/main.c" $(pkg-config --cflags --libs jansson) -lm \
+		bench/cmd_report.c bench/report/*.c "$WORK/main.c" $(pkg-config --cflags --libs jansson) -lm \
 		-o "$WORK/sb" 2>"$WORK/cc.err"; then
 		fail report-build "$(show "$WORK/cc.err")"
 		exit 1
