@@ -17,7 +17,7 @@ const char *const backend_order[] = {
 	"fanotify-bpf", "bpf-lsm", "bpf-fentry", NULL,
 };
 const char *const strategy_order[] = {
-	"-", "walk", "loop", "tag", "cache", NULL,
+	"-", "walk", "loop", "tag", "cache", "pass", "kfunc", NULL,
 };
 const char *const workload_order[] = {
 	"open-close", "create-unlink", "mkdir-rmdir", "rename", "outside-fs", NULL,

@@ -17,7 +17,9 @@
 #include "report.h"
 
 const char *const oracle_keys[N_ORACLE] = {
-	"expected", "delivered", "missing", "unexpected", "overflows",
+	[OR_EXPECTED] = "expected", [OR_DELIVERED] = "delivered", [OR_MISSING] = "missing",
+	[OR_UNEXPECTED] = "unexpected", [OR_OVERFLOWS] = "overflows", [OR_MERGED] = "merged",
+	[OR_DUPLICATED] = "duplicated", [OR_EXTRA] = "extra",
 };
 
 static const char *jstr(const json_t *o, const char *key)
@@ -111,6 +113,85 @@ static void parse_warnings(const json_t *arr, struct run *run)
 	}
 }
 
+/* stats.modes / stats.overhead.modes: shown only when "bimodal" is true and
+ * the two modes are there to show. */
+static void parse_modes(const json_t *o, struct modes *m)
+{
+	json_t *arr = json_object_get(o, "modes");
+
+	memset(m, 0, sizeof(*m));
+	m->estimator = jstr(o, "modes_estimator");
+	if (!json_is_true(json_object_get(o, "bimodal")) || json_array_size(arr) != 2)
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		json_t *e = json_array_get(arr, i);
+		struct mode *d = &m->m[i];
+
+		if (!jnum(e, "median", &d->median) || !jint(e, "n", &d->n))
+			return;
+		if (!jnum(e, "min", &d->min))
+			d->min = d->median;
+		if (!jnum(e, "max", &d->max))
+			d->max = d->median;
+	}
+	m->bimodal = true;
+}
+
+static void push_rep(struct per_rep *p, size_t cap, double v)
+{
+	if (!p->v) {
+		p->v = calloc(cap, sizeof(*p->v));
+		if (!p->v) {
+			errf("out of memory");
+			exit(EXIT_OUTPUT);
+		}
+	}
+	p->v[p->n++] = v;
+}
+
+/* reps_detail[i].split and .oracle of the timing repetitions; a field a
+ * repetition lacks (older runners, null without a consumer) is left out. */
+static void parse_reps(const json_t *reps, struct run *run)
+{
+	static const char *const split_keys[RM_ORACLE] = {
+		[RM_WORKLOAD] = "workload_cpu_ns_per_op",
+		[RM_CONSUMER] = "consumer_cpu_ns_per_op",
+		[RM_CONSUMER_EVENT] = "consumer_cpu_ns_per_event",
+		[RM_REMAINDER] = "remainder_ns_per_op",
+	};
+	size_t cap = json_array_size(reps), i;
+	json_t *rep;
+
+	run->consumer_in_total = -1;
+	json_array_foreach(reps, i, rep) {
+		json_t *split = json_object_get(rep, "split"), *oracle = json_object_get(rep, "oracle");
+		json_t *inc = json_object_get(split, "consumer_in_total");
+		double v;
+		long long c;
+
+		for (int k = 0; k < RM_ORACLE; k++)
+			if (jnum(split, split_keys[k], &v))
+				push_rep(&run->rep[k], cap, v);
+		if (json_is_boolean(inc) && run->consumer_in_total < 0)
+			run->consumer_in_total = json_is_true(inc);
+		for (int k = 0; k < N_ORACLE; k++)
+			if (jint(oracle, oracle_keys[k], &c))
+				push_rep(&run->rep[RM_ORACLE + k], cap, (double)c);
+	}
+}
+
+/* Which experiment: "distinct" (every operation its own object, also when
+ * the file predates the field) or "burst" (`files` objects reused). */
+static void parse_regime(const json_t *j, struct run *run)
+{
+	const char *regime = jstr(j, "regime");
+
+	run->has_regime = regime != NULL;
+	if (!jint(j, "files", &run->files))
+		run->files = 0;
+	run->burst = regime ? !strcmp(regime, "burst") : run->files > 0;
+}
+
 /* Fill `run` from its JSON; false (with a reason) when it cannot be used. */
 static bool parse_run(const json_t *j, struct run *run, char *why, size_t len)
 {
@@ -165,6 +246,9 @@ static bool parse_run(const json_t *j, struct run *run, char *why, size_t len)
 		parse_est(stats, "mean", &run->mean);
 		parse_est(stats, "stddev", &run->stddev);
 		parse_est(stats, "overhead", &run->overhead);
+		parse_est(stats, "overhead_pct", &run->overhead_pct);
+		parse_modes(stats, &run->modes);
+		parse_modes(json_object_get(stats, "overhead"), &run->ovh_modes);
 		if (json_is_object(out)) {
 			run->has_outliers = jint(out, "count", &run->outliers);
 			run->outliers_est = jstr(out, "estimator");
@@ -172,6 +256,9 @@ static bool parse_run(const json_t *j, struct run *run, char *why, size_t len)
 		run->has_stats = run->median.has;
 	}
 	parse_warnings(json_object_get(j, "warnings"), run);
+	parse_reps(json_object_get(j, "reps_detail"), run);
+	parse_regime(j, run);
+	run->has_count_reps = jint(j, "count_reps", &run->count_reps);
 	return true;
 }
 
@@ -179,6 +266,10 @@ static void free_run(struct run *run)
 {
 	free(run->warnings);
 	run->warnings = NULL;
+	for (int k = 0; k < RM__COUNT; k++) {
+		free(run->rep[k].v);
+		run->rep[k].v = NULL;
+	}
 }
 
 static int load_input(struct report *r, struct input *in, const char *path)
@@ -244,6 +335,8 @@ static int load_input(struct report *r, struct input *in, const char *path)
 	in->git = jstr(in->root, "git_revision");
 	in->created = jstr(in->root, "created_utc");
 	in->cmdline = jstr(in->root, "command_line");
+	/* Runs pair across kinds of box and repeat within one (check_merge). */
+	in->paired = in != r->in && strcmp(in->kind, r->in[0].kind);
 
 	runs = json_object_get(in->root, "runs");
 	if (!json_is_array(runs)) {
@@ -265,7 +358,7 @@ static int load_input(struct report *r, struct input *in, const char *path)
 			continue;
 		}
 		for (size_t k = 0; k < r->nruns && !dup; k++)
-			dup = !strcmp(r->runs[k].id, run.id);
+			dup = r->runs[k].in->paired == in->paired && !strcmp(r->runs[k].id, run.id);
 		if (dup) {
 			ndup += run.valid;
 			add_skip(r, run.id, path,
@@ -295,21 +388,55 @@ static int load_input(struct report *r, struct input *in, const char *path)
 	return 0;
 }
 
+/* A valid monitored run of the first kind of box with a valid twin (the
+ * same id) from the paired kind: something for the pairing section. */
+static bool any_pair(const struct report *r)
+{
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct run *a = &r->runs[i];
+
+		if (a->in->paired || !a->valid || !strcmp(a->backend, "none"))
+			continue;
+		for (size_t k = 0; k < r->nruns; k++)
+			if (r->runs[k].in->paired && r->runs[k].valid && !strcmp(r->runs[k].id, a->id))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Files of one kind of box merge. Another kind merges only as the other
+ * side of "Instruction counts and wall clock": one kind, in the other unit,
+ * with runs to pair; its figures are never mixed with the first kind's.
+ */
 static int check_merge(const struct report *r)
 {
-	for (int i = 1; i < r->nin; i++) {
-		const struct input *a = &r->in[0], *b = &r->in[i];
+	const struct input *a = &r->in[0], *other = NULL;
 
-		if (strcmp(a->kind, b->kind)) {
+	for (int i = 1; i < r->nin; i++) {
+		const struct input *b = &r->in[i];
+		bool instr_a = !strcmp(a->time_unit, "instructions");
+		bool instr_b = !strcmp(b->time_unit, "instructions");
+
+		if (b->paired && (instr_a == instr_b || (other && strcmp(other->kind, b->kind)))) {
 			errf("refusing to merge %s (box kind \"%s\") with %s (box kind \"%s\"): figures from different kinds of box are not comparable; fix: report them separately (one `report` per box kind)",
 			     a->path, a->kind, b->path, b->kind);
 			return -1;
+		}
+		if (b->paired) {
+			other = b;
+			continue;
 		}
 		if (strcmp(a->time_unit, b->time_unit)) {
 			errf("refusing to merge %s (time unit \"%s\") with %s (time unit \"%s\"); fix: report them separately",
 			     a->path, a->time_unit, b->path, b->time_unit);
 			return -1;
 		}
+	}
+	if (other && !any_pair(r)) {
+		errf("refusing to merge %s (box kind \"%s\") with %s (box kind \"%s\"): figures from different kinds of box are not comparable, and no valid run of one has the same id as a run of the other to pair instruction counts with wall clock; fix: report them separately (one `report` per box kind), or pass results of the same matrix from both boxes",
+		     a->path, a->kind, other->path, other->kind);
+		return -1;
 	}
 	return 0;
 }

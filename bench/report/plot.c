@@ -24,8 +24,8 @@ static const char *const backend_color[] = {	/* same index as backend_order */
 static const char *const extra_color[] = {
 	"#e377c2", "#17becf", "#bcbd22", "#7f7f7f", NULL,
 };
-static const int strategy_pt[] = { 6, 7, 5, 9, 13, 11 };	/* as strategy_order; last: others */
-static const int strategy_dt[] = { 1, 1, 4, 5, 3, 1 };	/* none uses 2 */
+static const int strategy_pt[] = { 6, 7, 5, 9, 13, 1, 2, 11 };	/* as strategy_order; last: others */
+static const int strategy_dt[] = { 1, 1, 4, 5, 3, 3, 3, 1 };	/* none uses 2 */
 
 static const char *series_color(const struct run *r)
 {
@@ -45,14 +45,14 @@ static int series_pt(const struct run *r)
 {
 	int i = rank(strategy_order, r->strategy);
 
-	return i == INT_MAX ? strategy_pt[5] : strategy_pt[i];
+	return i == INT_MAX ? strategy_pt[7] : strategy_pt[i];
 }
 
 static int series_dt(const struct run *r)
 {
 	int i = rank(strategy_order, r->strategy);
 
-	return i == INT_MAX ? strategy_dt[5] : strategy_dt[i];
+	return i == INT_MAX ? strategy_dt[7] : strategy_dt[i];
 }
 
 static void dat_row(FILE *f, const struct run *p, double x)
@@ -95,6 +95,65 @@ static bool series_drawn(const struct series *s, enum fig fig)
 	return !s->is_none && !(fig == FIG_OVERHEAD && !s->n_ovh);
 }
 
+/* The modes that matter in a figure: of the samples (cost), of the paired
+ * differences (overhead). */
+static const struct modes *fig_modes(const struct run *p, enum fig fig)
+{
+	return fig == FIG_COST ? &p->modes : &p->ovh_modes;
+}
+
+static bool series_bimodal(const struct series *s, enum fig fig)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (fig_modes(s->pts[i], fig)->bimodal)
+			return true;
+	return false;
+}
+
+/* A legend entry, with the footnote when some of its points are circled. */
+static void gp_series_title(FILE *f, const char *label, bool bimodal)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s%s", label, bimodal ? " (circled: bimodal)" : "");
+	gp_str(f, buf);
+}
+
+/* A bimodal run's median lies between its modes, where no repetition was:
+ * never drawn without a circle and the word. */
+static void gp_bimodal_mark(FILE *f, double x, double y)
+{
+	fprintf(f, "set label \"bimodal\" at %.10g, %.10g point pt 6 ps 3.2 lw 2 lc rgb \"black\" "
+		   "offset char 1.2, char 1.2 tc rgb \"black\" front\n", x, y);
+}
+
+static void gp_bimodal_marks(FILE *f, const struct group *g, enum fig fig)
+{
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (!series_drawn(s, fig) && !(fig == FIG_COST && s == g->floor))
+			continue;
+		for (size_t i = 0; i < s->n; i++) {
+			const struct run *p = s->pts[i];
+			double x = s->is_none && s->n == 1 ? g->xmin : run_x(p, g->axis);
+
+			if (fig_modes(p, fig)->bimodal)
+				gp_bimodal_mark(f, x, fig == FIG_COST ? p->median.v : p->overhead.v);
+		}
+	}
+}
+
+/* Where a .dat file's numbers come from: the first kind of box's files. */
+static void dat_source(FILE *f, const struct report *r)
+{
+	fprintf(f, "# from:");
+	for (int i = 0; i < r->nin; i++)
+		if (!r->in[i].paired)
+			fprintf(f, " %s", r->in[i].path);
+	fprintf(f, "\n# unit: %s (box time_unit \"%s\")\n", r->unit, r->in[0].time_unit);
+}
+
 /* The .dat file: one block per series (gnuplot `index`), then the floor. */
 static char *group_dat(const struct report *r, const struct group *g, enum fig fig, size_t *len,
 		       size_t *nblocks, int *floor_index)
@@ -109,10 +168,7 @@ static char *group_dat(const struct report *r, const struct group *g, enum fig f
 	fprintf(f, "# subtree-bench report data: %s, %s mode, %s vs %s (%s)\n",
 		g->workload, g->mode, fig == FIG_COST ? "cost per operation" : "overhead over none",
 		axis_title(g->axis), FW(g));
-	fprintf(f, "# from:");
-	for (int i = 0; i < r->nin; i++)
-		fprintf(f, " %s", r->in[i].path);
-	fprintf(f, "\n# unit: %s (box time_unit \"%s\")\n", r->unit, r->in[0].time_unit);
+	dat_source(f, r);
 	fprintf(f, "# columns: 1 %s  2 median  3 median_ci95_lo  4 median_ci95_hi  5 overhead  "
 		   "6 overhead_ci95_lo  7 overhead_ci95_hi  8 n  9 run_id\n", xname);
 	fputs("# (a missing CI repeats the value; a missing overhead is NaN)\n", f);
@@ -269,15 +325,17 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 			continue;
 		blk++;
 		fprintf(f, "series_title[%zu] = ", blk);
-		gp_str(f, LABEL(s->pts[0]));
+		gp_series_title(f, LABEL(s->pts[0]), series_bimodal(s, fig));
 		fprintf(f, "; series_color[%zu] = \"%s\"; series_pt[%zu] = %d; series_dt[%zu] = %d\n",
 			blk, series_color(s->pts[0]), blk, series_pt(s->pts[0]), blk,
 			series_dt(s->pts[0]));
 	}
 	fprintf(f, "floor_index = %d\n", floor_index);
 	if (floor_index >= 0)
-		fprintf(f, "floor_title = \"none (no monitoring)%s\"\n",
-			g->floor->n == 1 ? ", measured once" : "");
+		fprintf(f, "floor_title = \"none (no monitoring)%s%s\"\n",
+			g->floor->n == 1 ? ", measured once" : "",
+			series_bimodal(g->floor, fig) ? " (circled: bimodal)" : "");
+	gp_bimodal_marks(f, g, fig);
 	fprintf(f, "\n# ---- the template (scripts/plot/%s) ----\n",
 		fig == FIG_COST ? "cost.gp" : "overhead.gp");
 	fputs(tmpl, f);
@@ -363,13 +421,130 @@ static int write_figure(const struct report *r, const struct group *g, enum fig 
 	return ret;
 }
 
+/* --- the cost-split figure ------------------------------------------------ */
+
+/* One bar's medians over the timing repetitions. The consumer is in the
+ * stack only when it shared the workload's CPU (consumer_in_total). */
+struct split_bar {
+	double workload, consumer_in, remainder, consumer_apart;
+};
+
+static struct split_bar split_of(const struct run *p)
+{
+	bool consumer = p->rep[RM_CONSUMER].n > 0;
+	bool in = consumer && p->consumer_in_total == 1;
+
+	return (struct split_bar){
+		.workload = p->rep[RM_WORKLOAD].median,
+		.consumer_in = in ? p->rep[RM_CONSUMER].median : NAN,
+		.remainder = p->rep[RM_REMAINDER].median,
+		.consumer_apart = consumer && !in ? p->rep[RM_CONSUMER].median : NAN,
+	};
+}
+
+static void dat_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.10g", v);
+	else
+		fputs(" NaN", f);
+}
+
+static char *split_dat(const struct report *r, const struct split_fig *s, size_t *len)
+{
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+
+	fprintf(f, "# subtree-bench report data: %s, %s mode, cost split at %s, depth %s, hit ratio %s\n",
+		s->workload, s->mode, XW(AX_RULES, s->rules), PAR(s->depth), PAR(s->hit));
+	dat_source(f, r);
+	fputs("# medians over the timing repetitions of reps_detail[].split (bench/stats.c sb_median),\n"
+	      "# stacked: workload CPU, consumer CPU when consumer_in_total (NaN: not in the\n"
+	      "# figure), remainder (drawn only when > 0); consumer CPU on a CPU of its own beside\n"
+	      "# the stack (NaN: none); the figure: stats.median and its 95 % CI\n", f);
+	fputs("# columns: 1 x  2-3 stack x range  4-5 beside-bar x range  6 workload_top  7 consumer_top\n"
+	      "#  8 remainder_bottom  9 remainder_top  10 consumer_apart  11 median  12 median_ci95_lo\n"
+	      "#  13 median_ci95_hi  14 bimodal  15 label  16 run_id  17 workload  18 consumer_in_total\n"
+	      "#  19 remainder\n", f);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct run *p = s->bars[i];
+		const struct est *m = &p->median;
+		struct split_bar b = split_of(p);
+		double x = (double)(i + 1), in = isfinite(b.consumer_in) ? b.consumer_in : 0;
+		bool beside = isfinite(b.consumer_apart);
+
+		fprintf(f, "%zu %.10g %.10g", i + 1, x - (beside ? 0.38 : 0.3), x + (beside ? 0.0 : 0.3));
+		dat_num(f, beside ? x + 0.04 : NAN);
+		dat_num(f, beside ? x + 0.34 : NAN);
+		dat_num(f, b.workload);
+		dat_num(f, isfinite(b.consumer_in) ? b.workload + b.consumer_in : NAN);
+		dat_num(f, b.workload + in);
+		dat_num(f, b.remainder > 0 ? b.workload + in + b.remainder : NAN);
+		dat_num(f, b.consumer_apart);
+		fprintf(f, " %.10g %.10g %.10g %d \"", m->v, m->has_ci ? m->lo : m->v,
+			m->has_ci ? m->hi : m->v, p->modes.bimodal);
+		fputs(LABEL(p), f);
+		fprintf(f, "\" %s", p->id);
+		dat_num(f, b.workload);
+		dat_num(f, b.consumer_in);
+		dat_num(f, b.remainder);
+		fputc('\n', f);
+	}
+	xmemclose(f);
+	return buf;
+}
+
+static char *split_gp(const struct report *r, const struct split_fig *s, const char *tmpl,
+		      size_t *len)
+{
+	bool in = false, beside = false, bimodal = false;
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+	char title[512];
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct split_bar b = split_of(s->bars[i]);
+
+		in |= isfinite(b.consumer_in);
+		beside |= isfinite(b.consumer_apart);
+		bimodal |= s->bars[i]->modes.bimodal;
+	}
+	fprintf(f, "# Generated by `subtree-bench report`; re-plot with: gnuplot %s.gp\n", s->base);
+	fprintf(f, "datafile = \"%s.dat\"\noutbase = \"%s\"\n", s->base, s->base);
+	snprintf(title, sizeof(title), "%s%s%s, %s mode: cost split at %s, depth %s, hit ratio %s (box %s)",
+		 r->title ? r->title : "", r->title ? ": " : "", s->workload, s->mode,
+		 XW(AX_RULES, s->rules), PAR(s->depth), PAR(s->hit), r->in[0].kind);
+	fputs("plot_title = ", f);
+	gp_str(f, title);
+	fprintf(f, "\nylabel_text = \"median over the timing repetitions (%s)\"\n", r->unit);
+	fprintf(f, "nbars = %zu\nhave_consumer_in = %d\nhave_beside = %d\nhave_bimodal = %d\n",
+		s->n, in, beside, bimodal);
+	fputs("\n# ---- the template (scripts/plot/split.gp) ----\n", f);
+	fputs(tmpl, f);
+	xmemclose(f);
+	return buf;
+}
+
+static int write_split(const struct report *r, const struct split_fig *s, const char *tmpl)
+{
+	size_t dlen, glen;
+	char *dat = split_dat(r, s, &dlen);
+	char *gp = split_gp(r, s, tmpl, &glen);
+	int ret = write_plot_files(r, s->base, dat, dlen, gp, glen);
+
+	free(dat);
+	free(gp);
+	return ret;
+}
+
 int report_plot(const struct report *r)
 {
 	char *cost_tmpl = read_template(r, "cost.gp");
 	char *ovh_tmpl = read_template(r, "overhead.gp");
+	char *split_tmpl = r->nsplits ? read_template(r, "split.gp") : NULL;
 	int ret = EXIT_OUTPUT;
 
-	if (!cost_tmpl || !ovh_tmpl)
+	if (!cost_tmpl || !ovh_tmpl || (r->nsplits && !split_tmpl))
 		goto cleanup;
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct group *g = &r->groups[i];
@@ -379,9 +554,13 @@ int report_plot(const struct report *r)
 		if (g->ovh_fig && write_figure(r, g, FIG_OVERHEAD, ovh_tmpl))
 			goto cleanup;
 	}
+	for (size_t i = 0; i < r->nsplits; i++)
+		if (write_split(r, &r->splits[i], split_tmpl))
+			goto cleanup;
 	ret = 0;
 cleanup:
 	free(cost_tmpl);
 	free(ovh_tmpl);
+	free(split_tmpl);
 	return ret;
 }

@@ -34,6 +34,10 @@ struct input {			/* one results file */
 	const char *git, *created, *cmdline;
 	long long cores;
 	bool has_cores;
+	/* Another kind of box than the first file's, in the other unit
+	 * (instructions vs wall clock): its runs are only paired with the
+	 * first kind's, in "Instruction counts and wall clock". */
+	bool paired;
 };
 
 struct est {			/* a number with its optional CI */
@@ -44,18 +48,51 @@ struct est {			/* a number with its optional CI */
 
 enum drain { DRAIN_UNKNOWN, DRAIN_NO_CONSUMER, DRAIN_INCLUDED, DRAIN_APART };
 
-#define N_ORACLE 5
+/* The oracle's counters, run-level and per repetition; the failed-runs table
+ * shows the first ORACLE_FAILED_COLS (what every results file has). */
+enum oracle_key {
+	OR_EXPECTED, OR_DELIVERED, OR_MISSING, OR_UNEXPECTED, OR_OVERFLOWS,
+	OR_MERGED, OR_DUPLICATED, OR_EXTRA, N_ORACLE
+};
+#define ORACLE_FAILED_COLS 5
 extern const char *const oracle_keys[N_ORACLE];
+
+/* What each timing repetition records besides its figure (reps_detail[i]):
+ * the cost split, then the oracle's counters. */
+enum rep_metric {
+	RM_WORKLOAD, RM_CONSUMER, RM_CONSUMER_EVENT, RM_REMAINDER,
+	RM_ORACLE,		/* + enum oracle_key */
+	RM__COUNT = RM_ORACLE + N_ORACLE
+};
+
+struct per_rep {		/* the repetitions that recorded one metric */
+	double *v;
+	size_t n;
+	double median;		/* derive.c (bench/stats.c); NAN when n == 0 */
+};
+
+struct mode {			/* one mode of a bimodal sample (stats.modes[]) */
+	double median, min, max;
+	long long n;
+};
+
+struct modes {
+	bool bimodal;
+	struct mode m[2];	/* ascending; only when bimodal */
+	const char *estimator;	/* modes_estimator, when recorded */
+};
 
 struct run {
 	const struct input *in;
-	json_t *j;
 	const char *id, *backend, *strategy, *workload, *mode;
 	double rules, depth, hit;
-	long long ops, reps, n;
-	bool has_ops, has_reps, has_n, valid, has_stats, has_baseline;
+	long long ops, reps, n, files, count_reps;
+	bool has_ops, has_reps, has_n, valid, has_stats, has_baseline, has_count_reps;
+	bool has_regime;	/* the file says which regime (newer runners) */
+	bool burst;		/* regime "burst": `files` objects reused per side */
 	enum drain drain;
-	struct est median, mean, stddev, overhead;
+	struct est median, mean, stddev, overhead, overhead_pct;
+	struct modes modes, ovh_modes;	/* of the samples, of the paired differences */
 	long long outliers;
 	bool has_outliers;
 	const char *outliers_est;
@@ -64,6 +101,8 @@ struct run {
 	const char *why;
 	const char **warnings;
 	size_t nwarnings;
+	struct per_rep rep[RM__COUNT];
+	int consumer_in_total;	/* split.consumer_in_total: -1 not recorded, 0, 1 */
 };
 
 struct skipped {
@@ -104,6 +143,37 @@ struct group {			/* one figure's worth of runs */
 	struct cheapest cheap;
 };
 
+/* The cost-split figure of one workload and mode: every backend/strategy
+ * measured at one cell (rules, depth, hit) with a split, `none` first. */
+struct split_fig {
+	const char *workload, *mode;
+	double rules, depth, hit;
+	bool preferred;		/* the cell is one of split_cells[] (else the fullest) */
+	const struct run **bars;
+	size_t n;
+	char base[320];		/* file name stem */
+};
+
+/* One cell measured on an instruction-count box and on a wall-clock box. */
+struct pair {
+	const struct run *icount, *wall;	/* the same id, one from each box */
+	double icount_ratio;	/* median / median(none), instructions */
+	double wall_ratio;	/* 1 + overhead over none, wall clock */
+	double wall_lo, wall_hi;
+	bool has_wall_ci;
+	bool wall_from_pct;	/* from stats.overhead_pct (paired), else overhead / none */
+	bool inside;		/* icount_ratio within [wall_lo, wall_hi] */
+};
+
+/* What the pairs of one backend/strategy say: does the instruction count
+ * predict wall-clock time there? */
+struct pair_series {
+	const struct pair *p;	/* its pairs, contiguous in report.pairs */
+	size_t n, with_ci, inside;
+	double off_lo, off_hi;	/* icount - wall ratio where outside the CI */
+	const struct pair *worst;	/* outside the CI, the farthest off; NULL if none */
+};
+
 struct strlist {
 	const char **v;
 	size_t n, cap;
@@ -128,13 +198,23 @@ struct report {
 	const char *unit;	/* "ns/op" or "instructions/op" */
 
 	/* derive.c */
-	struct run **ok;	/* valid, with stats: the tables and figures */
+	struct run **ok;	/* valid, distinct regime: the main tables and figures */
 	size_t nok;
 	struct run **bad;	/* failed the oracle */
 	size_t nbad;
+	struct run **burst;	/* valid, burst regime: their own section, by `files` */
+	size_t nburst;
+	struct run **other;	/* valid, from the paired box (input.paired) */
+	size_t nother;
 	struct run **by_axis[AX__COUNT];
 	struct group *groups;
 	size_t ngroups, cap_groups;
+	struct split_fig *splits;
+	size_t nsplits;
+	struct pair *pairs;	/* by series, then as the tables */
+	size_t npairs;
+	struct pair_series *pair_series;
+	size_t npair_series;
 
 	char *dir;		/* out_dir as given or derived */
 };
@@ -181,6 +261,7 @@ void gp_str(FILE *f, const char *s);	/* a gnuplot string literal */
 void name_part(char *dst, size_t len, const char *s);	/* a file-name component */
 
 bool is_none(const struct run *r);
+bool is_reference(const struct run *r);	/* strategy pass or kfunc */
 const char *series_label(const struct run *r, char *buf, size_t len);
 #define LABEL(r) series_label((r), (char[160]){ 0 }, 160)
 

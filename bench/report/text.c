@@ -97,12 +97,21 @@ bool is_none(const struct run *r)
 	return !strcmp(r->backend, "none");
 }
 
+/* Reference strategies measure the plumbing, not a filter: `pass` sends (or
+ * allows) everything, `kfunc` has the BPF filter call the in-kernel walk.
+ * Labelled in every legend and table; never "the cheapest". */
+bool is_reference(const struct run *r)
+{
+	return !strcmp(r->strategy, "pass") || !strcmp(r->strategy, "kfunc");
+}
+
 const char *series_label(const struct run *r, char *buf, size_t len)
 {
 	if (!strcmp(r->backend, "none") || !strcmp(r->strategy, "-"))
 		snprintf(buf, len, "%s", r->backend);
 	else
-		snprintf(buf, len, "%s/%s", r->backend, r->strategy);
+		snprintf(buf, len, "%s/%s%s", r->backend, r->strategy,
+			 is_reference(r) ? " (reference)" : "");
 	return buf;
 }
 
