@@ -5,18 +5,28 @@
  * Reads results files (bench/results.h), merges their runs and writes, under
  * DIR: one gnuplot data file (.dat) and script (.gp) per figure, the figures
  * themselves (PNG + SVG, by running gnuplot on the script; the styling lives
- * in the templates scripts/plot/cost.gp and overhead.gp) and REPORT.md.
+ * in the templates scripts/plot/cost.gp, overhead.gp and split.gp) and
+ * REPORT.md.
  *
  * Figures: for each workload and mode, cost per operation (and overhead over
  * `none`) against rules, depth or hit ratio, one per combination of the other
  * two, drawn when some backend/strategy was measured at two or more values;
  * named <workload>-<mode>[-overhead]-vs-rules-depth<D>-hit<H> (or
- * -vs-depth-rules<R>-hit<H>, -vs-hit-rules<R>-depth<D>).
+ * -vs-depth-rules<R>-hit<H>, -vs-hit-rules<R>-depth<D>). For open-close, the
+ * cost split of every backend/strategy at one cell,
+ * <workload>-<mode>-split-rules<R>-depth<D>-hit<H>, when the runs record
+ * one. Burst-regime runs (`files` objects reused) have a section of their
+ * own and no figure.
+ *
+ * Files of one kind of box merge. A vm-icount file and a wall-clock file
+ * (host, vm) report the first one's box and pair its runs with the other's
+ * of the same id under "Instruction counts and wall clock".
  *
  * Every number comes from the results: medians, CIs, overheads and the
- * estimator strings from each run's "stats" object (bench/stats.c). The
- * "what the figures show" sentences are derived from the same numbers by the
- * report code (ratios and CI overlaps only), never written by hand.
+ * estimator strings from each run's "stats" object (bench/stats.c), medians
+ * over repetitions computed with bench/stats.c. The sentences are derived
+ * from the same numbers by the report code (ratios and CI overlaps only),
+ * never written by hand.
  *
  * Output is deterministic: the same results give byte-identical .dat, .gp
  * and REPORT.md files (total sort orders, no clocks), so `make report`
@@ -49,7 +59,10 @@ static const char doc[] =
 	"  subtree-bench report --out-dir results/default --report-md REPORT.md \\\n"
 	"      results/default/results.json     (what `make report` runs)\n"
 	"  subtree-bench report --out-dir /tmp/both --title \"kmod vs bpf\" a.json b.json\n"
-	"      merges two result sets from the same kind of box\n";
+	"      merges two result sets from the same kind of box\n"
+	"  subtree-bench report --out-dir /tmp/pair icount.json host.json\n"
+	"      the vm-icount report, its runs paired with the host's of the same id\n"
+	"      (instruction-count against wall-clock overhead ratios)\n";
 
 static const struct argp_option options[] = {
 	{ "out-dir", 'o', "DIR", 0,

@@ -3,9 +3,10 @@
  * `subtree-bench report`, in four jobs that run in this order, each in its
  * own file, sharing the structs below:
  *   load.c      results files -> struct input and struct run (only it reads JSON)
- *   derive.c    runs -> sorted lists, figure groups and series, the facts the
- *               sentences state (cheapest, ...)
- *   plot.c      groups -> gnuplot .dat and .gp files, PNG + SVG
+ *   derive.c    runs -> sorted lists (by regime and box), figure groups and
+ *               series, split figures, instruction-count/wall-clock pairs, the
+ *               facts the sentences state (cheapest, ...)
+ *   plot.c      groups, split figures -> gnuplot .dat and .gp files, PNG + SVG
  *   markdown.c  everything -> REPORT.md
  * bench/cmd_report.c is the front end (options, then the four jobs);
  * common.c, text.c and files.c hold what more than one job uses.
