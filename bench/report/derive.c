@@ -250,8 +250,21 @@ static size_t split_bars_at(struct run **v, size_t n, const struct run *p)
 	return k;
 }
 
-/* One workload and mode (v[0..n), table order): the cell with a preferred
- * place, then the most bars, then the first in table order. */
+/* Is cell a (with k bars) a better split figure than cell b (with kb)? A
+ * preferred cell first, then the most bars, then the earlier preferred one;
+ * else the first in table order. */
+static bool better_split_cell(const struct run *a, size_t k, const struct run *b, size_t kb)
+{
+	int ra = split_cell_rank(a), rb = split_cell_rank(b);
+
+	if ((ra != INT_MAX) != (rb != INT_MAX))
+		return ra != INT_MAX;
+	if (k != kb)
+		return k > kb;
+	return ra < rb;
+}
+
+/* One workload and mode (v[0..n), table order): the best cell (above). */
 static void build_split(struct report *r, struct run **v, size_t n, size_t *cap)
 {
 	const struct run *cell = NULL;
@@ -265,8 +278,7 @@ static void build_split(struct report *r, struct run **v, size_t n, size_t *cap)
 		if (is_none(v[i]) || !has_split(v[i]))
 			continue;
 		k = split_bars_at(v, n, v[i]);
-		if (!cell || split_cell_rank(v[i]) < split_cell_rank(cell) ||
-		    (split_cell_rank(v[i]) == split_cell_rank(cell) && k > best)) {
+		if (!cell || better_split_cell(v[i], k, cell, best)) {
 			cell = v[i];
 			best = k;
 		}

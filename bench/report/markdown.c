@@ -208,10 +208,14 @@ static void md_method_consumer(FILE *f, const struct report *r)
 		}
 		if (!n)
 			continue;
-		fprintf(f, "%s `%s` box the consumer shared the workload's CPU in %zu of the %zu runs that have one%s",
-			first ? " on the" : "; on the", v[0]->in->kind, in, with,
-			with > in ? " (in the others it had a CPU of its own, and its CPU time is not in the figure)" : "");
+		fprintf(f, "%s `%s` box ", first ? " on the" : "; on the", v[0]->in->kind);
 		first = false;
+		if (!with) {
+			fputs("no run has a consumer thread", f);
+			continue;
+		}
+		fprintf(f, "the consumer shared the workload's CPU in %zu of the %zu runs that have one%s",
+			in, with, with > in ? " (in the others it had a CPU of its own, and its CPU time is not in the figure)" : "");
 	}
 	fputs(".\n", f);
 }

@@ -16,7 +16,8 @@
 #                          that failed with merged events, deny mode
 #   report-split-host.json host (consumers on their own CPU): some of the same
 #                          ids, paired overheads (overhead_pct) but for pass
-# One line per check: `PASS name` or `FAIL name: why`. Exit 0 when all pass.
+# jq derives a few variants of report-split.json. One line per check: `PASS
+# name` or `FAIL name: why`. Exit 0 when all pass.
 #
 #   tests/integration/report.sh        (after `make build`)
 # SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench);
@@ -306,6 +307,27 @@ awk '$16 == "fanotify-kmod/walk/open-close/deny/r10/d4/h0.5" { print $6, $7, $9 
 	"$SO/open-close-deny-split-rules10-depth4-hit0.5.dat" | grep -qx '11200 NaN 11500' ||
 	why="$why deny kmod/walk stack wrong;"
 if [ -z "$why" ]; then pass report-split-figure; else fail report-split-figure "$why"; fi
+
+# The split figure's cell: with a split at 10 and at 100 rules, the one with
+# more backends; 10 on a tie. (jq copies the 10-rule repetitions to 100 rules
+# and takes two of them away at 10.)
+why=
+jq '.runs |= (map(select(.id | test("/notify/r10/d4/h0.5$"))) as $ten
+	| map(. as $r | if ($r.id | test("/notify/r100/d4/h0.5$"))
+		then .reps_detail = ([$ten[] | select(.id == ($r.id | sub("/r100/"; "/r10/")))] | .[0].reps_detail)
+		else . end))' "$SPLIT" >"$WORK/tie.json"
+jq '(.runs[] | select(.id == "fanotify-kmod/tag/open-close/notify/r10/d4/h0.5"
+	or .id == "fanotify-bpf/kfunc/open-close/notify/r10/d4/h0.5") | .reps_detail) = []' \
+	"$WORK/tie.json" >"$WORK/more100.json"
+report --no-plots --out-dir "$WORK/tie" "$WORK/tie.json"
+[ -s "$WORK/tie/open-close-notify-split-rules10-depth4-hit0.5.dat" ] || why="a tie is not drawn at 10 rules;"
+report --no-plots --out-dir "$WORK/more100" "$WORK/more100.json"
+[ -s "$WORK/more100/open-close-notify-split-rules100-depth4-hit0.5.dat" ] &&
+	[ ! -e "$WORK/more100/open-close-notify-split-rules10-depth4-hit0.5.dat" ] ||
+	why="$why more backends at 100 rules, but not drawn there;"
+grep -qF "Where an operation's cost goes, at 100 rules, depth 4, hit ratio 0.5: the cell of 10 or 100 rules" \
+	"$WORK/more100/REPORT.md" || why="$why the cell is not named;"
+if [ -z "$why" ]; then pass report-split-cell; else fail report-split-cell "$why"; fi
 
 # The split table: workload / consumer / remainder per op, consumer per event
 # (8980/9000/9020 -> 9000), and the events per repetition (medians).
