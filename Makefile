@@ -40,7 +40,7 @@ ARCH_BPF := x86
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH_BPF) -I$(BUILD) -Ibpf -Wall -Werror
 
 BIN := subtree-bench
-SRCS := $(wildcard bench/*.c bench/backends/*.c workloads/*.c)
+SRCS := $(wildcard bench/*.c bench/backends/*.c bench/report/*.c workloads/*.c)
 OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))

@@ -9,12 +9,21 @@
 #   report-host.json       a host box (must not merge with vm-icount); its
 #                          reps_detail say where the consumer ran
 #   report-schema1.json, report-truncated.json, report-allinvalid.json: bad input
-# One line per check: `PASS name` or `FAIL name: why`. Exit 0 when all pass.
+#   report-split.json      vm-icount, the newer runner's fields: the cost
+#                          split and the oracle's counts per repetition at 10
+#                          rules (none at 100), references pass and kfunc,
+#                          a bimodal run, a burst-regime pair (/f4), a run
+#                          that failed with merged events, deny mode
+#   report-split-host.json host (consumers on their own CPU): some of the same
+#                          ids, paired overheads (overhead_pct) but for pass
+# jq derives a few variants of report-split.json. One line per check: `PASS
+# name` or `FAIL name: why`. Exit 0 when all pass.
 #
 #   tests/integration/report.sh        (after `make build`)
 # SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench);
 # SUBTREE_BENCH=standalone (or no working ./subtree-bench) builds
-# bench/cmd_report.c alone with a two-line main, with ASan and UBSan if SAN=1.
+# bench/cmd_report.c, bench/report/ and bench/stats.c alone with a two-line
+# main, with ASan and UBSan if SAN=1.
 # shellcheck disable=SC2016 # backticks in patterns are Markdown, not expansions
 
 # ROOT, BIN, T (scratch dir), pass/fail/finish.
@@ -39,7 +48,8 @@ EOF2
 	[ "${SAN:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 	# shellcheck disable=SC2086,SC2046 # $san and pkg-config output are word lists
 	if ! gcc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $san -I. \
-		bench/cmd_report.c "$WORK/main.c" $(pkg-config --cflags --libs jansson) -lm \
+		bench/cmd_report.c bench/report/*.c bench/stats.c "$WORK/main.c" \
+		$(pkg-config --cflags --libs jansson gsl) -lm \
 		-o "$WORK/sb" 2>"$WORK/cc.err"; then
 		fail report-build "$(show "$WORK/cc.err")"
 		exit 1
@@ -258,5 +268,198 @@ if [ "$st" -eq 0 ] && [ -s "$WORK/set/REPORT.md" ] && [ -s "$WORK/set/outside-fs
 else
 	fail report-default-out-dir "exit $st: $(show "$WORK/err")"
 fi
+
+# --- the newer runner's fields (report-split.json) -----------------------------
+SPLIT=$FIX/report-split.json
+SHOST=$FIX/report-split-host.json
+SO=$WORK/split
+report --out-dir "$SO" "$SPLIT"
+SMD=$SO/REPORT.md
+[ "$st" -eq 0 ] || fail report-split-runs "exit $st: $(show "$WORK/err")"
+# section NAME: the lines of REPORT.md section "## NAME..." up to the next one.
+section() { awk -v h="## $1" 'index($0, h) == 1 { on = 1; print; next } /^## / { on = 0 } on' "$2"; }
+# row ID [FILE]: the table rows that name run ID.
+rows() { grep -F "| \`$1\` |" "${2:-$SMD}"; }
+
+# The stacked cost split: the figure for notify and for deny at the preferred
+# cell (10 rules, depth 4, hit ratio 0.5), linked and said to be there.
+why=
+for m in notify deny; do
+	stem=open-close-$m-split-rules10-depth4-hit0.5
+	for ext in png svg dat gp; do
+		[ -s "$SO/$stem.$ext" ] || why="$why $stem.$ext missing;"
+	done
+	file -b "$SO/$stem.png" 2>/dev/null | grep -q '^PNG image' || why="$why $stem.png is not a PNG;"
+	grep -qF "($stem.png)" "$SMD" || why="$why REPORT.md does not link $stem.png;"
+done
+grep -qF "Where an operation's cost goes, at 10 rules, depth 4, hit ratio 0.5: the cell of 10 or 100 rules" "$SMD" ||
+	why="$why the cell is not named;"
+# Medians over the repetitions (bench/stats.c): workload 10990/11000/11010,
+# consumer 4490/4500/4510 on the shared CPU, remainder 520/500/480: stacked
+# 11000, 11000 + 4500 = 15500, 15500 + 500 = 16000; no bar beside.
+dat=$SO/open-close-notify-split-rules10-depth4-hit0.5.dat
+awk '$16 == "fanotify-user/walk/open-close/notify/r10/d4/h0.5" { print $6, $7, $8, $9, $10, $11 }' "$dat" |
+	grep -qx '11000 15500 15500 16000 NaN 16000' || why="$why user/walk stack wrong in the .dat;"
+grep -qx 'have_consumer_in = 1' "$SO/open-close-notify-split-rules10-depth4-hit0.5.gp" || why="$why no consumer in the stack;"
+grep -qx 'have_beside = 0' "$SO/open-close-notify-split-rules10-depth4-hit0.5.gp" || why="$why a bar beside on vm-icount;"
+# Deny: the kernel filter has no consumer: workload and remainder only.
+awk '$16 == "fanotify-kmod/walk/open-close/deny/r10/d4/h0.5" { print $6, $7, $9 }' \
+	"$SO/open-close-deny-split-rules10-depth4-hit0.5.dat" | grep -qx '11200 NaN 11500' ||
+	why="$why deny kmod/walk stack wrong;"
+if [ -z "$why" ]; then pass report-split-figure; else fail report-split-figure "$why"; fi
+
+# The split figure's cell: with a split at 10 and at 100 rules, the one with
+# more backends; 10 on a tie. (jq copies the 10-rule repetitions to 100 rules
+# and takes two of them away at 10.)
+why=
+jq '.runs |= (map(select(.id | test("/notify/r10/d4/h0.5$"))) as $ten
+	| map(. as $r | if ($r.id | test("/notify/r100/d4/h0.5$"))
+		then .reps_detail = ([$ten[] | select(.id == ($r.id | sub("/r100/"; "/r10/")))] | .[0].reps_detail)
+		else . end))' "$SPLIT" >"$WORK/tie.json"
+jq '(.runs[] | select(.id == "fanotify-kmod/tag/open-close/notify/r10/d4/h0.5"
+	or .id == "fanotify-bpf/kfunc/open-close/notify/r10/d4/h0.5") | .reps_detail) = []' \
+	"$WORK/tie.json" >"$WORK/more100.json"
+report --no-plots --out-dir "$WORK/tie" "$WORK/tie.json"
+[ -s "$WORK/tie/open-close-notify-split-rules10-depth4-hit0.5.dat" ] || why="a tie is not drawn at 10 rules;"
+report --no-plots --out-dir "$WORK/more100" "$WORK/more100.json"
+[ -s "$WORK/more100/open-close-notify-split-rules100-depth4-hit0.5.dat" ] &&
+	[ ! -e "$WORK/more100/open-close-notify-split-rules10-depth4-hit0.5.dat" ] ||
+	why="$why more backends at 100 rules, but not drawn there;"
+grep -qF "Where an operation's cost goes, at 100 rules, depth 4, hit ratio 0.5: the cell of 10 or 100 rules" \
+	"$WORK/more100/REPORT.md" || why="$why the cell is not named;"
+if [ -z "$why" ]; then pass report-split-cell; else fail report-split-cell "$why"; fi
+
+# The split table: workload / consumer / remainder per op, consumer per event
+# (8980/9000/9020 -> 9000), and the events per repetition (medians).
+why=
+rows fanotify-user/walk/open-close/notify/r10/d4/h0.5 |
+	grep -qF '| 11000 | 4500 | yes (shares the workload'"'"'s CPU) | 500.0 | 9000 | 16000 [15990, 16010] |' ||
+	why="$why no split row for user/walk;"
+rows fanotify-kmod/walk/open-close/deny/r10/d4/h0.5 | grep -qF '| 11200 | — | — (no consumer) | 300.0 | — |' ||
+	why="$why no split row for deny kmod/walk;"
+# pass sends everything: 1000 expected, 2000 delivered, 1000 extra.
+rows fanotify-kmod/pass/open-close/notify/r10/d4/h0.5 | grep -qF '| 1000 | 2000 | 0 | 0 | 0 | 0 | 1000 | 0 |' ||
+	why="$why no events row for pass;"
+# A run without reps_detail (100 rules) has no split and no events row.
+[ "$(rows fanotify-kmod/walk/open-close/notify/r100/d4/h0.5 | grep -c .)" -eq 1 ] ||
+	why="$why a run without reps_detail got split or events rows;"
+if [ -z "$why" ]; then pass report-split-table; else fail report-split-table "$why"; fi
+
+# Bimodal (fanotify-kmod/tag at 100 rules): both modes in the table, a note,
+# the median circled in the figure and footnoted in the legend and sentences.
+why=
+rows fanotify-kmod/tag/open-close/notify/r100/d4/h0.5 | grep -qF '| 11025 (2) \| 12160 (3) |' ||
+	why="$why the table does not show both modes;"
+grep -qF 'Bimodal (`stats.bimodal`): `fanotify-kmod/tag/open-close/notify/r100/d4/h0.5`.' "$SMD" || why="$why no note;"
+gp=$SO/open-close-notify-vs-rules-depth4-hit0.5.gp
+grep -q '^set label "bimodal" at 100, 12150 point' "$gp" || why="$why the median is not marked;"
+grep -qF 'series_title[3] = "fanotify-kmod/tag (circled: bimodal)"' "$gp" || why="$why no legend footnote;"
+grep -qF '12150 (bimodal: modes 11025 (2) and 12160 (3))' "$SMD" || why="$why the sentences do not say bimodal;"
+if [ -z "$why" ]; then pass report-bimodal; else fail report-bimodal "$why"; fi
+
+# pass and kfunc: labelled reference everywhere, never the cheapest (pass is,
+# at 10810 instructions/op at 100 rules; among the filters it is kmod/tag).
+why=
+for id in fanotify-kmod/pass/open-close/notify/r100/d4/h0.5 fanotify-bpf/kfunc/open-close/notify/r10/d4/h0.5; do
+	rows "$id" | grep -q '| \(pass\|kfunc\) (reference) |' || why="$why $id not labelled in the table;"
+done
+grep -qF '= "fanotify-kmod/pass (reference)"' "$gp" || why="$why the legend does not label pass;"
+grep -qF 'xticlabels' "$SO/open-close-notify-split-rules10-depth4-hit0.5.gp" &&
+	grep -qF '"fanotify-bpf/kfunc (reference)"' "$SO/open-close-notify-split-rules10-depth4-hit0.5.dat" ||
+	why="$why the split figure does not label kfunc;"
+grep -qF -- '- At 100 rules (depth 4, hit ratio 0.5) the cheapest is fanotify-kmod/tag at 12150' "$SMD" ||
+	why="$why the cheapest is not kmod/tag;"
+grep -q 'cheapest is fanotify-[a-z]*/\(pass\|kfunc\)\|most expensive, fanotify-[a-z]*/\(pass\|kfunc\)' "$SMD" &&
+	why="$why a reference is cheapest or most expensive;"
+if [ -z "$why" ]; then pass report-reference; else fail report-reference "$why"; fi
+
+# The burst regime: its own section with the merged counts (250 delivered,
+# 750 merged per repetition), nowhere else: not in a figure, table or sentence.
+why=
+burst=$(section 'Burst regime: 4 objects reused, fanotify merges identical events' "$SMD")
+[ -n "$burst" ] || why="no burst section;"
+for id in none/-/open-close/notify/r10/d4/h0.5/f4 fanotify-user/walk/open-close/notify/r10/d4/h0.5/f4; do
+	[ "$(grep -cF "\`$id\`" "$SMD")" -eq "$(printf '%s\n' "$burst" | grep -cF "\`$id\`")" ] ||
+		why="$why $id outside its section;"
+	grep -lF "$id" "$SO"/*.dat "$SO"/*.gp >/dev/null 2>&1 && why="$why $id in a figure;"
+done
+printf '%s\n' "$burst" | grep -F '`fanotify-user/walk/open-close/notify/r10/d4/h0.5/f4`' |
+	grep -qF '| 1000 | 250 | 750 | 0 |' || why="$why no merged counts;"
+grep -qF '9500 instructions/op' "$SMD" && why="$why the burst median in a sentence;"
+if [ -z "$why" ]; then pass report-burst-section; else fail report-burst-section "$why"; fi
+
+# Method: what the timing pass holds and where the consumer ran; the failed
+# run lists its merged events. Neither for the old fixture.
+why=
+grep -qF -- '- Timing pass: between the clock reads, the operations alone' "$SMD" || why="no timing-pass line;"
+grep -qF 'on the `vm-icount` box the consumer shared the workload'"'"'s CPU in 6 of the 6 runs that have one' "$SMD" ||
+	why="$why no consumer line;"
+grep -qF -- '- Regime: ' "$SMD" || why="$why no regime line;"
+section 'Runs that failed the oracle' "$SMD" | grep -F '`fanotify-dirmarks/walk/open-close/notify/r10/d4/h0.5`' |
+	grep -qF '| 3000 | 2990 | 0 | 0 | 0 | 10 | 0 | 0 |' || why="$why the failed run lacks its merged count;"
+grep -q 'Timing pass\|Burst regime\|Cost split\|Events per timing\|Instruction counts and wall clock' "$MD" &&
+	why="$why new sections for the old fixture;"
+if [ -z "$why" ]; then pass report-method-new-fields; else fail report-method-new-fields "$why"; fi
+
+# A host box: consumers on their own CPU are a bar beside the stack.
+why=
+report --out-dir "$WORK/shost" "$SHOST"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+grep -qx 'have_beside = 1' "$WORK/shost/open-close-notify-split-rules10-depth4-hit0.5.gp" || why="$why no bar beside;"
+awk '$16 == "fanotify-user/walk/open-close/notify/r10/d4/h0.5" { print $6, $7, $9, $10 }' \
+	"$WORK/shost/open-close-notify-split-rules10-depth4-hit0.5.dat" | grep -qx '1100 NaN 1520 900' ||
+	why="$why the consumer is in the stack;"
+rows fanotify-user/walk/open-close/notify/r10/d4/h0.5 "$WORK/shost/REPORT.md" | grep -qF '| 900.0 | no (a CPU of its own) |' ||
+	why="$why the table puts the consumer in the figure;"
+if [ -z "$why" ]; then pass report-split-beside; else fail report-split-beside "$why"; fi
+
+# Instruction counts beside wall clock: the vm-icount file and the host file,
+# paired by id. Expected by hand from the fixtures' numbers:
+#   instructions: median / median(none at the same cell)
+#   wall clock:   1 + overhead_pct / 100 with its CI, or for pass (no
+#                 overhead_pct) 1 + overhead / median(none), CI likewise
+ratio() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+why=
+report --out-dir "$WORK/pair" "$SPLIT" "$SHOST"
+PMD=$WORK/pair/REPORT.md
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+pairs=$(section 'Instruction counts and wall clock' "$PMD")
+[ -n "$pairs" ] || why="$why no section;"
+check_pair() { # id icount-ratio wall wall-lo wall-hi inside
+	printf '%s\n' "$pairs" | grep -F "| \`$1\` |" | grep -qF "| $2 | $3 [$4, $5]" ||
+		why="$why $1: not $2 vs $3 [$4, $5];"
+	printf '%s\n' "$pairs" | grep -F "| \`$1\` |" | grep -qF "| $6 |" || why="$why $1: inside is not $6;"
+}
+check_pair fanotify-user/walk/open-close/notify/r10/d4/h0.5 "$(ratio 16000/10000)" \
+	"$(ratio '1 + 52/100')" "$(ratio '1 + 48/100')" "$(ratio '1 + 56/100')" no
+check_pair fanotify-user/walk/open-close/notify/r100/d4/h0.5 "$(ratio 17000/10002)" \
+	"$(ratio '1 + 60/100')" "$(ratio '1 + 57/100')" "$(ratio '1 + 63/100')" no
+check_pair fanotify-kmod/walk/open-close/notify/r10/d4/h0.5 "$(ratio 12000/10000)" \
+	"$(ratio '1 + 19.5/100')" "$(ratio '1 + 15/100')" "$(ratio '1 + 25/100')" yes
+check_pair fanotify-kmod/pass/open-close/notify/r10/d4/h0.5 "$(ratio 10800/10000)" \
+	"$(ratio '1 + 150/1000')" "$(ratio '1 + 100/1000')" "$(ratio '1 + 200/1000')" no
+# kfunc and kmod/walk at 100 rules have no host twin: not paired.
+printf '%s\n' "$pairs" | grep -qF 'fanotify-bpf/kfunc/' && why="$why kfunc paired without a twin;"
+off_lo=$(awk 'BEGIN { printf "%+.3f", 16000/10000 - (1 + 52/100) }')
+off_hi=$(awk 'BEGIN { printf "%+.3f", 17000/10002 - (1 + 60/100) }')
+printf '%s\n' "$pairs" | grep -qF -- "- fanotify-user/walk: the instruction count does not predict wall-clock time at 2 of 2 paired cells: its ratio is off by $off_lo to $off_hi" ||
+	why="$why no user/walk sentence with $off_lo to $off_hi;"
+printf '%s\n' "$pairs" | grep -qF -- '- fanotify-kmod/walk: the instruction count predicts wall-clock time at its one paired cell' ||
+	why="$why no kmod/walk sentence;"
+printf '%s\n' "$pairs" | grep -qF -- "- fanotify-kmod/pass (reference): the instruction count does not predict wall-clock time at 1 of 1 paired cell: its ratio is off by $(awk 'BEGIN { printf "%+.3f", 10800/10000 - (1 + 150/1000) }')" ||
+	why="$why no pass sentence;"
+# The host runs are only here: the rest of the report is the vm-icount box's.
+grep -qF '(box kind `host`, time unit ns) is paired with the above' "$PMD" || why="$why the Box section does not say;"
+cmp -s "$WORK/pair/open-close-notify-vs-rules-depth4-hit0.5.dat" "$SO/open-close-notify-vs-rules-depth4-hit0.5.dat" ||
+	why="$why the host runs changed a figure;"
+if [ -z "$why" ]; then pass report-wallclock-pairs; else fail report-wallclock-pairs "$why"; fi
+
+# Deterministic for the new fields too (make report reproduces its output).
+why=
+report --out-dir "$WORK/pair2" "$SPLIT" "$SHOST"
+for f in "$WORK/pair"/REPORT.md "$WORK/pair"/*.dat "$WORK/pair"/*.gp; do
+	cmp -s "$f" "$WORK/pair2/$(basename "$f")" || why="$why $(basename "$f") differs;"
+done
+if [ -z "$why" ]; then pass report-new-fields-deterministic; else fail report-new-fields-deterministic "$why"; fi
 
 finish

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plotting: for each figure a gnuplot data file (.dat: one block per series,
+ * then the `none` floor) and a script (.gp: the variables the template needs,
+ * then the template from scripts/plot/ verbatim), and the figure itself, PNG
+ * and SVG, by running gnuplot on the script in the output directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+
+static const char *const backend_color[] = {	/* same index as backend_order */
+	"#555555", "#d62728", "#ff7f0e", "#1f77b4",
+	"#2ca02c", "#9467bd", "#8c564b", NULL,
+};
+static const char *const extra_color[] = {
+	"#e377c2", "#17becf", "#bcbd22", "#7f7f7f", NULL,
+};
+static const int strategy_pt[] = { 6, 7, 5, 9, 13, 1, 2, 11 };	/* as strategy_order; last: others */
+static const int strategy_dt[] = { 1, 1, 4, 5, 3, 3, 3, 1 };	/* none uses 2 */
+
+static const char *series_color(const struct run *r)
+{
+	int i = rank(backend_order, r->backend);
+	unsigned int h = 0;
+
+	if (i != INT_MAX)
+		return backend_color[i];
+	/* Unknown backends: a stable color from the name. */
+
+	for (const char *p = r->backend; *p; p++)
+		h = h * 31 + (unsigned char)*p;
+	return extra_color[h % 4];
+}
+
+static int series_pt(const struct run *r)
+{
+	int i = rank(strategy_order, r->strategy);
+
+	return i == INT_MAX ? strategy_pt[7] : strategy_pt[i];
+}
+
+static int series_dt(const struct run *r)
+{
+	int i = rank(strategy_order, r->strategy);
+
+	return i == INT_MAX ? strategy_dt[7] : strategy_dt[i];
+}
+
+static void dat_row(FILE *f, const struct run *p, double x)
+{
+	const struct est *m = &p->median, *o = &p->overhead;
+
+	fprintf(f, "%.10g %.10g %.10g %.10g ", x, m->v, m->has_ci ? m->lo : m->v,
+		m->has_ci ? m->hi : m->v);
+	if (o->has)
+		fprintf(f, "%.10g %.10g %.10g ", o->v, o->has_ci ? o->lo : o->v,
+			o->has_ci ? o->hi : o->v);
+	else
+		fputs("NaN NaN NaN ", f);
+	fprintf(f, "%lld %s\n", p->has_n ? p->n : 0, p->id);
+}
+
+static void estimators_of_group(const struct group *g, struct strlist *med, struct strlist *ovh)
+{
+	for (size_t k = 0; k < g->ns; k++)
+		for (size_t i = 0; i < g->s[k].n; i++) {
+			strlist_add_unique(med, g->s[k].pts[i]->median.estimator);
+			strlist_add_unique(ovh, g->s[k].pts[i]->overhead.estimator);
+		}
+}
+
+static void comment_list(FILE *f, const char *what, const struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		fprintf(f, "# %s estimator: ", what);
+		for (const char *p = l->v[i]; *p; p++)
+			fputc(*p == '\n' ? ' ' : *p, f);
+		fputc('\n', f);
+	}
+}
+
+/* The series a figure draws: the floor only in the cost figure, and in the
+ * overhead figure only series with an overhead. */
+static bool series_drawn(const struct series *s, enum fig fig)
+{
+	return !s->is_none && !(fig == FIG_OVERHEAD && !s->n_ovh);
+}
+
+/* The modes that matter in a figure: of the samples (cost), of the paired
+ * differences (overhead). */
+static const struct modes *fig_modes(const struct run *p, enum fig fig)
+{
+	return fig == FIG_COST ? &p->modes : &p->ovh_modes;
+}
+
+static bool series_bimodal(const struct series *s, enum fig fig)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (fig_modes(s->pts[i], fig)->bimodal)
+			return true;
+	return false;
+}
+
+/* A legend entry, with the footnote when some of its points are circled. */
+static void gp_series_title(FILE *f, const char *label, bool bimodal)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s%s", label, bimodal ? " (circled: bimodal)" : "");
+	gp_str(f, buf);
+}
+
+/* A bimodal run's median lies between its modes, where no repetition was:
+ * never drawn without a circle and the word. */
+static void gp_bimodal_mark(FILE *f, double x, double y)
+{
+	fprintf(f, "set label \"bimodal\" at %.10g, %.10g point pt 6 ps 3.2 lw 2 lc rgb \"black\" "
+		   "offset char 1.2, char 1.2 tc rgb \"black\" front\n", x, y);
+}
+
+static void gp_bimodal_marks(FILE *f, const struct group *g, enum fig fig)
+{
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (!series_drawn(s, fig) && !(fig == FIG_COST && s == g->floor))
+			continue;
+		for (size_t i = 0; i < s->n; i++) {
+			const struct run *p = s->pts[i];
+			double x = s->is_none && s->n == 1 ? g->xmin : run_x(p, g->axis);
+
+			if (fig_modes(p, fig)->bimodal)
+				gp_bimodal_mark(f, x, fig == FIG_COST ? p->median.v : p->overhead.v);
+		}
+	}
+}
+
+/* Where a .dat file's numbers come from: the first kind of box's files. */
+static void dat_source(FILE *f, const struct report *r)
+{
+	fprintf(f, "# from:");
+	for (int i = 0; i < r->nin; i++)
+		if (!r->in[i].paired)
+			fprintf(f, " %s", r->in[i].path);
+	fprintf(f, "\n# unit: %s (box time_unit \"%s\")\n", r->unit, r->in[0].time_unit);
+}
+
+/* The .dat file: one block per series (gnuplot `index`), then the floor. */
+static char *group_dat(const struct report *r, const struct group *g, enum fig fig, size_t *len,
+		       size_t *nblocks, int *floor_index)
+{
+	const char *xname = g->axis == AX_HIT ? "hit_ratio" : axis_name(g->axis);
+	struct strlist med = { 0 }, ovh = { 0 };
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+	size_t blk = 0;
+
+	estimators_of_group(g, &med, &ovh);
+	fprintf(f, "# subtree-bench report data: %s, %s mode, %s vs %s (%s)\n",
+		g->workload, g->mode, fig == FIG_COST ? "cost per operation" : "overhead over none",
+		axis_title(g->axis), FW(g));
+	dat_source(f, r);
+	fprintf(f, "# columns: 1 %s  2 median  3 median_ci95_lo  4 median_ci95_hi  5 overhead  "
+		   "6 overhead_ci95_lo  7 overhead_ci95_hi  8 n  9 run_id\n", xname);
+	fputs("# (a missing CI repeats the value; a missing overhead is NaN)\n", f);
+	comment_list(f, "median", &med);
+	comment_list(f, "overhead", &ovh);
+	fputs("# blocks, in gnuplot `index` order:", f);
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (series_drawn(s, fig))
+			fprintf(f, " %zu=%s", blk++, LABEL(s->pts[0]));
+	}
+	*floor_index = -1;
+	if (fig == FIG_COST && g->floor) {
+		*floor_index = (int)blk;
+		fprintf(f, " %zu=none (floor)", blk++);
+	}
+	fputc('\n', f);
+	*nblocks = blk;
+
+	blk = 0;
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (!series_drawn(s, fig))
+			continue;
+		fprintf(f, "\n\n# index %zu: %s\n", blk++, LABEL(s->pts[0]));
+		for (size_t i = 0; i < s->n; i++)
+			dat_row(f, s->pts[i], run_x(s->pts[i], g->axis));
+	}
+	if (*floor_index >= 0) {
+		const struct series *s = g->floor;
+
+		fprintf(f, "\n\n# index %d: none (floor)%s\n", *floor_index,
+			s->n == 1 ? ", one measurement drawn across the x range" : "");
+		if (s->n == 1) {
+			dat_row(f, s->pts[0], g->xmin);
+			dat_row(f, s->pts[0], g->xmax);
+		} else {
+			for (size_t i = 0; i < s->n; i++)
+				dat_row(f, s->pts[i], run_x(s->pts[i], g->axis));
+		}
+	}
+	free(med.v);
+	free(ovh.v);
+	xmemclose(f);
+	return buf;
+}
+
+static char *read_template(const struct report *r, const char *name)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	char *buf = NULL;
+	size_t cap = 0, len = 0, got;
+
+	snprintf(path, sizeof(path), "%s/%s", r->templates, name);
+	f = fopen(path, "r");
+	if (!f) {
+		errf("cannot read the gnuplot template %s: %s; fix: run from the repository root or pass --templates DIR (the repository's scripts/plot)",
+		     path, strerror(errno));
+		return NULL;
+	}
+	do {
+		buf = xgrow(buf, &cap, len + 4096, 1);
+		got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+	} while (got > 0);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The generated script: variables for the template, then the template. */
+static char *group_gp(const struct report *r, const struct group *g, enum fig fig,
+		      const char *base, size_t nblocks, int floor_index, const char *tmpl,
+		      size_t *len)
+{
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+	double ylo = INFINITY, yhi = -INFINITY;
+	double xs[64];
+	size_t nx = 0, blk = 0;
+	bool too_many_x = false;
+	char title[512];
+
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (fig == FIG_OVERHEAD && s->is_none)
+			continue;
+		for (size_t i = 0; i < s->n; i++) {
+			const struct est *e = fig == FIG_COST ? &s->pts[i]->median
+							      : &s->pts[i]->overhead;
+			double x = run_x(s->pts[i], g->axis);
+			bool seen = false;
+
+			if (!e->has)
+				continue;
+			ylo = fmin(ylo, e->has_ci ? e->lo : e->v);
+			yhi = fmax(yhi, e->has_ci ? e->hi : e->v);
+			if (s->is_none)
+				continue;
+			for (size_t q = 0; q < nx; q++)
+				seen |= xs[q] == x;
+			if (!seen && nx < sizeof(xs) / sizeof(xs[0]))
+				xs[nx++] = x;
+			else if (!seen)
+				too_many_x = true;
+		}
+	}
+	for (size_t a = 1; a < nx; a++)	/* insertion sort: few values */
+		for (size_t b = a; b > 0 && xs[b - 1] > xs[b]; b--) {
+			double t = xs[b];
+
+			xs[b] = xs[b - 1];
+			xs[b - 1] = t;
+		}
+
+	fprintf(f, "# Generated by `subtree-bench report`; re-plot with: gnuplot %s.gp\n", base);
+	fprintf(f, "datafile = \"%s.dat\"\noutbase = \"%s\"\n", base, base);
+	snprintf(title, sizeof(title), "%s%s%s, %s mode: %s vs %s (%s; box %s)",
+		 r->title ? r->title : "", r->title ? ": " : "", g->workload, g->mode,
+		 fig == FIG_COST ? "cost per operation" : "overhead over none", axis_title(g->axis),
+		 FW(g), r->in[0].kind);
+	fputs("plot_title = ", f);
+	gp_str(f, title);
+	fprintf(f, "\nxlabel_text = \"%s\"\n",
+		g->axis == AX_RULES   ? "rules (sub-tree roots, count)" :
+		g->axis == AX_DEPTH   ? "directory depth (levels)" :
+					"hit ratio (share of operations on in-scope objects)");
+	if (fig == FIG_COST)
+		fprintf(f, "ylabel_text = \"median cost per operation (%s), 95%% CI bars\"\n", r->unit);
+	else
+		fprintf(f, "ylabel_text = \"overhead over none (%s), 95%% CI bars\"\n", r->unit);
+	/* Log axes where the range calls for it. */
+	fprintf(f, "logx = %d\n", nx >= 2 && xs[0] > 0 && xs[nx - 1] / xs[0] > 20);
+	fprintf(f, "logy = %d\n", ylo > 0 && yhi / ylo > 100);
+	fprintf(f, "yformat = \"%s\"\n", ylo >= 1 ? "%.0f" : "%g");
+	if (nx && !too_many_x && nx <= 12) {
+		fputs("set xtics (", f);
+		for (size_t q = 0; q < nx; q++)
+			fprintf(f, "%s\"%s\" %.10g", q ? ", " : "", PAR(xs[q]), xs[q]);
+		fputs(")\n", f);
+	}
+	fprintf(f, "nseries = %zu\n", nblocks - (floor_index >= 0));
+	fprintf(f, "array series_title[%zu]\narray series_color[%zu]\narray series_pt[%zu]\n"
+		   "array series_dt[%zu]\n", nblocks ? nblocks : 1, nblocks ? nblocks : 1,
+		nblocks ? nblocks : 1, nblocks ? nblocks : 1);
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (!series_drawn(s, fig))
+			continue;
+		blk++;
+		fprintf(f, "series_title[%zu] = ", blk);
+		gp_series_title(f, LABEL(s->pts[0]), series_bimodal(s, fig));
+		fprintf(f, "; series_color[%zu] = \"%s\"; series_pt[%zu] = %d; series_dt[%zu] = %d\n",
+			blk, series_color(s->pts[0]), blk, series_pt(s->pts[0]), blk,
+			series_dt(s->pts[0]));
+	}
+	fprintf(f, "floor_index = %d\n", floor_index);
+	if (floor_index >= 0)
+		fprintf(f, "floor_title = \"none (no monitoring)%s%s\"\n",
+			g->floor->n == 1 ? ", measured once" : "",
+			series_bimodal(g->floor, fig) ? " (circled: bimodal)" : "");
+	gp_bimodal_marks(f, g, fig);
+	fprintf(f, "\n# ---- the template (scripts/plot/%s) ----\n",
+		fig == FIG_COST ? "cost.gp" : "overhead.gp");
+	fputs(tmpl, f);
+	xmemclose(f);
+	return buf;
+}
+
+static int run_gnuplot(const char *dir, const char *base)
+{
+	const char *gp = getenv("GNUPLOT");
+	char script[340];
+	pid_t pid;
+	int st;
+
+	if (!gp || !*gp)
+		gp = "gnuplot";
+	snprintf(script, sizeof(script), "%s.gp", base);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		errf("cannot start gnuplot: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			close(fd);
+		}
+		if (chdir(dir))
+			_exit(126);
+		execlp(gp, gp, script, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			errf("waiting for gnuplot: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		errf("cannot run %s; fix: install gnuplot (`make deps` installs gnuplot-nox), set GNUPLOT=/path/to/gnuplot, or pass --no-plots",
+		     gp);
+	else
+		errf("gnuplot failed on %s/%s (%s %d); fix: run `gnuplot %s` in %s to see why",
+		     dir, script, WIFEXITED(st) ? "exit status" : "signal",
+		     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), script, dir);
+	return -1;
+}
+
+/* base.dat and base.gp, then (unless --no-plots) base.png and base.svg. */
+static int write_plot_files(const struct report *r, const char *base, const char *dat,
+			    size_t dlen, const char *gp, size_t glen)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s.dat", r->dir, base);
+	if (write_file(path, dat, dlen))
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s.gp", r->dir, base);
+	if (write_file(path, gp, glen))
+		return -1;
+	if (!r->no_plots && run_gnuplot(r->dir, base))
+		return -1;
+	return 0;
+}
+
+static int write_figure(const struct report *r, const struct group *g, enum fig fig,
+			const char *tmpl)
+{
+	const char *base = fig == FIG_COST ? g->base : g->ovh_base;
+	size_t dlen, glen, nblocks;
+	int floor_index, ret;
+	char *dat = group_dat(r, g, fig, &dlen, &nblocks, &floor_index);
+	char *gp = group_gp(r, g, fig, base, nblocks, floor_index, tmpl, &glen);
+
+	ret = write_plot_files(r, base, dat, dlen, gp, glen);
+	free(dat);
+	free(gp);
+	return ret;
+}
+
+/* --- the cost-split figure ------------------------------------------------ */
+
+/* One bar's medians over the timing repetitions. The consumer is in the
+ * stack only when it shared the workload's CPU (consumer_in_total). */
+struct split_bar {
+	double workload, consumer_in, remainder, consumer_apart;
+};
+
+static struct split_bar split_of(const struct run *p)
+{
+	bool consumer = p->rep[RM_CONSUMER].n > 0;
+	bool in = consumer && p->consumer_in_total == 1;
+
+	return (struct split_bar){
+		.workload = p->rep[RM_WORKLOAD].median,
+		.consumer_in = in ? p->rep[RM_CONSUMER].median : NAN,
+		.remainder = p->rep[RM_REMAINDER].median,
+		.consumer_apart = consumer && !in ? p->rep[RM_CONSUMER].median : NAN,
+	};
+}
+
+static void dat_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.10g", v);
+	else
+		fputs(" NaN", f);
+}
+
+static char *split_dat(const struct report *r, const struct split_fig *s, size_t *len)
+{
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+
+	fprintf(f, "# subtree-bench report data: %s, %s mode, cost split at %s, depth %s, hit ratio %s\n",
+		s->workload, s->mode, XW(AX_RULES, s->rules), PAR(s->depth), PAR(s->hit));
+	dat_source(f, r);
+	fputs("# medians over the timing repetitions of reps_detail[].split (bench/stats.c sb_median),\n"
+	      "# stacked: workload CPU, consumer CPU when consumer_in_total (NaN: not in the\n"
+	      "# figure), remainder (drawn only when > 0); consumer CPU on a CPU of its own beside\n"
+	      "# the stack (NaN: none); the figure: stats.median and its 95 % CI\n", f);
+	fputs("# columns: 1 x  2-3 stack x range  4-5 beside-bar x range  6 workload_top  7 consumer_top\n"
+	      "#  8 remainder_bottom  9 remainder_top  10 consumer_apart  11 median  12 median_ci95_lo\n"
+	      "#  13 median_ci95_hi  14 bimodal  15 label  16 run_id  17 workload  18 consumer_in_total\n"
+	      "#  19 remainder\n", f);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct run *p = s->bars[i];
+		const struct est *m = &p->median;
+		struct split_bar b = split_of(p);
+		double x = (double)(i + 1), in = isfinite(b.consumer_in) ? b.consumer_in : 0;
+		bool beside = isfinite(b.consumer_apart);
+
+		fprintf(f, "%zu %.10g %.10g", i + 1, x - (beside ? 0.38 : 0.3), x + (beside ? 0.0 : 0.3));
+		dat_num(f, beside ? x + 0.04 : NAN);
+		dat_num(f, beside ? x + 0.34 : NAN);
+		dat_num(f, b.workload);
+		dat_num(f, isfinite(b.consumer_in) ? b.workload + b.consumer_in : NAN);
+		dat_num(f, b.workload + in);
+		dat_num(f, b.remainder > 0 ? b.workload + in + b.remainder : NAN);
+		dat_num(f, b.consumer_apart);
+		fprintf(f, " %.10g %.10g %.10g %d \"", m->v, m->has_ci ? m->lo : m->v,
+			m->has_ci ? m->hi : m->v, p->modes.bimodal);
+		fputs(LABEL(p), f);
+		fprintf(f, "\" %s", p->id);
+		dat_num(f, b.workload);
+		dat_num(f, b.consumer_in);
+		dat_num(f, b.remainder);
+		fputc('\n', f);
+	}
+	xmemclose(f);
+	return buf;
+}
+
+static char *split_gp(const struct report *r, const struct split_fig *s, const char *tmpl,
+		      size_t *len)
+{
+	bool in = false, beside = false, bimodal = false;
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+	char title[512];
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct split_bar b = split_of(s->bars[i]);
+
+		in |= isfinite(b.consumer_in);
+		beside |= isfinite(b.consumer_apart);
+		bimodal |= s->bars[i]->modes.bimodal;
+	}
+	fprintf(f, "# Generated by `subtree-bench report`; re-plot with: gnuplot %s.gp\n", s->base);
+	fprintf(f, "datafile = \"%s.dat\"\noutbase = \"%s\"\n", s->base, s->base);
+	snprintf(title, sizeof(title), "%s%s%s, %s mode: cost split at %s, depth %s, hit ratio %s (box %s)",
+		 r->title ? r->title : "", r->title ? ": " : "", s->workload, s->mode,
+		 XW(AX_RULES, s->rules), PAR(s->depth), PAR(s->hit), r->in[0].kind);
+	fputs("plot_title = ", f);
+	gp_str(f, title);
+	fprintf(f, "\nylabel_text = \"median over the timing repetitions (%s)\"\n", r->unit);
+	fprintf(f, "nbars = %zu\nhave_consumer_in = %d\nhave_beside = %d\nhave_bimodal = %d\n",
+		s->n, in, beside, bimodal);
+	fputs("\n# ---- the template (scripts/plot/split.gp) ----\n", f);
+	fputs(tmpl, f);
+	xmemclose(f);
+	return buf;
+}
+
+static int write_split(const struct report *r, const struct split_fig *s, const char *tmpl)
+{
+	size_t dlen, glen;
+	char *dat = split_dat(r, s, &dlen);
+	char *gp = split_gp(r, s, tmpl, &glen);
+	int ret = write_plot_files(r, s->base, dat, dlen, gp, glen);
+
+	free(dat);
+	free(gp);
+	return ret;
+}
+
+int report_plot(const struct report *r)
+{
+	char *cost_tmpl = read_template(r, "cost.gp");
+	char *ovh_tmpl = read_template(r, "overhead.gp");
+	char *split_tmpl = r->nsplits ? read_template(r, "split.gp") : NULL;
+	int ret = EXIT_OUTPUT;
+
+	if (!cost_tmpl || !ovh_tmpl || (r->nsplits && !split_tmpl))
+		goto cleanup;
+	for (size_t i = 0; i < r->ngroups; i++) {
+		const struct group *g = &r->groups[i];
+
+		if (g->cost_fig && write_figure(r, g, FIG_COST, cost_tmpl))
+			goto cleanup;
+		if (g->ovh_fig && write_figure(r, g, FIG_OVERHEAD, ovh_tmpl))
+			goto cleanup;
+	}
+	for (size_t i = 0; i < r->nsplits; i++)
+		if (write_split(r, &r->splits[i], split_tmpl))
+			goto cleanup;
+	ret = 0;
+cleanup:
+	free(cost_tmpl);
+	free(ovh_tmpl);
+	free(split_tmpl);
+	return ret;
+}
