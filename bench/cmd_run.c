@@ -613,6 +613,25 @@ static void counters_add(json_t *acc, json_t *rep)
 	}
 }
 
+/*
+ * What a run id adds to backend/strategy/workload/mode/rules/depth/hit: a
+ * burst study (/fN) and a reporting other than the workload's lightest
+ * (/fid, /dfid-name) are other experiments, whose ids never match the
+ * default ones. The baseline of such a sweep carries it too.
+ */
+static void id_suffix(const struct run_opts *o, const struct sb_workload_ops *wl,
+		      char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (o->files)
+		n = snprintf(buf, len, "/f%lu", o->files);
+	if (n < len && o->report >= 0 && o->mode == SB_MODE_NOTIFY &&
+	    o->report != (int)(wl->needs_names ? SB_REPORT_DFID_NAME : SB_REPORT_FID))
+		snprintf(buf + n, len - n, "/%s", sb_report_name(o->report));
+}
+
 static json_t *run_json(const struct run_opts *o, const struct cell *c, const struct variant *v,
 			const double *base, size_t nbase, bool baseline)
 {
@@ -624,13 +643,7 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 
 	snprintf(id, sizeof(id), "%s/%s/%s/%s/r%lu/d%lu/h%g", v->ops->name, strategy,
 		 c->wl->name, sb_mode_name(o->mode), c->rules, c->depth, c->hit);
-	/* A burst study is another experiment: its ids never match the default ones. */
-	if (o->files)
-		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/f%lu", o->files);
-	/* So is a reporting other than the workload's lightest. */
-	if (o->report >= 0 && o->mode == SB_MODE_NOTIFY && !baseline &&
-	    o->report != (int)(c->wl->needs_names ? SB_REPORT_DFID_NAME : SB_REPORT_FID))
-		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/%s", sb_report_name(o->report));
+	id_suffix(o, c->wl, id + strlen(id), sizeof(id) - strlen(id));
 	stats = sb_stats_json(v->samples, v->nsamples, baseline || !nbase ? NULL : base,
 			      baseline ? 0 : nbase, warnings);
 	events = (double)v->count_events;
@@ -928,11 +941,17 @@ static bool sweeps_overlap(const struct sweep *a, const struct sweep *b, char *c
 	for (size_t e = 0; e < b->o.depth.n; e++)
 	for (size_t h = 0; h < a->o.hit.n; h++)
 	for (size_t i = 0; i < b->o.hit.n; i++) {
+		char sa[64], sb[64];
+
 		if (a->wls[w] != b->wls[v] || a->o.rules.v[r] != b->o.rules.v[q] ||
 		    a->o.depth.v[d] != b->o.depth.v[e] || a->o.hit.v[h] != b->o.hit.v[i])
 			continue;
-		snprintf(cell, len, "%s/%s/r%lu/d%lu/h%g", a->wls[w]->name,
-			 sb_mode_name(a->o.mode), a->o.rules.v[r], a->o.depth.v[d], a->o.hit.v[h]);
+		id_suffix(&a->o, a->wls[w], sa, sizeof(sa));
+		id_suffix(&b->o, b->wls[v], sb, sizeof(sb));
+		if (strcmp(sa, sb))
+			continue;
+		snprintf(cell, len, "%s/%s/r%lu/d%lu/h%g%s", a->wls[w]->name,
+			 sb_mode_name(a->o.mode), a->o.rules.v[r], a->o.depth.v[d], a->o.hit.v[h], sa);
 		return true;
 	}
 	return false;
