@@ -6,7 +6,11 @@
  * An open-addressing table of 2^bits slots (linear probing), at least twice
  * as many slots as rules, keyed by a (u64, u32) pair: (i_ino, s_dev) of the
  * rule's directory in the kernel filters (kmod/, bpf/), (64-bit digest of
- * the rule's path, 1) in user space, which sees paths, not inodes. The hash
+ * the rule's path, 1) in user space, which sees paths, not inodes. dev is
+ * the kernel's dev_t, struct super_block::s_dev as the filter reads it
+ * (MKDEV(): major << 20 | minor), not stat(2)'s st_dev encoding: user space
+ * that keys a rule from st_dev stores major(st_dev) << 20 | minor(st_dev),
+ * and the module converts its ABI's st_dev with new_decode_dev(). The hash
  * is hash_64()'s multiplicative hash (GOLDEN_RATIO_64) of ino ^ dev << 32.
  * The builder keeps every key within SB_RT_MAX_PROBES slots of its home
  * slot (it grows the table when one is not), so a lookup probes at most
