@@ -190,6 +190,8 @@ static void kmod_counters(struct sb_backend *b, json_t *out)
 	json_object_set_new(out, "filter_sent", json_integer(st.sent));
 	json_object_set_new(out, "filter_skipped", json_integer(st.skipped));
 	json_object_set_new(out, "filter_denied", json_integer(st.denied));
+	json_object_set_new(out, "filter_retries", json_integer(st.retries));
+	json_object_set_new(out, "filter_undecided", json_integer(st.undecided));
 	json_object_set_new(out, "queue_overflows", json_integer(k->fan.queue_overflows));
 }
 
