@@ -66,6 +66,10 @@ enum {
 enum subtree_strategy {
 	SUBTREE_STRATEGY_WALK = 0,	/* ascend d_parent, rule table: O(depth) */
 	SUBTREE_STRATEGY_LOOP = 1,	/* each rule: ancestor scan: O(R x depth) */
+	/* reference, no walk: every event SEND_TO_USERSPACE, except that in
+	 * SUBTREE_MODE_DENY a permission event is SKIP (allowed, no round trip)
+	 */
+	SUBTREE_STRATEGY_PASS = 2,
 };
 
 enum subtree_mode {

@@ -32,6 +32,9 @@
  *         O(R x depth).  The naive filter, kept as the baseline.  A rule on
  *         another filesystem is skipped without a walk: the walk stays in
  *         the event's superblock, so no ancestor can be that rule.
+ *   pass: no walk at all, the cost of the filter plumbing alone: every event
+ *         is sent to user space, except that a permission event in deny mode
+ *         is allowed at once (no round trip).
  *
  * Renames: the walks read d_parent under RCU, as is_subdir() does, and
  * sample rename_lock's seqcount around each walk (read_seqbegin() /
@@ -222,11 +225,17 @@ static int subtree_filter(struct fsnotify_group *group,
 	struct dentry *dentry;
 
 	this_cpu_inc(sf->stats->events);
-	dentry = subtree_event_dentry(ev);
-	if (dentry)
-		v = subtree_in_scope(sf, rcu_dereference(sf->rules), dentry);
-	else
-		this_cpu_inc(sf->stats->no_dentry);
+	if (sf->strategy == SUBTREE_STRATEGY_PASS) {
+		/* the plumbing alone: deny mode allows, notify mode sends */
+		v = deny ? SUBTREE_OUT : SUBTREE_IN;
+	} else {
+		dentry = subtree_event_dentry(ev);
+		if (dentry)
+			v = subtree_in_scope(sf, rcu_dereference(sf->rules),
+					     dentry);
+		else
+			this_cpu_inc(sf->stats->no_dentry);
+	}
 
 	/* undecided: deny fails closed, anything else goes to user space */
 	if (v != SUBTREE_OUT && deny) {
@@ -495,7 +504,7 @@ static int subtree_init(struct fsnotify_group *group,
 	struct subtree_rules *r;
 	int ret;
 
-	if (!ia || ia->strategy > SUBTREE_STRATEGY_LOOP ||
+	if (!ia || ia->strategy > SUBTREE_STRATEGY_PASS ||
 	    ia->mode > SUBTREE_MODE_DENY || ia->nr_fds > SUBTREE_INIT_FDS)
 		return -EINVAL;
 
@@ -612,8 +621,8 @@ static struct fanotify_filter_ops subtree_ops = {
 	.owner		= THIS_MODULE,
 	.flags		= FAN_FILTER_F_SYS_ADMIN_ONLY,
 	.init_args_size	= sizeof(struct subtree_init_args),
-	.desc		= "sub-tree membership, strategies walk (O(depth)) and loop\n"
-			  "(O(R x depth)), modes notify and deny",
+	.desc		= "sub-tree membership, strategies walk (O(depth)), loop\n"
+			  "(O(R x depth)) and pass (no walk), modes notify and deny",
 	.init_args	= "struct subtree_init_args { u32 strategy; u32 mode;\n"
 			  "u32 nr_fds; s32 fds[13]; } (bench/fanotify_filter.h)",
 };

@@ -6,7 +6,7 @@
  *
  *   filter_test [-d DIR] TEST...
  *
- * TEST: errno sysfs notify deny ctl other-fs race-detach race-close
+ * TEST: errno sysfs notify deny ctl other-fs pass race-detach race-close
  *       race-rename rmmod-busy
  *       (bpf tests live in bpf_test.c)
  * DIR: a scratch directory on a filesystem that supports file handles
@@ -607,7 +607,7 @@ static void unlink_rel(const char *rel, bool dir)
 		die(p);
 }
 
-static const char *const strategy_name[] = { "walk", "loop" };
+static const char *const strategy_name[] = { "walk", "loop", "pass" };
 
 static void test_notify_one(uint32_t strategy)
 {
@@ -1037,6 +1037,63 @@ static void test_other_fs(void)
 	test_other_fs_one(SUBTREE_STRATEGY_LOOP);
 }
 
+/* pass: the plumbing alone: notify delivers everything, deny allows all */
+static void test_pass(void)
+{
+	static struct event evs[MAX_EVENTS];
+	struct subtree_stats st;
+	char buf[4096];
+	int gfd, in, n;
+
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
+		die("touch");
+	in = open_dir("in");
+	gfd = notify_group();
+	if (!CHECK(add_subtree(gfd, SUBTREE_STRATEGY_PASS, SUBTREE_MODE_NOTIFY,
+			       &in, 1) == 0, "attach pass: %s", strerror(errno)))
+		goto out;
+	CHECK(touch_rel("in/a/p_in") == 0 && touch_rel("out/c/p_out") == 0 &&
+	      open_rel("out/c/y") == 0, "touch");
+	mkdir_rel("out/c/p_dir");
+	unlink_rel("out/c/p_dir", true);
+	unlink_rel("out/c/p_out", false);
+	unlink_rel("in/a/p_in", false);
+	n = read_events(gfd, evs, MAX_EVENTS);
+	CHECK(has_event(evs, n, FAN_CREATE, "p_in") &&
+	      has_event(evs, n, FAN_CREATE, "p_out") &&
+	      has_event(evs, n, FAN_OPEN, "y") &&
+	      has_event(evs, n, FAN_CREATE | FAN_ONDIR, "p_dir") &&
+	      has_event(evs, n, FAN_DELETE, "p_dir") &&
+	      has_event(evs, n, FAN_DELETE, "p_out"),
+	      "pass: an out-of-scope event was not delivered (%d events)", n);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+	      st.events >= 8 && st.sent == st.events && !st.skipped &&
+	      !st.denied, "pass notify: events %llu sent %llu skipped %llu",
+	      (unsigned long long)st.events, (unsigned long long)st.sent,
+	      (unsigned long long)st.skipped);
+	close(gfd);
+
+	gfd = perm_group();
+	alarm(60);
+	if (!CHECK(add_subtree(gfd, SUBTREE_STRATEGY_PASS, SUBTREE_MODE_DENY,
+			       &in, 1) == 0, "attach pass deny: %s",
+		   strerror(errno)))
+		goto out;
+	CHECK(open_rel("in/a/b/x") == 0 && open_rel("out/c/y") == 0,
+	      "pass deny: an open was denied");
+	CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+	      "pass deny: a permission event went to user space");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+	      st.events >= 2 && st.skipped == st.events && !st.sent &&
+	      !st.denied, "pass deny: events %llu skipped %llu sent %llu",
+	      (unsigned long long)st.events, (unsigned long long)st.skipped,
+	      (unsigned long long)st.sent);
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
+}
+
 /* Races: event generators run while filters come and go. */
 
 static volatile bool stop_workers;
@@ -1437,6 +1494,7 @@ static const struct {
 	{ "deny", test_deny, true, true },
 	{ "ctl", test_ctl, true, false },
 	{ "other-fs", test_other_fs, true, false },
+	{ "pass", test_pass, true, false },
 	{ "race-detach", test_race_detach, true, false },
 	{ "race-close", test_race_close, true, true },
 	{ "race-rename", test_race_rename, true, false },
