@@ -33,6 +33,14 @@
 #define SB_RT_MIN_BITS		4
 #define SB_RT_MAX_BITS		24
 
+/*
+ * The hash and the lookup run once per ancestor: always inlined, or an -Os
+ * kernel (the bench config) calls sb_rt_lookup() out of line, with register
+ * spills around every call and the table pointer and size reloaded per
+ * ancestor, which doubled the module's per-ancestor cost.
+ */
+#define SB_RT_HOT	inline __attribute__((__always_inline__))
+
 /* dev == 0 marks an empty slot: no filesystem has device number 0. */
 struct sb_rt_slot {
 	__u64 ino;
@@ -40,7 +48,7 @@ struct sb_rt_slot {
 	__u32 rule;		/* the rule's index in the rule set */
 };
 
-static inline __u32 sb_rt_hash(__u64 ino, __u32 dev, __u32 bits)
+static SB_RT_HOT __u32 sb_rt_hash(__u64 ino, __u32 dev, __u32 bits)
 {
 	return (__u32)(((ino ^ ((__u64)dev << 32)) * SB_RT_GOLDEN_RATIO_64) >> (64 - bits));
 }
@@ -82,8 +90,8 @@ static inline int sb_rt_insert(struct sb_rt_slot *slots, __u32 bits, __u64 ino,
 }
 
 /* The slot holding (ino, dev), or NULL. */
-static inline const struct sb_rt_slot *sb_rt_lookup(const struct sb_rt_slot *slots,
-						    __u32 bits, __u64 ino, __u32 dev)
+static SB_RT_HOT const struct sb_rt_slot *sb_rt_lookup(const struct sb_rt_slot *slots,
+						      __u32 bits, __u64 ino, __u32 dev)
 {
 	__u32 mask = (1u << bits) - 1, i = sb_rt_hash(ino, dev, bits);
 
