@@ -104,17 +104,23 @@ struct subtree_filter {
 
 enum subtree_verdict { SUBTREE_OUT, SUBTREE_IN, SUBTREE_UNDECIDED };
 
-/* O(depth): one table lookup per ancestor. */
-static bool subtree_walk(const struct subtree_rules *r, struct dentry *dentry)
+/*
+ * O(depth): one table lookup per ancestor.  Out of line, so that the table,
+ * its size and the key's dev << 32 stay in registers: inlined in
+ * subtree_filter() (-Os), they were spilled and reloaded per ancestor.
+ */
+static noinline bool subtree_walk(const struct subtree_rules *r,
+				  struct dentry *dentry)
 {
-	u32 dev = dentry->d_sb->s_dev;
+	const struct sb_rt_slot *table = r->table;
+	u32 dev = dentry->d_sb->s_dev, bits = r->bits;
 	unsigned int depth = 0;
 
 	for (;;) {
 		struct inode *inode = READ_ONCE(dentry->d_inode);
 		struct dentry *parent;
 
-		if (inode && sb_rt_lookup(r->table, r->bits, inode->i_ino, dev))
+		if (inode && sb_rt_lookup(table, bits, inode->i_ino, dev))
 			return true;
 		parent = READ_ONCE(dentry->d_parent);
 		if (parent == dentry || ++depth > SUBTREE_MAX_DEPTH)
