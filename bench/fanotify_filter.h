@@ -64,8 +64,12 @@ enum {
 #define SUBTREE_FILTER_NAME	"subtree"
 
 enum subtree_strategy {
-	SUBTREE_STRATEGY_WALK = 0,	/* ascend d_parent, hash lookup: O(depth) */
+	SUBTREE_STRATEGY_WALK = 0,	/* ascend d_parent, rule table: O(depth) */
 	SUBTREE_STRATEGY_LOOP = 1,	/* each rule: ancestor scan: O(R x depth) */
+	/* reference, no walk: every event SEND_TO_USERSPACE, except that in
+	 * SUBTREE_MODE_DENY a permission event is SKIP (allowed, no round trip)
+	 */
+	SUBTREE_STRATEGY_PASS = 2,
 };
 
 enum subtree_mode {
@@ -91,6 +95,10 @@ struct subtree_init_args {
  * FAN_IOC_FILTER_CTL commands.  Unless said otherwise arg points to an
  * array of __s32 fds and size is its size in bytes (a multiple of 4, up to
  * FAN_FILTER_CTL_SIZE_MAX); the ioctl returns a count or -errno.
+ * A change is all or nothing: on an error no rule was added or removed.
+ * Errors besides those of the ioctl itself: EBADF, ENOTDIR (a bad fd),
+ * EINVAL (a key with dev 0 or not a 32-bit dev_t), ENOSPC (more than 2^20
+ * rules), ENOMEM.
  */
 enum subtree_ctl_cmd {
 	SUBTREE_CTL_ADD = 1,		/* add rules; returns how many were new */
@@ -109,7 +117,9 @@ enum subtree_ctl_cmd {
 
 /* A rule's key, as stat(2) reports it for the directory */
 struct subtree_key {
-	__u64 dev;			/* st_dev (new_encode_dev format) */
+	__u64 dev;			/* st_dev (new_encode_dev format); the
+					 * module keys rules by the kernel dev_t
+					 */
 	__u64 ino;			/* st_ino */
 };
 
@@ -120,7 +130,11 @@ struct subtree_stats {
 	__u64 skipped;			/* FAN_FILTER_RET_SKIP_EVENT */
 	__u64 denied;			/* -EPERM verdicts */
 	__u64 no_dentry;		/* no dentry found: treated out of scope */
-	__u64 retries;			/* walks redone under rename_lock */
+	__u64 retries;			/* walks redone: a rename raced with one */
+	__u64 undecided;		/* the redone walk raced too: a permission
+					 * event denied in deny mode, any other
+					 * event sent (also counted there)
+					 */
 };
 
 #endif /* SUBTREE_BENCH_FANOTIFY_FILTER_H */

@@ -9,30 +9,42 @@
 #include "scope.h"
 
 /*
- * glibc's hsearch hashes only the last eight characters of a key, and
- * sub-tree paths share long prefixes and suffixes: probe chains grew with the
- * number of rules and made `walk` slower than `loop`. The table is keyed by
- * a 64-bit FNV-1a digest of the path instead (hex, so all of it counts).
+ * The walk strategy keeps the roots in the rule table every filter uses
+ * (rule_table.h: same hash, same open addressing, sized to the rules). User
+ * space sees paths, not inodes, so a root's key is (64-bit FNV-1a digest of
+ * its path, 1): one pass over a path gives the digest of every ancestor, and
+ * each is then one table lookup, as each ancestor inode is in the kernel.
+ * Two paths with the same digest would be one root: at 2^-64 per pair, not a
+ * concern for rule sets of thousands.
  */
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
+#define PATH_DEV 1	/* the dev of every path key; 0 marks an empty slot */
 
-static void hex_key(uint64_t h, char key[17])
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (int i = 15; i >= 0; i--, h >>= 4)
-		key[i] = hex[h & 15];
-	key[16] = '\0';
-}
-
-static void digest(const char *s, size_t len, char key[17])
+static uint64_t digest(const char *s)
 {
 	uint64_t h = FNV_OFFSET;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-	hex_key(h, key);
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * FNV_PRIME;
+	return h;
+}
+
+/* A table of 2^bits slots holding every root, or NULL if one needs a bigger one. */
+static struct sb_rt_slot *build(const struct sb_rules *rules, unsigned int bits)
+{
+	struct sb_rt_slot *t = calloc((size_t)1 << bits, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < rules->n; i++) {
+		if (sb_rt_insert(t, bits, digest(rules->v[i].path), PATH_DEV, i) < 0) {
+			free(t);
+			errno = ENOSPC;
+			return NULL;
+		}
+	}
+	return t;
 }
 
 int sb_path_scope_init(struct sb_path_scope *s, const struct sb_rules *rules,
@@ -48,32 +60,25 @@ int sb_path_scope_init(struct sb_path_scope *s, const struct sb_rules *rules,
 			 sb_strategy_name(strategy));
 		return -1;
 	}
-	s->keys = calloc(rules->n, sizeof(*s->keys));
-	if (!s->keys || !hcreate_r(rules->n * 2 + 16, &s->roots)) {
-		snprintf(err, errlen, "hcreate_r: %s", strerror(errno));
-		free(s->keys);
-		s->keys = NULL;
+	if (rules->n > UINT32_MAX / 2) {
+		snprintf(err, errlen, "%zu rules: too many for the rule table", rules->n);
 		return -1;
 	}
-	s->has_roots = true;
-	for (size_t i = 0; i < rules->n; i++) {
-		ENTRY e = { .key = s->keys[i], .data = NULL }, *found;
-
-		digest(rules->v[i].path, strlen(rules->v[i].path), s->keys[i]);
-		if (!hsearch_r(e, ENTER, &found, &s->roots)) {
-			snprintf(err, errlen, "hsearch_r: %s", strerror(errno));
-			return -1;
-		}
+	/* Grow when a root lands more than SB_RT_MAX_PROBES slots from home. */
+	for (s->bits = sb_rt_bits_for(rules->n); s->bits <= SB_RT_MAX_BITS; s->bits++) {
+		s->table = build(rules, s->bits);
+		if (s->table || errno != ENOSPC)
+			break;
+	}
+	if (!s->table) {
+		snprintf(err, errlen, "rule table for %zu rules: %s", rules->n, strerror(errno));
+		return -1;
 	}
 	return 0;
 }
 
 bool sb_path_scope_match(struct sb_path_scope *s, const char *path)
 {
-	char key[17];
-	ENTRY e = { .key = key }, *found;
-	size_t len;
-
 	if (s->strategy == SB_STRAT_LOOP)
 		return sb_rules_path_in_scope(s->rules, path);
 
@@ -83,9 +88,8 @@ bool sb_path_scope_match(struct sb_path_scope *s, const char *path)
 	 * the path itself first.
 	 */
 	uint64_t h = FNV_OFFSET, prefix[PATH_MAX / 2 + 2];
-	size_t n = 0;
+	size_t n = 0, len = strlen(path);
 
-	len = strlen(path);
 	for (size_t i = 0; i < len; i++) {
 		if (path[i] == '/' && i > 0 && n < PATH_MAX / 2)
 			prefix[n++] = h;
@@ -94,19 +98,14 @@ bool sb_path_scope_match(struct sb_path_scope *s, const char *path)
 			prefix[n++] = h;	/* "/" */
 	}
 	prefix[n++] = h;
-	while (n--) {
-		hex_key(prefix[n], key);
-		if (hsearch_r(e, FIND, &found, &s->roots))
+	while (n--)
+		if (sb_rt_lookup(s->table, s->bits, prefix[n], PATH_DEV))
 			return true;
-	}
 	return false;
 }
 
 void sb_path_scope_free(struct sb_path_scope *s)
 {
-	if (s->has_roots)
-		hdestroy_r(&s->roots);
-	s->has_roots = false;
-	free(s->keys);
-	s->keys = NULL;
+	free(s->table);
+	s->table = NULL;
 }

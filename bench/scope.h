@@ -3,20 +3,22 @@
 #ifndef SB_SCOPE_H
 #define SB_SCOPE_H
 
-#include <search.h>
 #include <stdbool.h>
 
 #include "backend.h"
+#include "rule_table.h"
 
 struct sb_path_scope {
 	enum sb_strategy strategy;
 	const struct sb_rules *rules;
-	struct hsearch_data roots;	/* walk: root paths, keyed by their digest */
-	char (*keys)[17];		/* the digests, hex */
-	bool has_roots;
+	struct sb_rt_slot *table;	/* walk: the roots' path digests (rule_table.h) */
+	unsigned int bits;		/* the table has 1 << bits slots */
 };
 
-/* walk: hash of root paths, looked up for the path and each ancestor; loop: a prefix test per rule. */
+/*
+ * walk: the rule table of root path digests, looked up for the path and each
+ * ancestor; loop: a prefix test per rule.
+ */
 int sb_path_scope_init(struct sb_path_scope *s, const struct sb_rules *rules,
 		       enum sb_strategy strategy, char *err, size_t errlen);
 /* Is the absolute, normalised path a root or below one? */

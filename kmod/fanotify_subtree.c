@@ -8,20 +8,49 @@
  * A rule is kept as the key (s_dev, i_ino) of its directory and nothing else:
  * the filter pins no mount and holds no dentry or inode, so it never gets in
  * the way of umount (a rule on an unmounted filesystem just never matches,
- * unless the device number and inode number are reused; remove it).
+ * unless the device number and inode number are reused; remove it).  s_dev is
+ * the kernel's dev_t (MKDEV(): major << 20 | minor), as the BPF filter reads
+ * it from the superblock; user space passes st_dev, which is converted once.
+ *
+ * The rules: one immutable struct subtree_rules, the keys in the order they
+ * were added (the loop strategy scans them) and the rule table of
+ * bench/rule_table.h over them (the walk strategy looks ancestors up in it),
+ * the same key, hash and open addressing as the BPF and the user-space
+ * filters use.  A FAN_IOC_FILTER_CTL change never modifies a published rule
+ * set: under sf->lock it builds a new one (kvzalloc), publishes it with
+ * rcu_assign_pointer() and frees the old one with kvfree_rcu(), which calls
+ * no module code, so a pending free does not hold up rmmod.  ->filter()
+ * dereferences the rule set once per event under rcu_read_lock(), with no
+ * lock and no reference, and sees either the old or the new set, never a
+ * mix.  A change is all or nothing.
  *
  * Strategies:
  *   walk: ascend d_parent from the event's dentry and look each ancestor up
- *         in a hash of the rules' keys: O(depth).
+ *         in the rule table: O(depth).
  *   loop: for each rule in turn, ascend from the event's dentry comparing
  *         each ancestor with the rule, as R is_subdir() calls would:
- *         O(R x depth).  The naive filter, kept as the baseline.
- * Both read d_parent under RCU inside a rename_lock read section, like
- * is_subdir(): a walk that raced with a rename is redone under the lock.
+ *         O(R x depth).  The naive filter, kept as the baseline.  A rule on
+ *         another filesystem is skipped without a walk: the walk stays in
+ *         the event's superblock, so no ancestor can be that rule.
+ *   pass: no walk at all, the cost of the filter plumbing alone: every event
+ *         is sent to user space, except that a permission event in deny mode
+ *         is allowed at once (no round trip).
  *
- * Rules are added and removed at run time with FAN_IOC_FILTER_CTL; the
- * fanotify core serialises ->filter_init(), ->filter_ctl() and
- * ->filter_free(), and ->filter() reads the rules under RCU.
+ * Renames: the walks read d_parent under RCU, as is_subdir() does, and
+ * sample rename_lock's seqcount around each walk (read_seqbegin() /
+ * read_seqretry()).  A walk no rename raced with decides; when one raced,
+ * the walk is done once more (stats: retries); when that raced too, the
+ * verdict is undecided (stats: undecided): a permission event in deny mode
+ * is denied (fail closed), any other event is sent to user space (never
+ * lost; user space sees it after the rename and can decide).  rename_lock is
+ * never taken: a filter on every event of a filesystem must not serialise
+ * against every rename in the system, and the loop strategy would hold the
+ * lock for O(R x depth).  SUBTREE_RENAME_WALKS is how many walks are tried;
+ * 0 turns the check off (the first walk's answer stands, no retry).  The
+ * BPF filter implements the same policy.
+ *
+ * The fanotify core serialises ->filter_init(), ->filter_ctl() and
+ * ->filter_free(), and calls ->filter() under rcu_read_lock().
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -32,73 +61,66 @@
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/hash.h>
 #include <linux/kdev_t.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/percpu.h>
-#include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "fanotify_filter.h"
+#include "rule_table.h"
 
-#define SUBTREE_HASH_BITS	14
 /* Give up (out of scope) on a d_parent chain longer than this. */
 #define SUBTREE_MAX_DEPTH	4096
+/* Walks tried before the verdict is undecided; 0: no rename check. */
+#define SUBTREE_RENAME_WALKS	2
+/* Rules per filter: a table of 2^21 slots (32 MiB) unless it had to grow */
+#define SUBTREE_MAX_RULES	BIT(20)
 
 /* Events whose scope is decided by their parent directory (event->dir) */
 #define SUBTREE_DIRENT_EVENTS	(FS_CREATE | FS_DELETE | FS_MOVED_FROM | \
 				 FS_MOVED_TO | FS_RENAME)
 
-struct subtree_rule {
-	struct hlist_node hnode;	/* in subtree_filter.buckets */
-	struct list_head lnode;		/* in subtree_filter.rules */
-	dev_t dev;
-	unsigned long ino;
+/* One published rule set; never modified once published. */
+struct subtree_rules {
 	struct rcu_head rcu;
+	u32 nr;				/* rules, in key[0..nr) */
+	u32 bits;			/* the table has 1 << bits slots */
+	struct sb_rt_slot *table;	/* after the keys, same allocation */
+	struct sb_rt_slot key[];	/* .rule = index; room for the builder */
 };
 
 struct subtree_filter {
 	u32 strategy;
 	u32 mode;
 	struct mutex lock;		/* serialises rule updates */
-	unsigned int nr_rules;
-	struct list_head rules;		/* RCU readers: loop strategy */
+	struct subtree_rules __rcu *rules;
 	struct subtree_stats __percpu *stats;
-	struct hlist_head buckets[1 << SUBTREE_HASH_BITS]; /* RCU: walk */
 };
 
-static inline u32 subtree_hash(dev_t dev, unsigned long ino)
-{
-	return hash_64(((u64)dev << 32) ^ ino, SUBTREE_HASH_BITS);
-}
+enum subtree_verdict { SUBTREE_OUT, SUBTREE_IN, SUBTREE_UNDECIDED };
 
-static struct subtree_rule *subtree_find(struct subtree_filter *sf, dev_t dev,
-					 unsigned long ino)
+/*
+ * O(depth): one table lookup per ancestor.  Out of line, so that the table,
+ * its size and the key's dev << 32 stay in registers: inlined in
+ * subtree_filter() (-Os), they were spilled and reloaded per ancestor.
+ */
+static noinline bool subtree_walk(const struct subtree_rules *r,
+				  struct dentry *dentry)
 {
-	struct subtree_rule *rule;
-
-	hlist_for_each_entry_rcu(rule, &sf->buckets[subtree_hash(dev, ino)],
-				 hnode, lockdep_is_held(&sf->lock)) {
-		if (rule->ino == ino && rule->dev == dev)
-			return rule;
-	}
-	return NULL;
-}
-
-/* O(depth): one hash lookup per ancestor. */
-static bool subtree_walk(struct subtree_filter *sf, struct dentry *dentry)
-{
-	dev_t dev = dentry->d_sb->s_dev;
+	const struct sb_rt_slot *table = r->table;
+	u32 dev = dentry->d_sb->s_dev, bits = r->bits;
 	unsigned int depth = 0;
 
 	for (;;) {
 		struct inode *inode = READ_ONCE(dentry->d_inode);
 		struct dentry *parent;
 
-		if (inode && subtree_find(sf, dev, inode->i_ino))
+		if (inode && sb_rt_lookup(table, bits, inode->i_ino, dev))
 			return true;
 		parent = READ_ONCE(dentry->d_parent);
 		if (parent == dentry || ++depth > SUBTREE_MAX_DEPTH)
@@ -108,21 +130,23 @@ static bool subtree_walk(struct subtree_filter *sf, struct dentry *dentry)
 }
 
 /* O(R x depth): an is_subdir()-style ancestor scan per rule. */
-static bool subtree_loop(struct subtree_filter *sf, struct dentry *dentry)
+static bool subtree_loop(const struct subtree_rules *r, struct dentry *dentry)
 {
-	dev_t dev = dentry->d_sb->s_dev;
-	struct subtree_rule *rule;
+	u32 dev = dentry->d_sb->s_dev;
+	u32 i;
 
-	list_for_each_entry_rcu(rule, &sf->rules, lnode) {
+	for (i = 0; i < r->nr; i++) {
+		const struct sb_rt_slot *rule = &r->key[i];
 		struct dentry *d = dentry;
 		unsigned int depth = 0;
 
+		if (rule->dev != dev)
+			continue;
 		for (;;) {
 			struct inode *inode = READ_ONCE(d->d_inode);
 			struct dentry *parent;
 
-			if (inode && inode->i_ino == rule->ino &&
-			    dev == rule->dev)
+			if (inode && inode->i_ino == rule->ino)
 				return true;
 			parent = READ_ONCE(d->d_parent);
 			if (parent == d || ++depth > SUBTREE_MAX_DEPTH)
@@ -133,28 +157,34 @@ static bool subtree_loop(struct subtree_filter *sf, struct dentry *dentry)
 	return false;
 }
 
-static bool subtree_check(struct subtree_filter *sf, struct dentry *dentry)
+static bool subtree_check(const struct subtree_filter *sf,
+			  const struct subtree_rules *r, struct dentry *dentry)
 {
 	if (sf->strategy == SUBTREE_STRATEGY_LOOP)
-		return subtree_loop(sf, dentry);
-	return subtree_walk(sf, dentry);
+		return subtree_loop(r, dentry);
+	return subtree_walk(r, dentry);
 }
 
-/* Called under rcu_read_lock(), as is_subdir() does its walk. */
-static bool subtree_in_scope(struct subtree_filter *sf, struct dentry *dentry)
+/* Under rcu_read_lock(): the rename policy of the header comment. */
+static enum subtree_verdict subtree_in_scope(struct subtree_filter *sf,
+					     const struct subtree_rules *r,
+					     struct dentry *dentry)
 {
-	unsigned int seq;
+	unsigned int seq, walk;
 	bool hit;
 
-	seq = read_seqbegin(&rename_lock);
-	hit = subtree_check(sf, dentry);
-	if (read_seqretry(&rename_lock, seq)) {
-		this_cpu_inc(sf->stats->retries);
-		read_seqlock_excl(&rename_lock);
-		hit = subtree_check(sf, dentry);
-		read_sequnlock_excl(&rename_lock);
+	if (!SUBTREE_RENAME_WALKS)
+		return subtree_check(sf, r, dentry) ? SUBTREE_IN : SUBTREE_OUT;
+	for (walk = 0; walk < SUBTREE_RENAME_WALKS; walk++) {
+		if (walk)
+			this_cpu_inc(sf->stats->retries);
+		seq = read_seqbegin(&rename_lock);
+		hit = subtree_check(sf, r, dentry);
+		if (!read_seqretry(&rename_lock, seq))
+			return hit ? SUBTREE_IN : SUBTREE_OUT;
 	}
-	return hit;
+	this_cpu_inc(sf->stats->undecided);
+	return SUBTREE_UNDECIDED;
 }
 
 /*
@@ -195,22 +225,30 @@ static int subtree_filter(struct fsnotify_group *group,
 			  struct fanotify_filter_event *ev)
 {
 	struct subtree_filter *sf = hook->data;
+	bool deny = sf->mode == SUBTREE_MODE_DENY &&
+		    (ev->mask & FANOTIFY_PERM_EVENTS);
+	enum subtree_verdict v = SUBTREE_OUT;
 	struct dentry *dentry;
-	bool hit = false;
 
 	this_cpu_inc(sf->stats->events);
-	dentry = subtree_event_dentry(ev);
-	if (dentry)
-		hit = subtree_in_scope(sf, dentry);
-	else
-		this_cpu_inc(sf->stats->no_dentry);
+	if (sf->strategy == SUBTREE_STRATEGY_PASS) {
+		/* the plumbing alone: deny mode allows, notify mode sends */
+		v = deny ? SUBTREE_OUT : SUBTREE_IN;
+	} else {
+		dentry = subtree_event_dentry(ev);
+		if (dentry)
+			v = subtree_in_scope(sf, rcu_dereference(sf->rules),
+					     dentry);
+		else
+			this_cpu_inc(sf->stats->no_dentry);
+	}
 
-	if (hit && sf->mode == SUBTREE_MODE_DENY &&
-	    (ev->mask & FANOTIFY_PERM_EVENTS)) {
+	/* undecided: deny fails closed, anything else goes to user space */
+	if (v != SUBTREE_OUT && deny) {
 		this_cpu_inc(sf->stats->denied);
 		return -EPERM;
 	}
-	if (hit) {
+	if (v != SUBTREE_OUT) {
 		this_cpu_inc(sf->stats->sent);
 		return FAN_FILTER_RET_SEND_TO_USERSPACE;
 	}
@@ -219,6 +257,200 @@ static int subtree_filter(struct fsnotify_group *group,
 }
 
 /* Rule updates, under sf->lock */
+
+static struct subtree_rules *subtree_rules_alloc(u32 cap, u32 bits)
+{
+	struct subtree_rules *r;
+
+	r = kvzalloc(struct_size(r, key, size_add(cap, BIT(bits))),
+		     GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return NULL;
+	r->bits = bits;
+	r->table = &r->key[cap];
+	return r;
+}
+
+/*
+ * The rule set of the @n candidate keys @cand, duplicates dropped, order
+ * kept.  Its table is the smallest, from sb_rt_bits_for(rules), that holds
+ * every key within SB_RT_MAX_PROBES slots of its home slot.
+ */
+static struct subtree_rules *subtree_rules_build(const struct sb_rt_slot *cand,
+						 u32 n)
+{
+	struct subtree_rules *r, *dedup = NULL;
+	u32 bits, i;
+
+	if (n > SUBTREE_MAX_RULES)
+		return ERR_PTR(-ENOSPC);
+	bits = sb_rt_bits_for(n);
+	while (bits <= SB_RT_MAX_BITS) {
+		r = subtree_rules_alloc(n, bits);
+		if (!r)
+			break;
+		for (i = 0; i < n; i++) {
+			int ret = sb_rt_insert(r->table, bits, cand[i].ino,
+					       cand[i].dev, r->nr);
+
+			if (ret < 0)
+				break;
+			if (ret == 0) {
+				r->key[r->nr] = cand[i];
+				r->key[r->nr].rule = r->nr;
+				r->nr++;
+			}
+		}
+		if (i < n) {
+			/* a key too far from its home slot: a bigger table */
+			kvfree(r);
+			bits++;
+			continue;
+		}
+		if (r->nr == n || sb_rt_bits_for(r->nr) == sb_rt_bits_for(n)) {
+			kvfree(dedup);
+			return r;
+		}
+		/* Duplicates made the table too big: again without them. */
+		kvfree(dedup);
+		dedup = r;
+		cand = r->key;
+		n = r->nr;
+		bits = sb_rt_bits_for(n);
+	}
+	kvfree(dedup);
+	return ERR_PTR(bits > SB_RT_MAX_BITS ? -ENOSPC : -ENOMEM);
+}
+
+static struct subtree_rules *subtree_cur_rules(struct subtree_filter *sf)
+{
+	return rcu_dereference_protected(sf->rules, lockdep_is_held(&sf->lock));
+}
+
+static void subtree_publish(struct subtree_filter *sf, struct subtree_rules *r)
+{
+	struct subtree_rules *old;
+
+	old = rcu_replace_pointer(sf->rules, r, lockdep_is_held(&sf->lock));
+	kvfree_rcu(old, rcu);
+}
+
+/* The table's form of a rule key; false if no directory can have it. */
+static bool subtree_slot_of(const struct subtree_key *key,
+			    struct sb_rt_slot *slot)
+{
+	if (!key->dev || key->dev > U32_MAX || key->ino > ULONG_MAX)
+		return false;
+	slot->ino = key->ino;
+	slot->dev = new_decode_dev(key->dev);
+	slot->rule = 0;
+	return slot->dev != 0;
+}
+
+/* Add @n keys: returns how many were new, or -errno and nothing changed. */
+static int subtree_add(struct subtree_filter *sf,
+		       const struct subtree_key *keys, u32 n)
+{
+	struct subtree_rules *old, *r;
+	struct sb_rt_slot *cand;
+	int ret;
+	u32 i;
+
+	mutex_lock(&sf->lock);
+	old = subtree_cur_rules(sf);
+	ret = -ENOSPC;
+	if (n > SUBTREE_MAX_RULES - old->nr)
+		goto out;
+	ret = -ENOMEM;
+	cand = kvmalloc_array(old->nr + n, sizeof(*cand), GFP_KERNEL);
+	if (!cand)
+		goto out;
+	memcpy(cand, old->key, old->nr * sizeof(*cand));
+	ret = -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!subtree_slot_of(&keys[i], &cand[old->nr + i]))
+			goto free;
+	r = subtree_rules_build(cand, old->nr + n);
+	ret = PTR_ERR_OR_ZERO(r);
+	if (ret)
+		goto free;
+	ret = r->nr - old->nr;
+	if (ret)
+		subtree_publish(sf, r);
+	else
+		kvfree(r);
+free:
+	kvfree(cand);
+out:
+	mutex_unlock(&sf->lock);
+	return ret;
+}
+
+/* Remove @n keys: returns how many there were, or -errno and no change. */
+static int subtree_del(struct subtree_filter *sf,
+		       const struct subtree_key *keys, u32 n)
+{
+	struct subtree_rules *old, *r;
+	const struct sb_rt_slot *s;
+	struct sb_rt_slot *cand, k;
+	u32 i, kept = 0;
+	int ret = 0;
+
+	mutex_lock(&sf->lock);
+	old = subtree_cur_rules(sf);
+	if (!old->nr)
+		goto out;
+	cand = kvmalloc_array(old->nr, sizeof(*cand), GFP_KERNEL);
+	if (!cand) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(cand, old->key, old->nr * sizeof(*cand));
+	/* dev 0 marks a removed key; a key given twice counts once */
+	for (i = 0; i < n; i++) {
+		if (!subtree_slot_of(&keys[i], &k))
+			continue;
+		s = sb_rt_lookup(old->table, old->bits, k.ino, k.dev);
+		if (s && cand[s->rule].dev) {
+			cand[s->rule].dev = 0;
+			ret++;
+		}
+	}
+	if (!ret)
+		goto free;
+	for (i = 0; i < old->nr; i++)
+		if (cand[i].dev)
+			cand[kept++] = cand[i];
+	r = subtree_rules_build(cand, kept);
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+		goto free;
+	}
+	subtree_publish(sf, r);
+free:
+	kvfree(cand);
+out:
+	mutex_unlock(&sf->lock);
+	return ret;
+}
+
+static int subtree_clear(struct subtree_filter *sf)
+{
+	struct subtree_rules *r;
+	int ret;
+
+	mutex_lock(&sf->lock);
+	ret = subtree_cur_rules(sf)->nr;
+	if (ret) {
+		r = subtree_rules_alloc(0, sb_rt_bits_for(0));
+		if (r)
+			subtree_publish(sf, r);
+		else
+			ret = -ENOMEM;
+	}
+	mutex_unlock(&sf->lock);
+	return ret;
+}
 
 static int subtree_key_from_fd(int fd, struct subtree_key *key)
 {
@@ -239,91 +471,12 @@ static int subtree_key_from_fd(int fd, struct subtree_key *key)
 	return ret;
 }
 
-static int subtree_add_key(struct subtree_filter *sf,
-			   const struct subtree_key *key)
-{
-	struct subtree_rule *rule;
-	dev_t dev;
-
-	if (key->dev > U32_MAX || key->ino > ULONG_MAX)
-		return -EINVAL;
-	dev = new_decode_dev(key->dev);
-	if (subtree_find(sf, dev, key->ino))
-		return 0;
-	rule = kmalloc(sizeof(*rule), GFP_KERNEL_ACCOUNT);
-	if (!rule)
-		return -ENOMEM;
-	rule->dev = dev;
-	rule->ino = key->ino;
-	hlist_add_head_rcu(&rule->hnode,
-			   &sf->buckets[subtree_hash(dev, key->ino)]);
-	list_add_tail_rcu(&rule->lnode, &sf->rules);
-	sf->nr_rules++;
-	return 1;
-}
-
-static int subtree_del_key(struct subtree_filter *sf,
-			   const struct subtree_key *key)
-{
-	struct subtree_rule *rule;
-
-	if (key->dev > U32_MAX || key->ino > ULONG_MAX)
-		return 0;
-	rule = subtree_find(sf, new_decode_dev(key->dev), key->ino);
-	if (!rule)
-		return 0;
-	hlist_del_rcu(&rule->hnode);
-	list_del_rcu(&rule->lnode);
-	sf->nr_rules--;
-	kfree_rcu(rule, rcu);
-	return 1;
-}
-
-static int subtree_clear(struct subtree_filter *sf)
-{
-	struct subtree_rule *rule, *tmp;
-	int n = 0;
-
-	list_for_each_entry_safe(rule, tmp, &sf->rules, lnode) {
-		hlist_del_rcu(&rule->hnode);
-		list_del_rcu(&rule->lnode);
-		kfree_rcu(rule, rcu);
-		n++;
-	}
-	sf->nr_rules = 0;
-	return n;
-}
-
-/*
- * Apply ADD or DEL to @n keys.  Keys are resolved before any change, so a
- * bad fd changes nothing; an allocation failure midway leaves the rules
- * added so far in place and returns -ENOMEM.
- */
-static int subtree_apply(struct subtree_filter *sf, bool add,
-			 const struct subtree_key *keys, unsigned int n)
-{
-	unsigned int i;
-	int ret, count = 0;
-
-	mutex_lock(&sf->lock);
-	for (i = 0; i < n; i++) {
-		ret = add ? subtree_add_key(sf, &keys[i]) :
-			    subtree_del_key(sf, &keys[i]);
-		if (ret < 0) {
-			count = ret;
-			break;
-		}
-		count += ret;
-	}
-	mutex_unlock(&sf->lock);
-	return count;
-}
-
+/* ADD or DEL by fd: every fd is resolved first, so a bad one changes nothing. */
 static int subtree_apply_fds(struct subtree_filter *sf, bool add,
-			     const s32 *fds, unsigned int n)
+			     const s32 *fds, u32 n)
 {
 	struct subtree_key *keys;
-	unsigned int i;
+	u32 i;
 	int ret;
 
 	keys = kvmalloc_array(n, sizeof(*keys), GFP_KERNEL);
@@ -334,7 +487,7 @@ static int subtree_apply_fds(struct subtree_filter *sf, bool add,
 		if (ret)
 			goto out;
 	}
-	ret = subtree_apply(sf, add, keys, n);
+	ret = add ? subtree_add(sf, keys, n) : subtree_del(sf, keys, n);
 out:
 	kvfree(keys);
 	return ret;
@@ -342,13 +495,11 @@ out:
 
 static void subtree_free_filter(struct subtree_filter *sf)
 {
-	struct subtree_rule *rule, *tmp;
-
 	/* No reader left: the core waited for a grace period. */
-	list_for_each_entry_safe(rule, tmp, &sf->rules, lnode)
-		kfree(rule);
+	kvfree(rcu_dereference_protected(sf->rules, true));
 	free_percpu(sf->stats);
-	kvfree(sf);
+	mutex_destroy(&sf->lock);
+	kfree(sf);
 }
 
 static int subtree_init(struct fsnotify_group *group,
@@ -356,27 +507,28 @@ static int subtree_init(struct fsnotify_group *group,
 {
 	const struct subtree_init_args *ia = args;
 	struct subtree_filter *sf;
-	unsigned int i;
+	struct subtree_rules *r;
 	int ret;
 
-	if (!ia || ia->strategy > SUBTREE_STRATEGY_LOOP ||
+	if (!ia || ia->strategy > SUBTREE_STRATEGY_PASS ||
 	    ia->mode > SUBTREE_MODE_DENY || ia->nr_fds > SUBTREE_INIT_FDS)
 		return -EINVAL;
 
-	sf = kvzalloc(sizeof(*sf), GFP_KERNEL_ACCOUNT);
+	sf = kzalloc(sizeof(*sf), GFP_KERNEL_ACCOUNT);
 	if (!sf)
 		return -ENOMEM;
 	sf->stats = alloc_percpu(struct subtree_stats);
-	if (!sf->stats) {
-		kvfree(sf);
+	r = subtree_rules_alloc(0, sb_rt_bits_for(0));
+	if (!sf->stats || !r) {
+		kvfree(r);
+		free_percpu(sf->stats);
+		kfree(sf);
 		return -ENOMEM;
 	}
 	sf->strategy = ia->strategy;
 	sf->mode = ia->mode;
 	mutex_init(&sf->lock);
-	INIT_LIST_HEAD(&sf->rules);
-	for (i = 0; i < ARRAY_SIZE(sf->buckets); i++)
-		INIT_HLIST_HEAD(&sf->buckets[i]);
+	RCU_INIT_POINTER(sf->rules, r);
 
 	if (ia->nr_fds) {
 		ret = subtree_apply_fds(sf, true, ia->fds, ia->nr_fds);
@@ -412,8 +564,19 @@ static int subtree_stats_ctl(struct subtree_filter *sf, void __user *arg,
 		sum.denied += s->denied;
 		sum.no_dentry += s->no_dentry;
 		sum.retries += s->retries;
+		sum.undecided += s->undecided;
 	}
 	return copy_to_user(arg, &sum, sizeof(sum)) ? -EFAULT : 0;
+}
+
+static int subtree_count(struct subtree_filter *sf)
+{
+	int n;
+
+	mutex_lock(&sf->lock);
+	n = subtree_cur_rules(sf)->nr;
+	mutex_unlock(&sf->lock);
+	return n;
 }
 
 static int subtree_ctl(struct fsnotify_group *group,
@@ -442,17 +605,13 @@ static int subtree_ctl(struct fsnotify_group *group,
 		buf = vmemdup_user(arg, size);
 		if (IS_ERR(buf))
 			return PTR_ERR(buf);
-		ret = subtree_apply(sf, true, buf,
-				    size / sizeof(struct subtree_key));
+		ret = subtree_add(sf, buf, size / sizeof(struct subtree_key));
 		kvfree(buf);
 		return ret;
 	case SUBTREE_CTL_CLEAR:
-		mutex_lock(&sf->lock);
-		ret = subtree_clear(sf);
-		mutex_unlock(&sf->lock);
-		return ret;
+		return subtree_clear(sf);
 	case SUBTREE_CTL_COUNT:
-		return READ_ONCE(sf->nr_rules);
+		return subtree_count(sf);
 	case SUBTREE_CTL_STATS:
 		return subtree_stats_ctl(sf, arg, size);
 	}
@@ -468,8 +627,8 @@ static struct fanotify_filter_ops subtree_ops = {
 	.owner		= THIS_MODULE,
 	.flags		= FAN_FILTER_F_SYS_ADMIN_ONLY,
 	.init_args_size	= sizeof(struct subtree_init_args),
-	.desc		= "sub-tree membership, strategies walk (O(depth)) and loop\n"
-			  "(O(R x depth)), modes notify and deny",
+	.desc		= "sub-tree membership, strategies walk (O(depth)), loop\n"
+			  "(O(R x depth)) and pass (no walk), modes notify and deny",
 	.init_args	= "struct subtree_init_args { u32 strategy; u32 mode;\n"
 			  "u32 nr_fds; s32 fds[13]; } (bench/fanotify_filter.h)",
 };

@@ -107,6 +107,7 @@ static int kmod_attach(struct sb_backend *b)
 	const struct sb_rules *rules = b->args.rules;
 	struct subtree_init_args init = {
 		.strategy = b->args.strategy == SB_STRAT_LOOP ? SUBTREE_STRATEGY_LOOP :
+			    b->args.strategy == SB_STRAT_PASS ? SUBTREE_STRATEGY_PASS :
 			    SUBTREE_STRATEGY_WALK,
 		.mode = b->args.mode == SB_MODE_DENY ? SUBTREE_MODE_DENY : SUBTREE_MODE_NOTIFY,
 	};
@@ -190,6 +191,8 @@ static void kmod_counters(struct sb_backend *b, json_t *out)
 	json_object_set_new(out, "filter_sent", json_integer(st.sent));
 	json_object_set_new(out, "filter_skipped", json_integer(st.skipped));
 	json_object_set_new(out, "filter_denied", json_integer(st.denied));
+	json_object_set_new(out, "filter_retries", json_integer(st.retries));
+	json_object_set_new(out, "filter_undecided", json_integer(st.undecided));
 	json_object_set_new(out, "queue_overflows", json_integer(k->fan.queue_overflows));
 }
 
@@ -197,7 +200,7 @@ const struct sb_backend_ops sb_backend_fanotify_kmod = {
 	.name = "fanotify-kmod",
 	.summary = "FAN_MARK_FILESYSTEM plus the in-kernel sub-tree filter, as a kernel module",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
-	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP),
+	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PASS),
 	.probe = kmod_probe,
 	.attach = kmod_attach,
 	.consume = kmod_consume,

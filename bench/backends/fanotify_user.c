@@ -2,7 +2,10 @@
 /*
  * fanotify-user: today's status quo. One FAN_MARK_FILESYSTEM mark; every
  * event on the filesystem reaches user space, which resolves the parent
- * directory's handle to a path and decides sub-tree membership itself.
+ * directory's handle to a path and decides sub-tree membership itself:
+ * walk looks the path and its ancestors up in the rule table every filter
+ * uses (bench/scope.c, rule_table.h), loop tests each rule, cache is walk
+ * plus a per-directory verdict cache.
  */
 #include <errno.h>
 #include <fcntl.h>

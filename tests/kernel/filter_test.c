@@ -6,7 +6,8 @@
  *
  *   filter_test [-d DIR] TEST...
  *
- * TEST: errno notify deny ctl race-detach race-close rmmod-busy
+ * TEST: errno sysfs notify deny ctl other-fs pass race-detach race-close
+ *       race-rename rmmod-busy
  *       (bpf tests live in bpf_test.c)
  * DIR: a scratch directory on a filesystem that supports file handles
  *      (default /tmp).  Exit status: 0 if every check passed.
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -605,7 +607,7 @@ static void unlink_rel(const char *rel, bool dir)
 		die(p);
 }
 
-static const char *const strategy_name[] = { "walk", "loop" };
+static const char *const strategy_name[] = { "walk", "loop", "pass" };
 
 static void test_notify_one(uint32_t strategy)
 {
@@ -703,10 +705,12 @@ check:
 	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0,
 	      "%s: stats: %s", sn, strerror(errno));
 	CHECK(st.events > 0 && st.sent > 0 && st.skipped > 0 &&
-	      st.events == st.sent + st.skipped + st.denied,
-	      "%s: stats events %llu sent %llu skipped %llu denied %llu", sn,
-	      (unsigned long long)st.events, (unsigned long long)st.sent,
-	      (unsigned long long)st.skipped, (unsigned long long)st.denied);
+	      st.events == st.sent + st.skipped + st.denied &&
+	      st.undecided == 0,
+	      "%s: stats events %llu sent %llu skipped %llu denied %llu undecided %llu",
+	      sn, (unsigned long long)st.events, (unsigned long long)st.sent,
+	      (unsigned long long)st.skipped, (unsigned long long)st.denied,
+	      (unsigned long long)st.undecided);
 out:
 	close(in);
 	close(in2);
@@ -756,8 +760,10 @@ static void test_deny_one(uint32_t strategy)
 	      "%s: deny mode sent an event to user space", sn);
 	if (be->kmod)
 		CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
-		      st.denied >= 2, "%s: stats denied %llu", sn,
-		      (unsigned long long)st.denied);
+		      st.denied >= 2 && st.undecided == 0,
+		      "%s: stats denied %llu undecided %llu", sn,
+		      (unsigned long long)st.denied,
+		      (unsigned long long)st.undecided);
 out:
 	alarm(0);
 	close(gfd);
@@ -812,6 +818,280 @@ static void test_deny(void)
 	test_deny_one(SUBTREE_STRATEGY_WALK);
 	test_deny_one(SUBTREE_STRATEGY_LOOP);
 	test_perm_notify();
+}
+
+
+/* kmod only: the rule set a FAN_IOC_FILTER_CTL change rebuilt */
+
+#define MANY 100
+
+static int open_many(int *fds)
+{
+	char rel[64];
+
+	mkdir_rel("many");
+	for (int i = 0; i < MANY; i++) {
+		snprintf(rel, sizeof(rel), "many/d%02d", i);
+		mkdir_rel(rel);
+		snprintf(rel, sizeof(rel), "many/d%02d/f", i);
+		if (touch_rel(rel))
+			die(rel);
+		snprintf(rel, sizeof(rel), "many/d%02d", i);
+		fds[i] = open_dir(rel);
+	}
+	return MANY;
+}
+
+/* open() of many/dNN/f for i in [from, to) by step: how many got @err */
+static int opens_failing(int from, int to, int step, int err)
+{
+	char rel[64];
+	int n = 0;
+
+	for (int i = from; i < to; i += step) {
+		snprintf(rel, sizeof(rel), "many/d%02d/f", i);
+		n += open_rel(rel) == err;
+	}
+	return n;
+}
+
+static void check_clean_stats(int gfd, const char *sn)
+{
+	struct subtree_stats st;
+
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0,
+	      "%s: stats: %s", sn, strerror(errno));
+	CHECK(st.undecided == 0 && st.events == st.sent + st.skipped + st.denied,
+	      "%s: no rename, yet undecided %llu (retries %llu); events %llu sent %llu skipped %llu denied %llu",
+	      sn, (unsigned long long)st.undecided,
+	      (unsigned long long)st.retries, (unsigned long long)st.events,
+	      (unsigned long long)st.sent, (unsigned long long)st.skipped,
+	      (unsigned long long)st.denied);
+}
+
+/*
+ * Deny mode answers in the opening thread, so every verdict right after a
+ * change shows whether the new rule set is the one in force: add, delete
+ * and clear, in batches and one at a time (the table grows from 16 slots
+ * to 256 on the way), duplicates, and changes that fail changing nothing.
+ */
+static void test_ctl_one(uint32_t strategy)
+{
+	const char *sn = strategy_name[strategy];
+	struct subtree_key zero = { .dev = 0, .ino = 1 };
+	int gfd, in, in2, fds[MANY], even[MANY / 2], pair[2], ok;
+	char buf[4096];
+
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y") || touch_rel("in2/z"))
+		die("touch");
+	open_many(fds);
+	for (int i = 0; i < MANY / 2; i++)
+		even[i] = fds[2 * i];
+	in = open_dir("in");
+	in2 = open_dir("in2");
+	gfd = perm_group();
+	alarm(60);
+	if (!CHECK(add_subtree(gfd, strategy, SUBTREE_MODE_DENY, &in, 1) == 0,
+		   "%s: attach: %s", sn, strerror(errno)))
+		goto out;
+	CHECK(open_rel("in/a/b/x") == EPERM && open_rel("out/c/y") == 0 &&
+	      open_rel("in2/z") == 0, "%s: verdicts with rule in", sn);
+
+	pair[0] = pair[1] = in2;
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, pair, sizeof(pair)) == 1,
+	      "%s: a rule given twice in one batch is one rule", sn);
+	CHECK(open_rel("in2/z") == EPERM, "%s: added rule not in force", sn);
+	pair[1] = 9999;
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_ADD, pair, sizeof(pair)), EBADF,
+		    "add with a bad fd");
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_ADD_KEYS, &zero, sizeof(zero)),
+		    EINVAL, "add key with dev 0 (an empty slot's mark)");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 2,
+	      "%s: failed adds changed the rules", sn);
+
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_DEL, &in, sizeof(in)) == 1,
+	      "%s: del in", sn);
+	CHECK(open_rel("in/a/b/x") == 0, "%s: deleted rule still in force", sn);
+	CHECK(open_rel("in2/z") == EPERM, "%s: del removed another rule", sn);
+
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, fds, sizeof(fds)) == MANY,
+	      "%s: add %d rules", sn, MANY);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == MANY + 1,
+	      "%s: count %d", sn, MANY + 1);
+	CHECK(opens_failing(0, MANY, 1, EPERM) == MANY,
+	      "%s: a batch of %d rules not all in force", sn, MANY);
+	CHECK(open_rel("out/c/y") == 0 && open_rel("in/a/b/x") == 0,
+	      "%s: out of scope denied among %d rules", sn, MANY);
+
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_DEL, even, sizeof(even)) == MANY / 2,
+	      "%s: del the even half", sn);
+	CHECK(opens_failing(0, MANY, 2, 0) == MANY / 2 &&
+	      opens_failing(1, MANY, 2, EPERM) == MANY / 2,
+	      "%s: after deleting the even half", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_DEL, &in, sizeof(in)) == 0,
+	      "%s: del of an absent rule", sn);
+
+	ok = 0;
+	for (int i = 0; i < MANY / 2; i++)
+		ok += filter_ctl(gfd, SUBTREE_CTL_ADD, &even[i],
+				 sizeof(even[i])) == 1 &&
+		      opens_failing(2 * i, 2 * i + 1, 1, EPERM) == 1 &&
+		      opens_failing(2 * i + 2, MANY, 2, 0) ==
+				MANY / 2 - i - 1;
+	CHECK(ok == MANY / 2, "%s: one at a time: %d of %d in force at once",
+	      sn, ok, MANY / 2);
+
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_CLEAR, NULL, 0) == MANY + 1,
+	      "%s: clear returns the rule count", sn);
+	CHECK(open_rel("in2/z") == 0 && opens_failing(0, MANY, 1, 0) == MANY,
+	      "%s: cleared rules still in force", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_CLEAR, NULL, 0) == 0 &&
+	      filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == 0,
+	      "%s: clear of nothing", sn);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD, &in, sizeof(in)) == 1 &&
+	      open_rel("in/a/b/x") == EPERM, "%s: add after clear", sn);
+	CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+	      "%s: deny mode sent an event to user space", sn);
+	check_clean_stats(gfd, sn);
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
+	close(in2);
+	for (int i = 0; i < MANY; i++)
+		close(fds[i]);
+}
+
+static void test_ctl(void)
+{
+	test_ctl_one(SUBTREE_STRATEGY_WALK);
+	test_ctl_one(SUBTREE_STRATEGY_LOOP);
+}
+
+/*
+ * Rules on another filesystem never match here: the scratch tree is on the
+ * guest's tmpfs /tmp, "/" is the 9p root, and a second tmpfs is mounted in
+ * the tree.  A key on that tmpfs with the inode number of "in" must not
+ * match "in" (the loop skips the rule, the walk's key has the wrong dev),
+ * while the rule on that tmpfs's root matches inside it.
+ */
+static void test_other_fs_one(uint32_t strategy)
+{
+	const char *sn = strategy_name[strategy];
+	struct stat sin, sroot, sother;
+	struct subtree_key key;
+	char mnt[PATH_MAX];
+	int gfd, in, root, other;
+
+	mkdir_rel("otherfs");
+	path_of(mnt, "otherfs");
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m"))
+		die("mount tmpfs");
+	if (touch_rel("otherfs/f") || touch_rel("in/a/b/x"))
+		die("touch");
+	in = open_dir("in");
+	other = open_dir("otherfs");
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0 || fstat(in, &sin) || fstat(other, &sother) ||
+	    fstat(root, &sroot))
+		die("fstat");
+	CHECK(sin.st_dev != sroot.st_dev && sin.st_dev != sother.st_dev,
+	      "%s: scratch, / and the mount share a filesystem", sn);
+	gfd = perm_group();
+	if (fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_PERM,
+			  AT_FDCWD, mnt))
+		die("fanotify_mark(other tmpfs)");
+	alarm(60);
+	if (!CHECK(add_subtree(gfd, strategy, SUBTREE_MODE_DENY, &root, 1) == 0,
+		   "%s: attach: %s", sn, strerror(errno)))
+		goto out;
+	CHECK(open_rel("in/a/b/x") == 0, "%s: rule on the 9p root matched tmpfs",
+	      sn);
+	key.dev = sother.st_dev;
+	key.ino = sin.st_ino;
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD_KEYS, &key, sizeof(key)) == 1 &&
+	      filter_ctl(gfd, SUBTREE_CTL_ADD, &other, sizeof(other)) == 1,
+	      "%s: add rules on the other tmpfs: %s", sn, strerror(errno));
+	CHECK(open_rel("in/a/b/x") == 0,
+	      "%s: a rule with in's inode number on another fs matched in", sn);
+	CHECK(open_rel("otherfs/f") == EPERM,
+	      "%s: the rule on the other tmpfs did not match in it", sn);
+	key.dev = sin.st_dev;
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_ADD_KEYS, &key, sizeof(key)) == 1 &&
+	      open_rel("in/a/b/x") == EPERM,
+	      "%s: the same inode number on the right fs did not match", sn);
+	check_clean_stats(gfd, sn);
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
+	close(other);
+	close(root);
+	if (umount2(mnt, MNT_DETACH))
+		die("umount");
+}
+
+static void test_other_fs(void)
+{
+	test_other_fs_one(SUBTREE_STRATEGY_WALK);
+	test_other_fs_one(SUBTREE_STRATEGY_LOOP);
+}
+
+/* pass: the plumbing alone: notify delivers everything, deny allows all */
+static void test_pass(void)
+{
+	static struct event evs[MAX_EVENTS];
+	struct subtree_stats st;
+	char buf[4096];
+	int gfd, in, n;
+
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
+		die("touch");
+	in = open_dir("in");
+	gfd = notify_group();
+	if (!CHECK(add_subtree(gfd, SUBTREE_STRATEGY_PASS, SUBTREE_MODE_NOTIFY,
+			       &in, 1) == 0, "attach pass: %s", strerror(errno)))
+		goto out;
+	CHECK(touch_rel("in/a/p_in") == 0 && touch_rel("out/c/p_out") == 0 &&
+	      open_rel("out/c/y") == 0, "touch");
+	mkdir_rel("out/c/p_dir");
+	unlink_rel("out/c/p_dir", true);
+	unlink_rel("out/c/p_out", false);
+	unlink_rel("in/a/p_in", false);
+	n = read_events(gfd, evs, MAX_EVENTS);
+	CHECK(has_event(evs, n, FAN_CREATE, "p_in") &&
+	      has_event(evs, n, FAN_CREATE, "p_out") &&
+	      has_event(evs, n, FAN_OPEN, "y") &&
+	      has_event(evs, n, FAN_CREATE | FAN_ONDIR, "p_dir") &&
+	      has_event(evs, n, FAN_DELETE, "p_dir") &&
+	      has_event(evs, n, FAN_DELETE, "p_out"),
+	      "pass: an out-of-scope event was not delivered (%d events)", n);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+	      st.events >= 8 && st.sent == st.events && !st.skipped &&
+	      !st.denied, "pass notify: events %llu sent %llu skipped %llu",
+	      (unsigned long long)st.events, (unsigned long long)st.sent,
+	      (unsigned long long)st.skipped);
+	close(gfd);
+
+	gfd = perm_group();
+	alarm(60);
+	if (!CHECK(add_subtree(gfd, SUBTREE_STRATEGY_PASS, SUBTREE_MODE_DENY,
+			       &in, 1) == 0, "attach pass deny: %s",
+		   strerror(errno)))
+		goto out;
+	CHECK(open_rel("in/a/b/x") == 0 && open_rel("out/c/y") == 0,
+	      "pass deny: an open was denied");
+	CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+	      "pass deny: a permission event went to user space");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+	      st.events >= 2 && st.skipped == st.events && !st.sent &&
+	      !st.denied, "pass deny: events %llu skipped %llu sent %llu",
+	      (unsigned long long)st.events, (unsigned long long)st.skipped,
+	      (unsigned long long)st.sent);
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
 }
 
 /* Races: event generators run while filters come and go. */
@@ -914,6 +1194,79 @@ static void test_race_close(void)
 	stop_all(&w);
 	CHECK(ok == iters, "attach then close under load: %d of %d", ok, iters);
 	close(in);
+}
+
+
+/*
+ * Renames race with the walks: a directory outside the rules is renamed to
+ * and fro while the test opens files in and out of scope in deny mode.  A
+ * raced walk is redone; if that raced too the verdict is undecided and the
+ * open is denied (fail closed): an in-scope open is never allowed, and no
+ * more out-of-scope opens are denied than verdicts were undecided.
+ */
+static volatile bool stop_renamer;
+
+static void *renamer(void *arg)
+{
+	(void)arg;
+	while (!stop_renamer) {
+		rename_rel("out/c/ra", "out/rb");
+		rename_rel("out/rb", "out/c/ra");
+	}
+	return NULL;
+}
+
+static void test_race_rename_one(uint32_t strategy)
+{
+	const char *sn = strategy_name[strategy];
+	const int iters = 3000;
+	int gfd, in, allowed_in = 0, denied_out = 0;
+	struct subtree_stats st;
+	pthread_t t;
+
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
+		die("touch");
+	mkdir_rel("out/c/ra");
+	in = open_dir("in");
+	gfd = perm_group();
+	alarm(120);
+	if (!CHECK(add_subtree(gfd, strategy, SUBTREE_MODE_DENY, &in, 1) == 0,
+		   "%s: attach: %s", sn, strerror(errno)))
+		goto out;
+	stop_renamer = false;
+	if (pthread_create(&t, NULL, renamer, NULL))
+		die("pthread_create");
+	for (int i = 0; i < iters; i++) {
+		allowed_in += open_rel("in/a/b/x") == 0;
+		denied_out += open_rel("out/c/y") == EPERM;
+	}
+	stop_renamer = true;
+	pthread_join(t, NULL);
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0,
+	      "%s: stats", sn);
+	CHECK(allowed_in == 0, "%s: %d in-scope opens allowed under renames",
+	      sn, allowed_in);
+	CHECK((uint64_t)denied_out <= st.undecided,
+	      "%s: %d out-of-scope opens denied, %llu undecided verdicts", sn,
+	      denied_out, (unsigned long long)st.undecided);
+	CHECK(st.undecided <= st.retries,
+	      "%s: undecided %llu without a retry (%llu)", sn,
+	      (unsigned long long)st.undecided,
+	      (unsigned long long)st.retries);
+	printf("# %s race-rename: %d opens, %llu retries, %llu undecided\n",
+	       sn, 2 * iters, (unsigned long long)st.retries,
+	       (unsigned long long)st.undecided);
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
+	unlink_rel("out/c/ra", true);
+}
+
+static void test_race_rename(void)
+{
+	test_race_rename_one(SUBTREE_STRATEGY_WALK);
+	test_race_rename_one(SUBTREE_STRATEGY_LOOP);
 }
 
 static int read_refcnt(void)
@@ -1139,8 +1492,12 @@ static const struct {
 	{ "sysfs", test_sysfs, true, false },
 	{ "notify", test_notify, true, true },
 	{ "deny", test_deny, true, true },
+	{ "ctl", test_ctl, true, false },
+	{ "other-fs", test_other_fs, true, false },
+	{ "pass", test_pass, true, false },
 	{ "race-detach", test_race_detach, true, false },
 	{ "race-close", test_race_close, true, true },
+	{ "race-rename", test_race_rename, true, false },
 	{ "rmmod-busy", test_rmmod_busy, true, false },
 #ifdef WITH_BPF
 	{ "bpf-errno", test_bpf_errno, false, true },

@@ -35,7 +35,8 @@ echo "tests/kernel: kernel tree $kdir, build dir $B" >&2
 # The module, built out of a copy so that bench and debug builds coexist.
 rm -rf "$B/kmod"
 mkdir -p "$B/kmod"
-cp "$ROOT/kmod/Kbuild" "$ROOT/kmod/fanotify_subtree.c" "$ROOT/bench/fanotify_filter.h" "$B/kmod/"
+cp "$ROOT/kmod/Kbuild" "$ROOT/kmod/fanotify_subtree.c" "$ROOT/bench/fanotify_filter.h" \
+	"$ROOT/bench/rule_table.h" "$B/kmod/"
 make -s -C "$kdir" M="$B/kmod" modules >&2
 
 # shellcheck disable=SC2086
