@@ -396,3 +396,14 @@ int sb_fan_filtered_event(struct sb_backend *b, struct sb_fan *f, struct sb_fan_
 		sb_fan_deliver(b, e, NULL, e->name, 0);
 	return 0;
 }
+
+int sb_fan_object_path(const struct sb_fan *f, const struct sb_fan_event *e, char *buf, size_t len)
+{
+	int fd = sb_fan_open_handle(f, e, e->obj, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = fd_path(fd, buf, len);
+	close(fd);
+	return ret;
+}

@@ -82,6 +82,8 @@ int sb_fan_filter_probe(bool deny, char *why, size_t len);
 /* FAN_IOC_ADD_FILTER: attach the registered filter `name` to the group. */
 int sb_fan_add_filter(struct sb_fan *f, const char *name, const void *init_args,
 		      uint32_t size, char *err, size_t errlen);
+/* The path of a notify event's object from its own handle (fid reporting), or -1. */
+int sb_fan_object_path(const struct sb_fan *f, const struct sb_fan_event *e, char *buf, size_t len);
 /* The path of a notify event's entry (parent path + name), or -1. */
 int sb_fan_entry_path(const struct sb_fan *f, const struct sb_fan_event *e, char *buf, size_t len);
 /* The event callback of groups whose filter ran in the kernel: deliver as is. */

@@ -121,7 +121,8 @@ static int kmod_attach(struct sb_backend *b)
 	b->priv = k;
 	if (load_module(k, b->err, sizeof(b->err)))
 		return -1;
-	if (sb_fan_open(&k->fan, b->args.mode == SB_MODE_DENY, rules, b->err, sizeof(b->err)))
+	if (sb_fan_open_report(&k->fan, b->args.mode == SB_MODE_DENY, b->args.report, rules,
+			       b->err, sizeof(b->err)))
 		return -1;
 	for (init.nr_fds = 0; init.nr_fds < SUBTREE_INIT_FDS && init.nr_fds < rules->n; init.nr_fds++)
 		init.fds[init.nr_fds] = rules->v[init.nr_fds].fd;

@@ -140,12 +140,15 @@ static int fan_user_attach(struct sb_backend *b)
 	u->fan.fd = -1;
 	b->priv = u;
 	u->use_cache = strategy == SB_STRAT_CACHE;
-	if (u->use_cache)
+	if (u->use_cache) {
 		strategy = SB_STRAT_WALK;	/* for the paths it looks up */
+		/* Its verdicts are per directory: it needs the directory of each event. */
+		b->report = SB_REPORT_DFID_NAME;
+	}
 	if (sb_path_scope_init(&u->scope, b->args.rules, strategy, b->err, sizeof(b->err)))
 		return -1;
-	if (sb_fan_open(&u->fan, b->args.mode == SB_MODE_DENY, b->args.rules,
-			b->err, sizeof(b->err)))
+	if (sb_fan_open_report(&u->fan, b->args.mode == SB_MODE_DENY, b->report, b->args.rules,
+			       b->err, sizeof(b->err)))
 		return -1;
 	return sb_fan_mark_filesystems(&u->fan, b->args.rules, b->err, sizeof(b->err));
 }
@@ -172,6 +175,26 @@ static int fan_user_deny(struct sb_backend *b, struct sb_fan_event *e)
 	return 1;
 }
 
+/*
+ * fid reporting: the event names its object by handle only. Its path (the
+ * object's, not its directory's) decides: it is in scope when an ancestor is
+ * a root, which the same walk over the whole path finds.
+ */
+static int fan_user_fid_event(struct sb_backend *b, struct sb_fan_event *e)
+{
+	struct fan_user *u = b->priv;
+	char path[PATH_MAX];
+
+	u->lookups++;
+	if (sb_fan_object_path(&u->fan, e, path, sizeof(path))) {
+		u->unplaced++;	/* gone before we could look */
+		return 0;
+	}
+	if (sb_path_scope_match(&u->scope, path))
+		sb_fan_deliver(b, e, path, path, 0);
+	return 0;
+}
+
 static int fan_user_event(struct sb_backend *b, struct sb_fan_event *e)
 {
 	struct fan_user *u = b->priv;
@@ -183,7 +206,7 @@ static int fan_user_event(struct sb_backend *b, struct sb_fan_event *e)
 	if (u->fan.deny)
 		return fan_user_deny(b, e);
 	if (!e->name)
-		return 0;
+		return u->fan.report == SB_REPORT_FID ? fan_user_fid_event(b, e) : 0;
 	if (u->use_cache)
 		cached = dir_cache_get(&u->cache, e->dir);
 	if (cached) {
