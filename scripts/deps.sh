@@ -8,7 +8,7 @@ PACKAGES="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 libgsl-dev libjansson-dev check pkg-config
 gnuplot-nox fio hyperfine
 qemu-system-x86 dwarves linux-source-6.12 flex bison bc libssl-dev kmod cpio xz-utils patch
-e2fsprogs util-linux procps jq file"
+e2fsprogs xfsprogs btrfs-progs util-linux procps jq file"
 
 missing=""
 for p in $PACKAGES; do
