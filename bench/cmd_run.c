@@ -46,6 +46,7 @@ struct dbl_list {
 struct run_opts {
 	const char *backends, *strategies, *workloads, *out, *root, *box, *spec;
 	struct uint_list rules, depth;
+	struct uint_list fs;		/* enum sb_fs values (--fs) */
 	struct dbl_list hit;
 	unsigned long ops, reps, count_reps, files, seed, fanout, files_per_dir, chains, root_depth;
 	unsigned long watchdog_ms, drain_ms, settle_ms;
@@ -72,12 +73,14 @@ struct variant {
 	struct sb_oracle_result oracle;
 	char why[256];
 	bool failed;
+	bool fs_unavailable;		/* attach failed on a --fs other than tmpfs */
 };
 
 enum {
 	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
 	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU, OPT_SETTLE,
 	OPT_COUNT_REPS, OPT_FILES_BURST, OPT_REPORT,
+	OPT_FS,
 };
 
 static const struct argp_option run_options[] = {
@@ -95,6 +98,7 @@ static const struct argp_option run_options[] = {
 	{ "mode", 'm', "MODE", 0, "notify (default) or deny", 0 },
 	{ "out", 'o', "FILE.json", 0, "results file (default results.json); FILE.csv is written beside it", 0 },
 	{ "root", 'R', "DIR", 0, "build trees under DIR instead of a tmpfs the harness mounts", 0 },
+	{ "fs", OPT_FS, "FS[,FS...]", 0, "the monitored filesystem, made fresh per cell: tmpfs (default), ext4, xfs, btrfs (the tree in a subvolume), overlay (lower and upper on a tmpfs)", 0 },
 	{ "seed", OPT_SEED, "N", 0, "seed for the tree, the operations and the order (default 1)", 0 },
 	{ "fanout", OPT_FANOUT, "N", 0, "extra sibling directories per level (default 1)", 0 },
 	{ "files-per-dir", OPT_FILES, "N", 0, "files in each leaf directory (default 16)", 0 },
@@ -167,6 +171,26 @@ static int parse_hit_list(const char *arg, struct dbl_list *l, struct argp_state
 	return 0;
 }
 
+/* --fs tmpfs,ext4,...: the monitored filesystems, each a cell axis. */
+static int parse_fs_list(const char *arg, struct uint_list *l, struct argp_state *state)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+
+	l->n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		enum sb_fs fs;
+
+		if (sb_fs_parse(tok, &fs) || l->n == MAX_LIST) {
+			argp_error(state, "--fs '%s': use tmpfs, ext4, xfs, btrfs or overlay, e.g. --fs tmpfs,ext4", tok);
+			free(copy);
+			return -1;
+		}
+		l->v[l->n++] = fs;
+	}
+	free(copy);
+	return l->n ? 0 : (argp_error(state, "--fs '%s': give at least one filesystem", arg), -1);
+}
+
 static error_t run_parse(int key, char *arg, struct argp_state *state)
 {
 	struct run_opts *o = state->input;
@@ -177,6 +201,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case 'w': o->workloads = arg; break;
 	case 'r': return parse_uint_list("rules", arg, 1, 1000000, &o->rules, state) ? EINVAL : 0;
 	case 'd': return parse_uint_list("depth", arg, 1, 1024, &o->depth, state) ? EINVAL : 0;
+	case OPT_FS: return parse_fs_list(arg, &o->fs, state) ? EINVAL : 0;
 	case 'H': return parse_hit_list(arg, &o->hit, state) ? EINVAL : 0;
 	case OPT_OPS: return parse_ulong("ops", arg, 1, 100000000, &o->ops, state) ? EINVAL : 0;
 	case OPT_REPS: return parse_ulong("reps", arg, 1, 10000, &o->reps, state) ? EINVAL : 0;
@@ -356,6 +381,7 @@ static int pick_variants(const struct run_opts *o, unsigned int strategies,
 
 struct cell {
 	const struct sb_workload_ops *wl;
+	enum sb_fs fs;
 	unsigned long rules, depth;
 	double hit;
 	struct sb_tree tree;
@@ -644,6 +670,9 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 	snprintf(id, sizeof(id), "%s/%s/%s/%s/r%lu/d%lu/h%g", v->ops->name, strategy,
 		 c->wl->name, sb_mode_name(o->mode), c->rules, c->depth, c->hit);
 	id_suffix(o, c->wl, id + strlen(id), sizeof(id) - strlen(id));
+	/* Another filesystem is another experiment; tmpfs ids stay as they were. */
+	if (c->fs != SB_FS_TMPFS)
+		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/fs-%s", sb_fs_name(c->fs));
 	stats = sb_stats_json(v->samples, v->nsamples, baseline || !nbase ? NULL : base,
 			      baseline ? 0 : nbase, warnings);
 	events = (double)v->count_events;
@@ -656,6 +685,8 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 			"seed", (json_int_t)o->seed, "fanout", (json_int_t)o->fanout,
 			"files_per_dir", (json_int_t)o->files_per_dir,
 			"chains", (json_int_t)o->chains, "root_depth", (json_int_t)o->root_depth);
+	/* With --root the tree is on whatever filesystem DIR is on. */
+	json_object_set_new(run, "fs", o->root ? json_null() : json_string(sb_fs_name(c->fs)));
 	json_t *samples = json_array(), *bsamples = json_array();
 
 	for (size_t i = 0; i < v->nsamples; i++)
@@ -707,6 +738,38 @@ static void shuffle(size_t *order, size_t n, uint64_t *state)
 	}
 }
 
+/*
+ * A backend that cannot attach on this filesystem (the kernel refused a mark
+ * or a program there) is not a run that failed the oracle: it is listed,
+ * with the kernel's reason, in "unavailable_on_fs" (once per backend,
+ * strategy, mode and filesystem) and said on stderr.
+ */
+static void unavailable_on_fs(struct sb_results *res, const struct run_opts *o,
+			      const struct cell *c, const struct variant *v)
+{
+	json_t *list = json_object_get(res->root, "unavailable_on_fs"), *u;
+	const char *strategy = sb_strategy_name(v->strategy), *mode = sb_mode_name(o->mode);
+	const char *fs = sb_fs_name(c->fs);
+	size_t i;
+
+	if (!list) {
+		list = json_array();
+		json_object_set_new(res->root, "unavailable_on_fs", list);
+	}
+	json_array_foreach(list, i, u) {
+		if (!strcmp(json_string_value(json_object_get(u, "backend")), v->ops->name) &&
+		    !strcmp(json_string_value(json_object_get(u, "strategy")), strategy) &&
+		    !strcmp(json_string_value(json_object_get(u, "mode")), mode) &&
+		    !strcmp(json_string_value(json_object_get(u, "fs")), fs))
+			return;
+	}
+	fprintf(stderr, "subtree-bench run: %s/%s (%s) on --fs %s: unavailable: %s\n",
+		v->ops->name, strategy, mode, fs, v->oracle.why);
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}", "backend", v->ops->name,
+					      "strategy", strategy, "mode", mode, "fs", fs,
+					      "reason", v->oracle.why));
+}
+
 /* Measure one cell: none and every variant, interleaved, o->reps times. */
 static int measure_cell(const struct run_opts *o, struct cell *c, struct variant *vars,
 			size_t nv, struct sb_counters *ctr, struct sb_results *res,
@@ -735,6 +798,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 		memset(&all[i]->oracle, 0, sizeof(all[i]->oracle));
 		all[i]->oracle.valid = true;
 		all[i]->failed = false;
+		all[i]->fs_unavailable = false;
 		all[i]->nsamples = 0;
 		order[i] = i;
 		if (!all[i]->samples)
@@ -786,6 +850,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 				v->failed = true;
 				v->oracle.valid = false;
 				snprintf(v->oracle.why, sizeof(v->oracle.why), "%s", r.why);
+				v->fs_unavailable = c->fs != SB_FS_TMPFS;
 				prog->done += o->reps + o->count_reps - rep;
 				continue;
 			}
@@ -827,6 +892,10 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 
 		if (!all[i]->nsamples && !all[i]->failed)
 			continue;
+		if (all[i]->fs_unavailable) {
+			unavailable_on_fs(res, o, c, all[i]);
+			continue;
+		}
 		run = run_json(o, c, all[i], none.samples, none.nsamples, all[i] == &none);
 
 		if (!all[i]->oracle.valid) {
@@ -860,7 +929,7 @@ static int setup_cell(const struct run_opts *o, struct sb_scratch *s, struct cel
 	};
 	char err[512] = "";
 
-	if (sb_scratch_reset(s, err, sizeof(err)) ||
+	if (sb_scratch_reset_fs(s, c->fs, err, sizeof(err)) ||
 	    sb_tree_build(&c->tree, s->mon, s->out, &p, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: building the tree: %s\n", err);
 		return -1;
@@ -925,13 +994,40 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 			return -1;
 		}
 	}
+	for (size_t i = 0; i < s->o.fs.n; i++) {
+		char why[512];
+
+		if (s->o.fs.v[i] == SB_FS_TMPFS)
+			continue;
+		if (s->o.root) {
+			fprintf(stderr, "subtree-bench run: --root and --fs %s: the tree is under --root, on its filesystem; drop one\n",
+				sb_fs_name(s->o.fs.v[i]));
+			return -1;
+		}
+		if (sb_fs_available(s->o.fs.v[i], why, sizeof(why))) {
+			fprintf(stderr, "subtree-bench run: --fs %s: unavailable: %s\n",
+				sb_fs_name(s->o.fs.v[i]), why);
+			return -1;
+		}
+	}
 	return pick_variants(&s->o, s->strategies, res, s->vars, &s->nv);
 }
 
 /* Does sweep a measure a cell (workload, mode, rules, depth, hit) that b does too? */
+static bool fs_overlap(const struct run_opts *a, const struct run_opts *b)
+{
+	for (size_t i = 0; i < a->fs.n; i++)
+		for (size_t j = 0; j < b->fs.n; j++)
+			if (a->fs.v[i] == b->fs.v[j])
+				return true;
+	return false;
+}
+
 static bool sweeps_overlap(const struct sweep *a, const struct sweep *b, char *cell, size_t len)
 {
 	if (a->o.mode != b->o.mode)
+		return false;
+	if (!fs_overlap(&a->o, &b->o))
 		return false;
 	for (size_t w = 0; w < a->nw; w++)
 	for (size_t v = 0; v < b->nw; v++)
@@ -961,7 +1057,7 @@ static size_t sweep_steps(const struct sweep *s)
 {
 	const struct run_opts *o = &s->o;
 
-	return s->nw * o->rules.n * o->depth.n * o->hit.n * (o->reps + o->count_reps) * (s->nv + 1);
+	return o->fs.n * s->nw * o->rules.n * o->depth.n * o->hit.n * (o->reps + o->count_reps) * (s->nv + 1);
 }
 
 static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t nsweeps)
@@ -1024,12 +1120,13 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 		struct sweep *s = &sweeps[is];
 		struct run_opts *o = &s->o;
 
+		for (size_t ifs = 0; ifs < o->fs.n && !ret; ifs++)
 		for (size_t iw = 0; iw < s->nw && !ret; iw++)
 		for (size_t ir = 0; ir < o->rules.n && !ret; ir++)
 		for (size_t id = 0; id < o->depth.n && !ret; id++)
 		for (size_t ih = 0; ih < o->hit.n && !ret; ih++) {
 			struct cell c = {
-				.wl = s->wls[iw], .rules = o->rules.v[ir], .depth = o->depth.v[id],
+				.wl = s->wls[iw], .fs = o->fs.v[ifs], .rules = o->rules.v[ir], .depth = o->depth.v[id],
 				.hit = o->hit.v[ih],
 			};
 
@@ -1154,6 +1251,7 @@ int cmd_run(int argc, char **argv)
 		.backends = "all", .strategies = "walk,tag", .workloads = "open-close",
 		.out = "results.json", .box = "host",
 		.rules = { 1, { 10 } }, .depth = { 1, { 4 } }, .hit = { 1, { 0.5 } },
+		.fs = { 1, { SB_FS_TMPFS } },
 		.ops = 2000, .reps = 10, .count_reps = 1, .files = 0, .seed = 1, .fanout = 1, .files_per_dir = 16,
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
 		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
