@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `list`: what this box can run, decided by trying, with the reason when not. */
 #include <argp.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -8,6 +10,9 @@
 #include "backend.h"
 #include "box.h"
 #include "cmd.h"
+#include "oracle.h"
+#include "rules.h"
+#include "scratch.h"
 #include "../workloads/workload.h"
 
 struct list_args {
@@ -39,6 +44,78 @@ static void print_status(const char *kind, const char *name, const char *mode, i
 {
 	printf("%-9s %-18s %-7s %s%s%s\n", kind, name, mode,
 	       ret ? "unavailable: " : "available", ret ? why : "", "");
+}
+
+/*
+ * Attach every backend this box runs, in each mode, with one rule on a fresh
+ * fs: a kernel that refuses a mark or a program there says why. Only the
+ * refusals are printed, one line per (backend, mode).
+ */
+static void probe_backends_on(const struct sb_scratch *s)
+{
+	char dir[PATH_MAX + 8], *paths[1] = { dir }, why[512];
+	struct sb_rules rules;
+
+	snprintf(dir, sizeof(dir), "%s/probe", s->mon);
+	if (mkdir(dir, 0755) || sb_rules_resolve(&rules, paths, 1, why, sizeof(why)))
+		return;
+	for (size_t i = 0; sb_backends[i]; i++) {
+		const struct sb_backend_ops *ops = sb_backends[i];
+		int strategy = 0;
+
+		if (!strcmp(ops->name, "none"))
+			continue;
+		while (strategy < SB_STRAT__COUNT && !(ops->strategies & SB_BIT(strategy)))
+			strategy++;
+		for (int m = 0; m < SB_MODE__COUNT && strategy < SB_STRAT__COUNT; m++) {
+			struct sb_oracle *o;
+			struct sb_backend b = { 0 };
+			char name[64];
+
+			if (sb_backend_available(ops, m, why, sizeof(why)))
+				continue;
+			o = sb_oracle_new(m == SB_MODE_DENY, 0);
+			if (!o)
+				continue;
+			struct sb_attach args = {
+				.rules = &rules, .strategy = strategy, .mode = m,
+				.report = SB_REPORT_DFID_NAME, .sink = sb_oracle_sink(o),
+			};
+			snprintf(name, sizeof(name), "%s@%s", ops->name, sb_fs_name(s->fs));
+			if (sb_backend_start(&b, ops, &args, 5000, 0))
+				print_status("on-fs", name, sb_mode_name(m), -1, b.err);
+			sb_backend_stop(&b);
+			sb_oracle_free(o);
+		}
+	}
+	sb_rules_free(&rules);
+}
+
+/* A filesystem line per `run --fs` value; for those this box makes, the refusals. */
+static void list_filesystems(void)
+{
+	struct sb_scratch s;
+	bool opened = false;
+
+	for (int fs = 0; fs < SB_FS__COUNT; fs++) {
+		char why[512] = "";
+		int ret = sb_fs_available(fs, why, sizeof(why));
+
+		if (!ret && !opened) {
+			sb_scratch_reap_stale();
+			ret = sb_scratch_open(&s, NULL, why, sizeof(why));
+			opened = !ret;
+			if (opened)
+				sb_install_signal_handlers(&s);
+		}
+		if (!ret)
+			ret = sb_scratch_reset_fs(&s, fs, why, sizeof(why));
+		print_status("filesystem", sb_fs_name(fs), "-", ret, why);
+		if (!ret)
+			probe_backends_on(&s);
+	}
+	if (opened)
+		sb_scratch_close(&s);
 }
 
 int cmd_list(int argc, char **argv)
@@ -99,5 +176,6 @@ int cmd_list(int argc, char **argv)
 
 		print_status("workload", w->name, "-", ret, why);
 	}
+	list_filesystems();
 	return SB_EXIT_OK;
 }
