@@ -82,8 +82,10 @@ static void probe_backends_on(const struct sb_scratch *s)
 				.report = SB_REPORT_DFID_NAME, .sink = sb_oracle_sink(o),
 			};
 			snprintf(name, sizeof(name), "%s@%s", ops->name, sb_fs_name(s->fs));
-			if (sb_backend_start(&b, ops, &args, 5000, 0))
-				print_status("on-fs", name, sb_mode_name(m), -1, b.err);
+			if (sb_backend_start(&b, ops, &args, 5000, 0)) {
+				snprintf(why, sizeof(why), "%.250s%s", b.err, sb_fs_refusal_hint(s->fs, b.err));
+				print_status("on-fs", name, sb_mode_name(m), -1, why);
+			}
 			sb_backend_stop(&b);
 			sb_oracle_free(o);
 		}

@@ -750,6 +750,7 @@ static void unavailable_on_fs(struct sb_results *res, const struct run_opts *o,
 	json_t *list = json_object_get(res->root, "unavailable_on_fs"), *u;
 	const char *strategy = sb_strategy_name(v->strategy), *mode = sb_mode_name(o->mode);
 	const char *fs = sb_fs_name(c->fs);
+	char reason[sizeof(v->oracle.why) + 256];
 	size_t i;
 
 	if (!list) {
@@ -763,11 +764,12 @@ static void unavailable_on_fs(struct sb_results *res, const struct run_opts *o,
 		    !strcmp(json_string_value(json_object_get(u, "fs")), fs))
 			return;
 	}
-	fprintf(stderr, "subtree-bench run: %s/%s (%s) on --fs %s: unavailable: %s\n",
-		v->ops->name, strategy, mode, fs, v->oracle.why);
+	fprintf(stderr, "subtree-bench run: %s/%s (%s) on --fs %s: unavailable: %s%s\n",
+		v->ops->name, strategy, mode, fs, v->oracle.why, sb_fs_refusal_hint(c->fs, v->oracle.why));
+	snprintf(reason, sizeof(reason), "%s%s", v->oracle.why, sb_fs_refusal_hint(c->fs, v->oracle.why));
 	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}", "backend", v->ops->name,
 					      "strategy", strategy, "mode", mode, "fs", fs,
-					      "reason", v->oracle.why));
+					      "reason", reason));
 }
 
 /* Measure one cell: none and every variant, interleaved, o->reps times. */

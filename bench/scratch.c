@@ -659,3 +659,12 @@ void sb_install_signal_handlers(struct sb_scratch *s)
 	for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
 		sigaction(crash[i], &sa, NULL);
 }
+
+const char *sb_fs_refusal_hint(enum sb_fs fs, const char *why)
+{
+	if (fs == SB_FS_BTRFS && strstr(why, "cross-device"))
+		return " (a btrfs subvolume has an fsid of its own, and the kernel refuses a filesystem mark with fid reporting below the filesystem's root)";
+	if (fs == SB_FS_OVERLAY && strstr(why, "not supported"))
+		return " (an overlay mounted without nfs_export=on encodes file handles it cannot decode, and a filesystem mark with fid reporting needs decodable ones)";
+	return "";
+}

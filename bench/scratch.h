@@ -26,6 +26,10 @@ enum sb_fs {
 
 const char *sb_fs_name(enum sb_fs fs);
 int sb_fs_parse(const char *name, enum sb_fs *fs);
+/*
+ * What a backend's refusal on fs means, when we know (why: its message), else "".
+ */
+const char *sb_fs_refusal_hint(enum sb_fs fs, const char *why);
 /* 0 when this box can make fs (kernel support, mkfs tool, loop devices); else why not. */
 int sb_fs_available(enum sb_fs fs, char *why, size_t len);
 
