@@ -27,6 +27,7 @@
  */
 #define IMG_BYTES (1024LL << 20)
 #define BTRFS_SUBVOL "subvol"
+#define FIXED_UUID "5b7e0000-0000-4000-8000-000000000001"
 
 volatile sig_atomic_t sb_interrupted;
 static struct sb_scratch *active;
@@ -282,9 +283,19 @@ static int mount_block_fs(struct sb_scratch *s, enum sb_fs fs, char *err, size_t
 {
 	char dev[64], e[512];
 	int lfd;
-	char *ext4[] = { "mkfs.ext4", "-q", "-F", "-E", "nodiscard", s->img, NULL };
-	char *xfs[] = { "mkfs.xfs", "-q", "-f", "-K", s->img, NULL };
-	char *btrfs[] = { "mkfs.btrfs", "-q", "-f", "-K", s->img, NULL };
+	/*
+	 * In the bench VM the same filesystem in every boot: a random UUID (and
+	 * ext4's directory hash seed) would lay directories out, and cost
+	 * instructions, differently each time. Not on a host, where runs may
+	 * overlap and btrfs refuses a second filesystem with a mounted one's UUID.
+	 */
+	bool fixed = sb_in_guest();
+	char *ext4[] = { "mkfs.ext4", "-q", "-F", "-E", fixed ? "nodiscard,hash_seed=" FIXED_UUID : "nodiscard",
+			 fixed ? "-U" : s->img, fixed ? FIXED_UUID : NULL, s->img, NULL };
+	char *xfs[] = { "mkfs.xfs", "-q", "-f", "-K", fixed ? "-m" : s->img,
+			fixed ? "uuid=" FIXED_UUID : NULL, s->img, NULL };
+	char *btrfs[] = { "mkfs.btrfs", "-q", "-f", "-K", fixed ? "-U" : s->img, fixed ? FIXED_UUID : NULL,
+			  s->img, NULL };
 	char *const *argv = fs == SB_FS_EXT4 ? ext4 : fs == SB_FS_XFS ? xfs : btrfs;
 
 	if (make_image(s->img, err, errlen))
