@@ -64,7 +64,7 @@ for fs in $FS; do
 		elif [ "$n" -gt 0 ]; then
 			pass "fs-run-$fs-$b"
 		else
-			fail "fs-run-$fs-$b" "no valid run"
+			fail "fs-run-$fs-$b" "no valid run: $(jq -r --arg b "$b" '[.runs[] | select(.backend == $b) | "\(.id): \(.oracle.why)"][0]' "$fs.json")"
 		fi
 	done
 done
