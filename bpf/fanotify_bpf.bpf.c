@@ -10,19 +10,16 @@
  * marks matched (not for every file operation on the machine, as BPF LSM and
  * fentry programs do).
  *
- * Scope: subtree.h (walk: O(depth) hash lookups in sb_roots; loop: O(R x
- * depth) over sb_rules).  Directory entry events (create, delete, move) are
- * in scope when their directory is, other events (open) when their object
- * is; the kfuncs hand out those dentries without taking references.
+ * Scope: subtree.h (walk: O(depth) lookups in the rule table sb_table; loop:
+ * O(R x depth) over sb_rules).  Directory entry events (create, delete,
+ * move) are in scope when their directory is, other events (open) when
+ * their object is; the kfuncs hand out those dentries without taking
+ * references.
  *
- * Run-time rule changes, with no reload: walk reads sb_roots, which user
- * space updates at any time; loop reads slots 0 .. sb_nr_rules-1 of
- * sb_rules (sb_nr_rules is fixed at load, so load with room to grow): a slot
- * whose dev is 0 is empty and matches nothing.
- *
- * Verdicts: in scope -> FAN_FILTER_RET_SEND_TO_USERSPACE, else SKIP; with
- * fb_deny, a permission event (FAN_OPEN_PERM) in scope -> -EPERM, decided
- * here with no round trip to user space.
+ * Verdicts: in scope (or undecided, see subtree.h) ->
+ * FAN_FILTER_RET_SEND_TO_USERSPACE, else SKIP; with fb_deny, a permission
+ * event (FAN_OPEN_PERM) in scope -> -EPERM, decided here with no round trip
+ * to user space.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -33,7 +30,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define EPERM 1
+#define EPERM	1
 
 /* include/linux/fsnotify_backend.h (macros: not in BTF) */
 #define FB_FS_MOVED_FROM	0x00000040
@@ -94,8 +91,9 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 	     struct fanotify_filter_event *event)
 {
 	__u32 mask = event->mask;
+	bool perm = mask & FB_PERM_EVENTS;
 	struct dentry *d;
-	bool hit;
+	int scope;
 
 	fb_count(FB_STAT_EVENTS);
 	if (mask & FB_DIRENT_EVENTS)
@@ -107,19 +105,19 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 		fb_count(FB_STAT_SKIPPED);
 		return FB_SKIP_EVENT;
 	}
-	hit = sb_dentry_in_scope(d);
+	scope = sb_dentry_scope(d);
 	bpf_fanotify_dput(d);
 
-	if (hit && fb_deny && (mask & FB_PERM_EVENTS)) {
+	if (scope == SB_OUT) {
+		fb_count(FB_STAT_SKIPPED);
+		return FB_SKIP_EVENT;
+	}
+	if (fb_deny && perm) {
 		fb_count(FB_STAT_DENIED);
 		return -EPERM;
 	}
-	if (hit) {
-		fb_count(FB_STAT_SENT);
-		return FB_SEND_TO_USERSPACE;
-	}
-	fb_count(FB_STAT_SKIPPED);
-	return FB_SKIP_EVENT;
+	fb_count(FB_STAT_SENT);
+	return FB_SEND_TO_USERSPACE;
 }
 
 SEC(".struct_ops")

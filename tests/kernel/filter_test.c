@@ -297,11 +297,15 @@ static const struct backend *be = &kmod_backend;
 #include "fanotify_bpf.skel.h"
 
 #define BPF_FILTER_NAME "subtree_bpf"
-/* sb_rules slots for the loop strategy: room for run-time additions */
-#define BPF_SLOTS 64
+/* Rules the tests add at most; the rule table has 4 slots per rule. */
+#define BPF_SLOTS 16
+#define BPF_BITS 6
 
 static struct fanotify_bpf_bpf *skel;
 static struct bpf_link *skel_link;
+/* The rules, in rule order, as the program's maps hold them. */
+static struct sb_rt_slot bpf_keys[BPF_SLOTS];
+static unsigned int bpf_nkeys;
 
 static void bpf_release(void)
 {
@@ -309,6 +313,44 @@ static void bpf_release(void)
 	skel_link = NULL;
 	fanotify_bpf_bpf__destroy(skel);
 	skel = NULL;
+	bpf_nkeys = 0;
+}
+
+/*
+ * Rewrite both rule maps from bpf_keys: sb_rules slot i = rule i (empty
+ * past bpf_nkeys), sb_table = the rule table built from them. A reader may
+ * see the table half rewritten; the tests change rules between operations.
+ */
+static int bpf_sync(struct bpf_map *table, struct bpf_map *list, unsigned int bits,
+		    const struct sb_rt_slot *keys, unsigned int n, unsigned int nlist)
+{
+	struct sb_rt_slot *slots = calloc(1u << bits, sizeof(*slots));
+	__u32 i;
+	int ret = 0;
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < n && !ret; i++)
+		ret = sb_rt_insert(slots, bits, keys[i].ino, keys[i].dev, i) < 0;
+	for (i = 0; i < 1u << bits && !ret; i++)
+		ret = bpf_map__update_elem(table, &i, sizeof(i), &slots[i],
+					   sizeof(slots[i]), BPF_ANY);
+	for (i = 0; i < nlist && !ret; i++) {
+		struct sb_rt_slot s = { 0 };
+
+		if (i < n)
+			s = keys[i];
+		ret = bpf_map__update_elem(list, &i, sizeof(i), &s, sizeof(s),
+					   BPF_ANY);
+	}
+	free(slots);
+	return ret ? -1 : 0;
+}
+
+static int bpf_sync_skel(void)
+{
+	return bpf_sync(skel->maps.sb_table, skel->maps.sb_rules, BPF_BITS,
+			bpf_keys, bpf_nkeys, BPF_SLOTS);
 }
 
 /* Load the program with this strategy and mode and register the filter. */
@@ -319,9 +361,11 @@ static int bpf_load(uint32_t strategy, bool deny)
 	if (!skel)
 		return -1;
 	skel->rodata->sb_strategy = strategy;
-	skel->rodata->sb_nr_rules = BPF_SLOTS;
+	skel->rodata->sb_rt_bits = BPF_BITS;
 	skel->rodata->fb_deny = deny;
-	if (fanotify_bpf_bpf__load(skel))
+	if (bpf_map__set_max_entries(skel->maps.sb_table, 1u << BPF_BITS) ||
+	    bpf_map__set_max_entries(skel->maps.sb_rules, BPF_SLOTS) ||
+	    fanotify_bpf_bpf__load(skel))
 		goto fail;
 	skel_link = bpf_map__attach_struct_ops(skel->maps.subtree_bpf);
 	if (!skel_link)
@@ -333,8 +377,8 @@ fail:
 	return -1;
 }
 
-/* (kernel dev_t, ino) of a directory, as subtree.h keys roots */
-static int bpf_key(int dir_fd, struct sb_root_key *k)
+/* (i_ino, s_dev) of a directory: on tmpfs st_dev is s_dev, re-encoded */
+static int bpf_key(int dir_fd, struct sb_rt_slot *k)
 {
 	struct stat sb;
 
@@ -346,51 +390,47 @@ static int bpf_key(int dir_fd, struct sb_root_key *k)
 	return 0;
 }
 
+static int bpf_find(const struct sb_rt_slot *k)
+{
+	for (unsigned int i = 0; i < bpf_nkeys; i++)
+		if (bpf_keys[i].ino == k->ino && bpf_keys[i].dev == k->dev)
+			return (int)i;
+	return -1;
+}
+
 static int bpf_add_rule(int gfd, int dir_fd)
 {
-	struct sb_root_key k, slot;
-	__u32 i;
+	struct sb_rt_slot k;
 
 	(void)gfd;
 	if (bpf_key(dir_fd, &k))
 		return -1;
-	if (!bpf_map__lookup_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
-				  sizeof(i), 0))
+	if (bpf_find(&k) >= 0)
 		return 0;
-	for (i = 0; i < BPF_SLOTS; i++) {
-		if (bpf_map__lookup_elem(skel->maps.sb_rules, &i, sizeof(i),
-					 &slot, sizeof(slot), 0))
-			return -1;
-		if (slot.dev)
-			continue;
-		if (bpf_map__update_elem(skel->maps.sb_rules, &i, sizeof(i), &k,
-					 sizeof(k), BPF_ANY) ||
-		    bpf_map__update_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
-					 sizeof(i), BPF_NOEXIST))
-			return -1;
-		return 1;
+	if (bpf_nkeys == BPF_SLOTS) {
+		errno = ENOSPC;
+		return -1;
 	}
-	errno = ENOSPC;
-	return -1;
+	k.rule = bpf_nkeys;
+	bpf_keys[bpf_nkeys++] = k;
+	return bpf_sync_skel() ? -1 : 1;
 }
 
 static int bpf_del_rule(int gfd, int dir_fd)
 {
-	struct sb_root_key k, empty;
-	__u32 i;
+	struct sb_rt_slot k;
+	int i;
 
 	(void)gfd;
 	if (bpf_key(dir_fd, &k))
 		return -1;
-	if (bpf_map__lookup_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
-				 sizeof(i), 0))
+	i = bpf_find(&k);
+	if (i < 0)
 		return 0;
-	memset(&empty, 0, sizeof(empty));
-	if (bpf_map__delete_elem(skel->maps.sb_roots, &k, sizeof(k), 0) ||
-	    bpf_map__update_elem(skel->maps.sb_rules, &i, sizeof(i), &empty,
-				 sizeof(empty), BPF_ANY))
-		return -1;
-	return 1;
+	memmove(&bpf_keys[i], &bpf_keys[i + 1],
+		(bpf_nkeys - (unsigned int)i - 1) * sizeof(bpf_keys[0]));
+	bpf_nkeys--;
+	return bpf_sync_skel() ? -1 : 1;
 }
 
 static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
