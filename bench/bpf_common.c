@@ -480,10 +480,13 @@ int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend
 	r->b = b;
 	r->sb_stats_fd = -1;
 	r->stats_fd = -1;
-	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	if (r->stats_fd < 0) {
-		r->stats_errno = errno;
-		r->stats_fd = -1;
+	/* Two clock reads per program run: only where the figures are not timed. */
+	if (b->args.counting) {
+		r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (r->stats_fd < 0) {
+			r->stats_errno = errno;
+			r->stats_fd = -1;
+		}
 	}
 	stats = find_map(obj, "sb_stats", b->err, sizeof(b->err));
 	if (!stats)
@@ -570,6 +573,8 @@ void sb_bpf_counters(struct sb_bpf_run *r, json_t *out)
 		if (!read_stat(r, stats[i].idx, &v))
 			json_object_set_new(out, stats[i].name, json_integer((json_int_t)v));
 	}
+	if (!r->b->args.counting)
+		return;
 	if (r->stats_fd < 0) {
 		json_object_set_new(out, "bpf_run_cnt", json_string("unsupported"));
 		json_object_set_new(out, "bpf_run_time_ns", json_string("unsupported"));

@@ -88,14 +88,15 @@ struct sb_bpf_run {
 	int sb_stats_fd;	/* the per-CPU sb_stats of subtree.h */
 	int ncpus;
 	uint64_t drops_reported;	/* consumer thread only */
-	int stats_fd;		/* BPF_ENABLE_STATS, -1 if unavailable */
+	int stats_fd;		/* BPF_ENABLE_STATS (counting pass only), -1 if off */
 	int stats_errno;
 	int delivered;		/* in the current consume call */
 };
 
 /*
- * After load, before attach: turn on run-time stats (held until stop) and, if
- * ring, open the ring buffer consumer.
+ * After load, before attach: in the counting pass (b->args.counting) turn on
+ * run-time stats (held until stop) and, if ring, open the ring buffer
+ * consumer.
  */
 int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend *b,
 		 bool ring);
@@ -108,7 +109,8 @@ int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms);
 
 /*
  * bpf_raced, bpf_undecided and, with a ring buffer, ring_drops (sb_stats);
- * bpf_run_cnt and bpf_run_time_ns (summed over the loaded programs).
+ * in the counting pass bpf_run_cnt and bpf_run_time_ns (summed over the
+ * loaded programs).
  */
 void sb_bpf_counters(struct sb_bpf_run *r, json_t *out);
 

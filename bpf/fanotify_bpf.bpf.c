@@ -56,34 +56,9 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile bool fb_deny = false;
 
-/* Counters, per CPU: index FB_STAT_* */
-enum {
-	FB_STAT_EVENTS,
-	FB_STAT_SENT,
-	FB_STAT_SKIPPED,
-	FB_STAT_DENIED,
-	FB_STAT_NO_DENTRY,
-	FB_STAT_NR,
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FB_STAT_NR);
-	__type(key, __u32);
-	__type(value, __u64);
-} fb_stats SEC(".maps");
-
 extern struct dentry *bpf_fanotify_data_dentry(struct fanotify_filter_event *event) __ksym;
 extern struct dentry *bpf_fanotify_dir_dentry(struct fanotify_filter_event *event) __ksym;
 extern void bpf_fanotify_dput(struct dentry *dentry) __ksym;
-
-static __always_inline void fb_count(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&fb_stats, &idx);
-
-	if (v)
-		*v += 1;
-}
 
 SEC("struct_ops/filter")
 int BPF_PROG(fb_filter, struct fsnotify_group *group,
@@ -95,29 +70,18 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 	struct dentry *d;
 	int scope;
 
-	fb_count(FB_STAT_EVENTS);
 	if (mask & FB_DIRENT_EVENTS)
 		d = bpf_fanotify_dir_dentry(event);
 	else
 		d = bpf_fanotify_data_dentry(event);
-	if (!d) {
-		fb_count(FB_STAT_NO_DENTRY);
-		fb_count(FB_STAT_SKIPPED);
+	if (!d)
 		return FB_SKIP_EVENT;
-	}
 	scope = sb_dentry_scope(d);
 	bpf_fanotify_dput(d);
 
-	if (scope == SB_OUT) {
-		fb_count(FB_STAT_SKIPPED);
+	if (scope == SB_OUT)
 		return FB_SKIP_EVENT;
-	}
-	if (fb_deny && perm) {
-		fb_count(FB_STAT_DENIED);
-		return -EPERM;
-	}
-	fb_count(FB_STAT_SENT);
-	return FB_SEND_TO_USERSPACE;
+	return fb_deny && perm ? -EPERM : FB_SEND_TO_USERSPACE;
 }
 
 SEC(".struct_ops")
