@@ -10,11 +10,17 @@
  * marks matched (not for every file operation on the machine, as BPF LSM and
  * fentry programs do).
  *
- * Scope: subtree.h (walk: O(depth) lookups in the rule table sb_table; loop:
- * O(R x depth) over sb_rules).  Directory entry events (create, delete,
- * move) are in scope when their directory is, other events (open) when
- * their object is; the kfuncs hand out those dentries without taking
- * references.
+ * Strategies (sb_strategy):
+ *   walk, loop  subtree.h, walked in BPF.
+ *   kfunc       the same rule table (sb_table), walked in C by the series'
+ *               bpf_fanotify_subtree_rule(): BPF dispatch without BPF-coded
+ *               walking.
+ *   pass        no scope at all: every event goes on to user space and every
+ *               permission event is allowed here, with no round trip. The
+ *               cost of the plumbing alone, a reference; not a filter.
+ * Directory entry events (create, delete, move) are in scope when their
+ * directory is, other events (open) when their object is; the kfuncs hand
+ * out those dentries without taking references.
  *
  * Verdicts: in scope (or undecided, see subtree.h) ->
  * FAN_FILTER_RET_SEND_TO_USERSPACE, else SKIP; with fb_deny, a permission
@@ -31,6 +37,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define EPERM	1
+#define ENOENT	2
 
 /* include/linux/fsnotify_backend.h (macros: not in BTF) */
 #define FB_FS_MOVED_FROM	0x00000040
@@ -59,6 +66,28 @@ const volatile bool fb_deny = false;
 extern struct dentry *bpf_fanotify_data_dentry(struct fanotify_filter_event *event) __ksym;
 extern struct dentry *bpf_fanotify_dir_dentry(struct fanotify_filter_event *event) __ksym;
 extern void bpf_fanotify_dput(struct dentry *dentry) __ksym;
+extern int bpf_fanotify_subtree_rule(struct dentry *dentry, void *rules__map) __ksym;
+
+/* The kfunc's table is sb_table itself: the same slots, hash and probing. */
+#define FB_SAME_FIELD(f) (__builtin_offsetof(struct bpf_fanotify_rule_slot, f) == \
+			  __builtin_offsetof(struct sb_rt_slot, f))
+_Static_assert(sizeof(struct bpf_fanotify_rule_slot) == sizeof(struct sb_rt_slot) &&
+	       FB_SAME_FIELD(ino) && FB_SAME_FIELD(dev) && FB_SAME_FIELD(rule),
+	       "the kfunc's slot layout is bench/rule_table.h's");
+
+/* kfunc: the kfunc's verdict in subtree.h's terms. */
+static __always_inline int fb_kfunc_scope(struct dentry *d)
+{
+	int ret = bpf_fanotify_subtree_rule(d, &sb_table);
+
+	if (ret >= 0)
+		return ret;
+	if (ret == -ENOENT)
+		return SB_OUT;
+	/* -EAGAIN: raced with renames twice; -EINVAL cannot happen with sb_table */
+	sb_stat_inc(SB_STAT_UNDECIDED);
+	return SB_UNDECIDED;
+}
 
 SEC("struct_ops/filter")
 int BPF_PROG(fb_filter, struct fsnotify_group *group,
@@ -70,13 +99,18 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 	struct dentry *d;
 	int scope;
 
+	if (sb_strategy == SB_BPF_STRAT_PASS)
+		return perm ? FB_SKIP_EVENT : FB_SEND_TO_USERSPACE;
 	if (mask & FB_DIRENT_EVENTS)
 		d = bpf_fanotify_dir_dentry(event);
 	else
 		d = bpf_fanotify_data_dentry(event);
 	if (!d)
 		return FB_SKIP_EVENT;
-	scope = sb_dentry_scope(d);
+	if (sb_strategy == SB_BPF_STRAT_KFUNC)
+		scope = fb_kfunc_scope(d);
+	else
+		scope = sb_dentry_scope(d);
 	bpf_fanotify_dput(d);
 
 	if (scope == SB_OUT)
