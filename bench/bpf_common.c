@@ -344,8 +344,11 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 		size_t i;
 
 		t->table = calloc((size_t)1 << t->bits, sizeof(*t->table));
-		if (!t->table)
-			break;
+		if (!t->table) {
+			snprintf(err, len, "out of memory for a rule table of 2^%u slots", t->bits);
+			sb_bpf_rules_free(t);
+			return -1;
+		}
 		for (i = 0; i < rules->n; i++)
 			if (sb_rt_insert(t->table, t->bits, t->keys[i].ino, t->keys[i].dev,
 					 (__u32)i) < 0)

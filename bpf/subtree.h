@@ -115,10 +115,10 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 extern const void rename_lock __ksym;
 
 /*
- * The sequence as raw_seqcount_begin() takes it: odd (a rename in progress)
- * becomes even - 1, so the check after the walk fails. x86 does not reorder
- * loads with loads, which gives the walk's loads the order the kernel's
- * smp_rmb() would.
+ * The sequence, to be taken as raw_seqcount_begin() does (& ~1): an odd one
+ * (a rename in progress) then fails the check after the walk. x86 does not
+ * reorder loads with loads, which gives the walk's loads the order the
+ * kernel's smp_rmb() would.
  */
 static __always_inline __u32 sb_rename_seq(void)
 {
@@ -149,7 +149,7 @@ static __always_inline __u32 sb_rename_seq(void)
 	})
 
 /*
- * The rule of (ino, dev) in sb_table, or SB_OUT: sb_rt_lookup() of
+ * The slot of (ino, dev) in sb_table, or NULL: sb_rt_lookup() of
  * bench/rule_table.h. The probes end at the slot SB_RT_MAX_PROBES past the
  * home slot (modulo the table: a table of fewer slots is probed once round)
  * rather than on a count, so that the verifier sees no counter to track
