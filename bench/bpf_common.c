@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -219,20 +220,23 @@ int sb_bpf_probe(enum sb_bpf_probe_kind kind, char *why, size_t len)
 	return 0;
 }
 
-int sb_bpf_strategy(enum sb_strategy s, uint32_t *out, char *err, size_t len)
+int sb_bpf_strategy(const struct sb_backend *b, uint32_t *out, char *err, size_t len)
 {
-	switch (s) {
-	case SB_STRAT_WALK:
-		*out = SB_BPF_STRAT_WALK;
-		return 0;
-	case SB_STRAT_LOOP:
-		*out = SB_BPF_STRAT_LOOP;
-		return 0;
-	default:
-		snprintf(err, len, "strategy '%s' is not implemented by the BPF backends "
-			 "(use walk or loop)", sb_strategy_name(s));
+	static const uint32_t map[SB_STRAT__COUNT] = {
+		[SB_STRAT_WALK] = SB_BPF_STRAT_WALK,
+		[SB_STRAT_LOOP] = SB_BPF_STRAT_LOOP,
+		[SB_STRAT_PASS] = SB_BPF_STRAT_PASS,
+		[SB_STRAT_KFUNC] = SB_BPF_STRAT_KFUNC,
+	};
+	enum sb_strategy s = b->args.strategy;
+
+	if ((unsigned int)s >= SB_STRAT__COUNT || !(b->ops->strategies & SB_BIT(s))) {
+		snprintf(err, len, "strategy '%s' is not implemented by %s", sb_strategy_name(s),
+			 b->ops->name);
 		return -1;
 	}
+	*out = map[s];
+	return 0;
 }
 
 /* ---- rule maps ---------------------------------------------------------- */
@@ -247,27 +251,140 @@ static struct bpf_map *find_map(struct bpf_object *obj, const char *name, char *
 	return m;
 }
 
-int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_rules *rules, bool ring,
+/* A mount's s_dev, as the mount's line in /proc/self/mountinfo prints it. */
+struct mnt_dev {
+	uint64_t id;
+	uint32_t dev;		/* the kernel's encoding: major << 20 | minor */
+};
+
+/* Every mount of this mount namespace; NULL (n = 0) if unreadable. */
+static struct mnt_dev *read_mounts(size_t *n)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct mnt_dev *v = NULL, *grown;
+	unsigned long long id;
+	unsigned int maj, min;
+	size_t cap = 0;
+	char line[4096];
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	/* "36 35 98:0 /mnt1 /mnt2 ...": mount id, parent id, MAJOR:MINOR of s_dev */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llu %*u %u:%u", &id, &maj, &min) != 3)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			grown = realloc(v, cap * sizeof(*v));
+			if (!grown)
+				break;
+			v = grown;
+		}
+		v[(*n)++] = (struct mnt_dev){ .id = id, .dev = maj << 20 | (min & 0xfffff) };
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * The kernel's key of a rule's directory: (i_ino, s_dev of its superblock).
+ * s_dev from the mount it was resolved through (statx's stx_mnt_id, 5.8);
+ * without that, st_dev re-encoded the kernel's way (MKDEV: major << 20 |
+ * minor), which is s_dev on most filesystems.
+ */
+static void rule_key(const struct sb_rule *r, const struct mnt_dev *mounts, size_t nmounts,
+		     struct sb_rt_slot *key)
+{
+	struct statx stx;
+
+	key->ino = (__u64)r->ino;
+	key->dev = (__u32)(major(r->dev) << 20 | (minor(r->dev) & 0xfffff));
+	if (statx(r->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &stx) ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return;
+	for (size_t i = 0; i < nmounts; i++)
+		if (mounts[i].id == stx.stx_mnt_id) {
+			key->dev = mounts[i].dev;
+			return;
+		}
+}
+
+void sb_bpf_rules_free(struct sb_bpf_rules *t)
+{
+	free(t->keys);
+	free(t->table);
+	t->keys = t->table = NULL;
+	t->n = 0;
+}
+
+int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uint32_t strategy,
+		       char *err, size_t len)
+{
+	struct mnt_dev *mounts;
+	size_t nmounts;
+
+	memset(t, 0, sizeof(*t));
+	t->strategy = strategy;
+	t->n = rules->n;
+	t->keys = calloc(rules->n ? rules->n : 1, sizeof(*t->keys));
+	if (!t->keys) {
+		snprintf(err, len, "out of memory for %zu rule keys", rules->n);
+		return -1;
+	}
+	mounts = read_mounts(&nmounts);
+	for (size_t i = 0; i < rules->n; i++) {
+		rule_key(&rules->v[i], mounts, nmounts, &t->keys[i]);
+		t->keys[i].rule = (__u32)i;
+	}
+	free(mounts);
+
+	/* The smallest table that keeps every key within SB_RT_MAX_PROBES of home. */
+	for (t->bits = sb_rt_bits_for((__u32)rules->n); t->bits <= SB_RT_MAX_BITS; t->bits++) {
+		size_t i;
+
+		t->table = calloc((size_t)1 << t->bits, sizeof(*t->table));
+		if (!t->table) {
+			snprintf(err, len, "out of memory for a rule table of 2^%u slots", t->bits);
+			sb_bpf_rules_free(t);
+			return -1;
+		}
+		for (i = 0; i < rules->n; i++)
+			if (sb_rt_insert(t->table, t->bits, t->keys[i].ino, t->keys[i].dev,
+					 (__u32)i) < 0)
+				break;
+		if (i == rules->n)
+			return 0;
+		free(t->table);
+		t->table = NULL;
+	}
+	snprintf(err, len, "no rule table of at most 2^%d slots holds these %zu rules",
+		 SB_RT_MAX_BITS, rules->n);
+	sb_bpf_rules_free(t);
+	return -1;
+}
+
+static bool reads_table(const struct sb_bpf_rules *t)
+{
+	return t->strategy == SB_BPF_STRAT_WALK || t->strategy == SB_BPF_STRAT_KFUNC;
+}
+
+int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool ring,
 		     char *err, size_t len)
 {
-	__u32 n = rules->n ? (__u32)rules->n : 1;
-	const char *names[] = { "sb_roots", "sb_rules" };
+	struct bpf_map *table = find_map(obj, "sb_table", err, len);
+	struct bpf_map *list = table ? find_map(obj, "sb_rules", err, len) : NULL;
+	__u32 nlist = t->strategy == SB_BPF_STRAT_LOOP && t->n ? (__u32)t->n : 1;
 	struct bpf_map *m;
 	int ret;
 
-	if (rules->n > UINT32_MAX / 2) {
-		snprintf(err, len, "%zu rules: too many for the BPF maps", rules->n);
+	if (!list)
 		return -1;
-	}
-	for (size_t i = 0; i < 2; i++) {
-		m = find_map(obj, names[i], err, len);
-		if (!m)
-			return -1;
-		ret = bpf_map__set_max_entries(m, n);
-		if (ret) {
-			sb_bpf_error(err, len, "sizing the rule maps", -ret);
-			return -1;
-		}
+	ret = bpf_map__set_max_entries(table, 1u << (reads_table(t) ? t->bits : SB_RT_MIN_BITS));
+	ret = ret ?: bpf_map__set_max_entries(list, nlist);
+	if (ret) {
+		sb_bpf_error(err, len, "sizing the rule maps", -ret);
+		return -1;
 	}
 	/* Programs without a ring buffer (the struct_ops filter) have no sb_events. */
 	if (!ring && (m = bpf_object__find_map_by_name(obj, "sb_events"))) {
@@ -280,35 +397,30 @@ int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_rules *rules, bool 
 	return 0;
 }
 
-int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_rules *rules,
+int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_bpf_rules *t,
 		      char *err, size_t len)
 {
-	struct bpf_map *roots = find_map(obj, "sb_roots", err, len);
-	struct bpf_map *list = roots ? find_map(obj, "sb_rules", err, len) : NULL;
-	char what[PATH_MAX + 64];
+	struct bpf_map *table = find_map(obj, "sb_table", err, len);
+	struct bpf_map *list = table ? find_map(obj, "sb_rules", err, len) : NULL;
+	char what[128];
+	int ret = 0;
 
 	if (!list)
 		return -1;
-	for (size_t i = 0; i < rules->n; i++) {
-		const struct sb_rule *r = &rules->v[i];
-		struct sb_root_key key = {
-			.ino = (__u64)r->ino,
-			.dev = (__u32)((major(r->dev) << 20) | (minor(r->dev) & 0xfffff)),
-			.pad = 0,
-		};
-		__u32 idx = (__u32)i;
-		int ret;
-
-		ret = bpf_map__update_elem(list, &idx, sizeof(idx), &key, sizeof(key), BPF_ANY);
-		if (!ret)
-			ret = bpf_map__update_elem(roots, &key, sizeof(key), &idx, sizeof(idx),
-						   BPF_NOEXIST);
-		if (ret) {
-			snprintf(what, sizeof(what), "adding rule %zu (%s) to the BPF maps",
-				 i, r->path);
-			sb_bpf_error(err, len, what, -ret);
-			return -1;
-		}
+	if (t->strategy == SB_BPF_STRAT_LOOP)
+		for (__u32 i = 0; i < t->n && !ret; i++)
+			ret = bpf_map__update_elem(list, &i, sizeof(i), &t->keys[i],
+						   sizeof(t->keys[i]), BPF_ANY);
+	/* The array starts zeroed, which is empty: write the used slots only. */
+	if (reads_table(t))
+		for (__u32 i = 0; i < 1u << t->bits && !ret; i++)
+			if (t->table[i].dev)
+				ret = bpf_map__update_elem(table, &i, sizeof(i), &t->table[i],
+							   sizeof(t->table[i]), BPF_ANY);
+	if (ret) {
+		snprintf(what, sizeof(what), "writing %zu rules to the BPF maps", t->n);
+		sb_bpf_error(err, len, what, -ret);
+		return -1;
 	}
 	return 0;
 }
@@ -338,19 +450,19 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int read_drops(struct sb_bpf_run *r, uint64_t *out)
+/* The sum over CPUs of sb_stats[idx]. */
+static int read_stat(struct sb_bpf_run *r, __u32 idx, uint64_t *out)
 {
-	__u32 zero = 0;
 	__u64 *vals;
 	int ret;
 
 	*out = 0;
-	if (r->drops_fd < 0 || r->ncpus <= 0)
+	if (r->sb_stats_fd < 0 || r->ncpus <= 0)
 		return 0;
 	vals = calloc((size_t)r->ncpus, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	ret = bpf_map_lookup_elem(r->drops_fd, &zero, vals);
+	ret = bpf_map_lookup_elem(r->sb_stats_fd, &idx, vals);
 	if (ret)
 		ret = -errno;
 	else
@@ -363,30 +475,36 @@ static int read_drops(struct sb_bpf_run *r, uint64_t *out)
 int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend *b,
 		 bool ring)
 {
-	struct bpf_map *events, *drops;
+	struct bpf_map *events, *stats;
 	int err;
 
 	memset(r, 0, sizeof(*r));
 	r->obj = obj;
 	r->b = b;
-	r->drops_fd = -1;
-	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	if (r->stats_fd < 0) {
-		r->stats_errno = errno;
-		r->stats_fd = -1;
+	r->sb_stats_fd = -1;
+	r->stats_fd = -1;
+	/* Two clock reads per program run: only where the figures are not timed. */
+	if (b->args.counting) {
+		r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (r->stats_fd < 0) {
+			r->stats_errno = errno;
+			r->stats_fd = -1;
+		}
 	}
-	if (!ring)
-		return 0;
-	events = find_map(obj, "sb_events", b->err, sizeof(b->err));
-	drops = events ? find_map(obj, "sb_drops", b->err, sizeof(b->err)) : NULL;
-	if (!drops)
+	stats = find_map(obj, "sb_stats", b->err, sizeof(b->err));
+	if (!stats)
 		goto fail;
 	r->ncpus = libbpf_num_possible_cpus();
 	if (r->ncpus <= 0) {
 		sb_bpf_error(b->err, sizeof(b->err), "counting possible CPUs", -r->ncpus);
 		goto fail;
 	}
-	r->drops_fd = bpf_map__fd(drops);
+	r->sb_stats_fd = bpf_map__fd(stats);
+	if (!ring)
+		return 0;
+	events = find_map(obj, "sb_events", b->err, sizeof(b->err));
+	if (!events)
+		goto fail;
 	r->rb = ring_buffer__new(bpf_map__fd(events), on_event, r, NULL);
 	if (!r->rb) {
 		err = errno;
@@ -416,7 +534,7 @@ int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms)
 		sb_bpf_error(r->b->err, sizeof(r->b->err), "polling the BPF ring buffer", -ret);
 		return -1;
 	}
-	ret = read_drops(r, &drops);
+	ret = read_stat(r, SB_STAT_RING_DROPS, &drops);
 	if (ret) {
 		sb_bpf_error(r->b->err, sizeof(r->b->err), "reading the ring buffer drop count",
 			     -ret);
@@ -438,12 +556,33 @@ int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms)
 
 void sb_bpf_counters(struct sb_bpf_run *r, json_t *out)
 {
+	static const struct {
+		__u32 idx;
+		const char *name;
+	} stats[] = {
+		{ SB_STAT_RACED, "bpf_raced" },
+		{ SB_STAT_UNDECIDED, "bpf_undecided" },
+		{ SB_STAT_RING_DROPS, "ring_drops" },
+	};
 	unsigned long long run_cnt = 0, run_time_ns = 0;
 	struct bpf_program *p;
-	uint64_t drops = 0;
+	uint64_t v;
 
 	if (!r->obj)
 		return;
+	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
+		if (stats[i].idx == SB_STAT_RING_DROPS && !r->rb)
+			continue;
+		if (!read_stat(r, stats[i].idx, &v))
+			json_object_set_new(out, stats[i].name, json_integer((json_int_t)v));
+	}
+	if (!r->b->args.counting)
+		return;
+	if (r->stats_fd < 0) {
+		json_object_set_new(out, "bpf_run_cnt", json_string("unsupported"));
+		json_object_set_new(out, "bpf_run_time_ns", json_string("unsupported"));
+		return;
+	}
 	bpf_object__for_each_program(p, r->obj) {
 		struct bpf_prog_info info;
 		__u32 info_len = sizeof(info);
@@ -457,15 +596,8 @@ void sb_bpf_counters(struct sb_bpf_run *r, json_t *out)
 		run_cnt += info.run_cnt;
 		run_time_ns += info.run_time_ns;
 	}
-	if (r->stats_fd >= 0) {
-		json_object_set_new(out, "bpf_run_cnt", json_integer((json_int_t)run_cnt));
-		json_object_set_new(out, "bpf_run_time_ns", json_integer((json_int_t)run_time_ns));
-	} else {
-		json_object_set_new(out, "bpf_run_cnt", json_string("unsupported"));
-		json_object_set_new(out, "bpf_run_time_ns", json_string("unsupported"));
-	}
-	if (r->drops_fd >= 0 && !read_drops(r, &drops))
-		json_object_set_new(out, "ring_drops", json_integer((json_int_t)drops));
+	json_object_set_new(out, "bpf_run_cnt", json_integer((json_int_t)run_cnt));
+	json_object_set_new(out, "bpf_run_time_ns", json_integer((json_int_t)run_time_ns));
 }
 
 void sb_bpf_stop(struct sb_bpf_run *r)
@@ -478,6 +610,6 @@ void sb_bpf_stop(struct sb_bpf_run *r)
 		close(r->stats_fd);
 		r->stats_fd = -1;
 	}
-	r->drops_fd = -1;
+	r->sb_stats_fd = -1;
 	r->obj = NULL;
 }

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "backend.h"
+#include "rule_table.h"
 
 /*
  * libbpf's print callback: silent unless verbose (then stderr); its warnings
@@ -41,18 +42,42 @@ enum sb_bpf_probe_kind {
  */
 int sb_bpf_probe(enum sb_bpf_probe_kind kind, char *why, size_t len);
 
-/* enum sb_strategy -> sb_strategy in subtree.h; -1 with err if none. */
-int sb_bpf_strategy(enum sb_strategy s, uint32_t *out, char *err, size_t len);
+/*
+ * b->args.strategy -> sb_strategy in subtree.h; -1 with err if the backend
+ * (b->ops->strategies) does not implement it.
+ */
+int sb_bpf_strategy(const struct sb_backend *b, uint32_t *out, char *err, size_t len);
 
 /*
- * Before load: size sb_roots and sb_rules for this rule set and, without a
- * ring buffer (deny mode), shrink sb_events to one page.
+ * The rules as the BPF programs see them: keys (i_ino, s_dev) in rule order
+ * (sb_rules, the loop strategy) and the rule table of bench/rule_table.h
+ * built from them (sb_table, walk and kfunc). s_dev is the kernel's, from
+ * the rule's mount: stat()'s st_dev is not s_dev on every filesystem (btrfs
+ * reports a subvolume's device).
  */
-int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_rules *rules, bool ring,
+struct sb_bpf_rules {
+	uint32_t strategy;		/* SB_BPF_STRAT_*: which maps get filled */
+	size_t n;
+	struct sb_rt_slot *keys;	/* n: rule i, .rule = i */
+	struct sb_rt_slot *table;	/* 2^bits slots */
+	uint32_t bits;			/* the rodata sb_rt_bits */
+};
+
+/* Resolve the keys and build the table; -1 with err. Free with sb_bpf_rules_free(). */
+int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uint32_t strategy,
+		       char *err, size_t len);
+void sb_bpf_rules_free(struct sb_bpf_rules *t);
+
+/*
+ * Before load: size sb_table (2^bits) and sb_rules (one entry per rule) for
+ * the maps the strategy reads, the others to their minimum, and without a
+ * ring buffer (deny mode, struct_ops) shrink sb_events to one page.
+ */
+int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool ring,
 		     char *err, size_t len);
 
-/* After load: rule i -> sb_rules[i], and every root into sb_roots. */
-int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_rules *rules,
+/* After load: write the maps the strategy reads. */
+int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_bpf_rules *t,
 		      char *err, size_t len);
 
 /* What a running BPF backend holds besides its skeleton. */
@@ -60,17 +85,18 @@ struct sb_bpf_run {
 	struct bpf_object *obj;
 	struct sb_backend *b;
 	struct ring_buffer *rb;	/* NULL without a ring buffer */
-	int drops_fd;		/* sb_drops, -1 if none */
+	int sb_stats_fd;	/* the per-CPU sb_stats of subtree.h */
 	int ncpus;
 	uint64_t drops_reported;	/* consumer thread only */
-	int stats_fd;		/* BPF_ENABLE_STATS, -1 if unavailable */
+	int stats_fd;		/* BPF_ENABLE_STATS (counting pass only), -1 if off */
 	int stats_errno;
 	int delivered;		/* in the current consume call */
 };
 
 /*
- * After load, before attach: turn on run-time stats (held until stop) and,
- * if ring, open the ring buffer consumer.
+ * After load, before attach: in the counting pass (b->args.counting) turn on
+ * run-time stats (held until stop) and, if ring, open the ring buffer
+ * consumer.
  */
 int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend *b,
 		 bool ring);
@@ -81,7 +107,11 @@ int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend
  */
 int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms);
 
-/* bpf_run_cnt, bpf_run_time_ns (summed over the loaded programs), ring_drops. */
+/*
+ * bpf_raced, bpf_undecided and, with a ring buffer, ring_drops (sb_stats);
+ * in the counting pass bpf_run_cnt and bpf_run_time_ns (summed over the
+ * loaded programs).
+ */
 void sb_bpf_counters(struct sb_bpf_run *r, json_t *out);
 
 /* Free the ring buffer, close the stats fd; idempotent. Before the skeleton goes. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the bpf-lsm and bpf-fentry programs send to user space: one record per
- * in-scope event on a BPF ring buffer (sb_events), and a per-CPU count of the
- * records the ring buffer had no room for (sb_drops). Shared by the BPF
- * programs and bench/bpf_common.c; the BPF half (the maps, sb_emit() and the
+ * in-scope event on a BPF ring buffer (sb_events); the records it had no room
+ * for are counted in sb_stats[SB_STAT_RING_DROPS] (subtree.h). Shared by the
+ * BPF programs and bench/bpf_common.c; the BPF half (the maps, sb_emit() and the
  * per-hook notify decisions) is compiled only for the BPF target and needs
  * subtree.h included first.
  */
@@ -46,13 +46,6 @@ struct {
 	__uint(max_entries, SB_BPF_RINGBUF_BYTES);
 } sb_events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} sb_drops SEC(".maps");
-
 /*
  * Send one event about the object `obj` (its name and, when inode is not
  * NULL, its inode number). A full ring buffer counts a drop instead.
@@ -60,14 +53,10 @@ struct {
 static __always_inline void sb_emit(__u32 kind, struct dentry *obj, struct inode *inode)
 {
 	struct sb_bpf_event *ev;
-	__u32 zero = 0;
 
 	ev = bpf_ringbuf_reserve(&sb_events, sizeof(*ev), 0);
 	if (!ev) {
-		__u64 *drops = bpf_map_lookup_elem(&sb_drops, &zero);
-
-		if (drops)
-			*drops += 1;
+		sb_stat_inc(SB_STAT_RING_DROPS);
 		return;
 	}
 	ev->kind = kind;

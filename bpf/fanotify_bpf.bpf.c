@@ -10,19 +10,22 @@
  * marks matched (not for every file operation on the machine, as BPF LSM and
  * fentry programs do).
  *
- * Scope: subtree.h (walk: O(depth) hash lookups in sb_roots; loop: O(R x
- * depth) over sb_rules).  Directory entry events (create, delete, move) are
- * in scope when their directory is, other events (open) when their object
- * is; the kfuncs hand out those dentries without taking references.
+ * Strategies (sb_strategy):
+ *   walk, loop  subtree.h, walked in BPF.
+ *   kfunc       the same rule table (sb_table), walked in C by the series'
+ *               bpf_fanotify_subtree_rule(): BPF dispatch without BPF-coded
+ *               walking.
+ *   pass        no scope at all: every event goes on to user space and every
+ *               permission event is allowed here, with no round trip. The
+ *               cost of the plumbing alone, a reference; not a filter.
+ * Directory entry events (create, delete, move) are in scope when their
+ * directory is, other events (open) when their object is; the kfuncs hand
+ * out those dentries without taking references.
  *
- * Run-time rule changes, with no reload: walk reads sb_roots, which user
- * space updates at any time; loop reads slots 0 .. sb_nr_rules-1 of
- * sb_rules (sb_nr_rules is fixed at load, so load with room to grow): a slot
- * whose dev is 0 is empty and matches nothing.
- *
- * Verdicts: in scope -> FAN_FILTER_RET_SEND_TO_USERSPACE, else SKIP; with
- * fb_deny, a permission event (FAN_OPEN_PERM) in scope -> -EPERM, decided
- * here with no round trip to user space.
+ * Verdicts: in scope (or undecided, see subtree.h) ->
+ * FAN_FILTER_RET_SEND_TO_USERSPACE, else SKIP; with fb_deny, a permission
+ * event (FAN_OPEN_PERM) in scope -> -EPERM, decided here with no round trip
+ * to user space.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -33,7 +36,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define EPERM 1
+#define EPERM	1
+#define ENOENT	2
 
 /* include/linux/fsnotify_backend.h (macros: not in BTF) */
 #define FB_FS_MOVED_FROM	0x00000040
@@ -59,33 +63,30 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile bool fb_deny = false;
 
-/* Counters, per CPU: index FB_STAT_* */
-enum {
-	FB_STAT_EVENTS,
-	FB_STAT_SENT,
-	FB_STAT_SKIPPED,
-	FB_STAT_DENIED,
-	FB_STAT_NO_DENTRY,
-	FB_STAT_NR,
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FB_STAT_NR);
-	__type(key, __u32);
-	__type(value, __u64);
-} fb_stats SEC(".maps");
-
 extern struct dentry *bpf_fanotify_data_dentry(struct fanotify_filter_event *event) __ksym;
 extern struct dentry *bpf_fanotify_dir_dentry(struct fanotify_filter_event *event) __ksym;
 extern void bpf_fanotify_dput(struct dentry *dentry) __ksym;
+extern int bpf_fanotify_subtree_rule(struct dentry *dentry, void *rules__map) __ksym;
 
-static __always_inline void fb_count(__u32 idx)
+/* The kfunc's table is sb_table itself: the same slots, hash and probing. */
+#define FB_SAME_FIELD(f) (__builtin_offsetof(struct bpf_fanotify_rule_slot, f) == \
+			  __builtin_offsetof(struct sb_rt_slot, f))
+_Static_assert(sizeof(struct bpf_fanotify_rule_slot) == sizeof(struct sb_rt_slot) &&
+	       FB_SAME_FIELD(ino) && FB_SAME_FIELD(dev) && FB_SAME_FIELD(rule),
+	       "the kfunc's slot layout is bench/rule_table.h's");
+
+/* kfunc: the kfunc's verdict in subtree.h's terms. */
+static __always_inline int fb_kfunc_scope(struct dentry *d)
 {
-	__u64 *v = bpf_map_lookup_elem(&fb_stats, &idx);
+	int ret = bpf_fanotify_subtree_rule(d, &sb_table);
 
-	if (v)
-		*v += 1;
+	if (ret >= 0)
+		return ret;
+	if (ret == -ENOENT)
+		return SB_OUT;
+	/* -EAGAIN: raced with renames twice; -EINVAL cannot happen with sb_table */
+	sb_stat_inc(SB_STAT_UNDECIDED);
+	return SB_UNDECIDED;
 }
 
 SEC("struct_ops/filter")
@@ -94,32 +95,27 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 	     struct fanotify_filter_event *event)
 {
 	__u32 mask = event->mask;
+	bool perm = mask & FB_PERM_EVENTS;
 	struct dentry *d;
-	bool hit;
+	int scope;
 
-	fb_count(FB_STAT_EVENTS);
+	if (sb_strategy == SB_BPF_STRAT_PASS)
+		return perm ? FB_SKIP_EVENT : FB_SEND_TO_USERSPACE;
 	if (mask & FB_DIRENT_EVENTS)
 		d = bpf_fanotify_dir_dentry(event);
 	else
 		d = bpf_fanotify_data_dentry(event);
-	if (!d) {
-		fb_count(FB_STAT_NO_DENTRY);
-		fb_count(FB_STAT_SKIPPED);
+	if (!d)
 		return FB_SKIP_EVENT;
-	}
-	hit = sb_dentry_in_scope(d);
+	if (sb_strategy == SB_BPF_STRAT_KFUNC)
+		scope = fb_kfunc_scope(d);
+	else
+		scope = sb_dentry_scope(d);
 	bpf_fanotify_dput(d);
 
-	if (hit && fb_deny && (mask & FB_PERM_EVENTS)) {
-		fb_count(FB_STAT_DENIED);
-		return -EPERM;
-	}
-	if (hit) {
-		fb_count(FB_STAT_SENT);
-		return FB_SEND_TO_USERSPACE;
-	}
-	fb_count(FB_STAT_SKIPPED);
-	return FB_SKIP_EVENT;
+	if (scope == SB_OUT)
+		return FB_SKIP_EVENT;
+	return fb_deny && perm ? -EPERM : FB_SEND_TO_USERSPACE;
 }
 
 SEC(".struct_ops")

@@ -42,6 +42,7 @@ static void fentry_detach(struct sb_backend *b)
 static int fentry_attach(struct sb_backend *b)
 {
 	struct fentry_priv *p;
+	struct sb_bpf_rules rt = { 0 };
 	uint32_t strategy;
 	int ret;
 
@@ -49,15 +50,17 @@ static int fentry_attach(struct sb_backend *b)
 		fentry_probe(b->args.mode, b->err, sizeof(b->err));
 		return -1;
 	}
-	if (sb_bpf_strategy(b->args.strategy, &strategy, b->err, sizeof(b->err)))
+	if (sb_bpf_strategy(b, &strategy, b->err, sizeof(b->err)) ||
+	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->err, sizeof(b->err)))
 		return -1;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		snprintf(b->err, sizeof(b->err), "bpf-fentry: out of memory");
+		sb_bpf_rules_free(&rt);
 		return -1;
 	}
 	p->run.stats_fd = -1;
-	p->run.drops_fd = -1;
+	p->run.sb_stats_fd = -1;
 	b->priv = p;
 	sb_bpf_log_setup(b->args.verbose);
 
@@ -67,16 +70,17 @@ static int fentry_attach(struct sb_backend *b)
 		goto fail;
 	}
 	p->skel->rodata->sb_strategy = strategy;
-	p->skel->rodata->sb_nr_rules = (__u32)b->args.rules->n;
-	if (sb_bpf_size_maps(p->skel->obj, b->args.rules, true, b->err, sizeof(b->err)))
+	p->skel->rodata->sb_rt_bits = rt.bits;
+	if (sb_bpf_size_maps(p->skel->obj, &rt, true, b->err, sizeof(b->err)))
 		goto fail;
 	ret = bpf_fentry_bpf__load(p->skel);
 	if (ret) {
 		sb_bpf_error(b->err, sizeof(b->err), "loading the bpf-fentry programs", -ret);
 		goto fail;
 	}
-	if (sb_bpf_fill_rules(p->skel->obj, b->args.rules, b->err, sizeof(b->err)))
+	if (sb_bpf_fill_rules(p->skel->obj, &rt, b->err, sizeof(b->err)))
 		goto fail;
+	sb_bpf_rules_free(&rt);
 	if (sb_bpf_start(&p->run, p->skel->obj, b, true))
 		goto fail;
 	ret = bpf_fentry_bpf__attach(p->skel);
@@ -86,6 +90,7 @@ static int fentry_attach(struct sb_backend *b)
 	}
 	return 0;
 fail:
+	sb_bpf_rules_free(&rt);
 	fentry_detach(b);
 	return -1;
 }

@@ -40,18 +40,21 @@ static int lsm_attach(struct sb_backend *b)
 	bool deny = b->args.mode == SB_MODE_DENY;
 	struct bpf_program *prog;
 	struct lsm_priv *p;
+	struct sb_bpf_rules rt = { 0 };
 	uint32_t strategy;
 	int ret;
 
-	if (sb_bpf_strategy(b->args.strategy, &strategy, b->err, sizeof(b->err)))
+	if (sb_bpf_strategy(b, &strategy, b->err, sizeof(b->err)) ||
+	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->err, sizeof(b->err)))
 		return -1;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		snprintf(b->err, sizeof(b->err), "bpf-lsm: out of memory");
+		sb_bpf_rules_free(&rt);
 		return -1;
 	}
 	p->run.stats_fd = -1;
-	p->run.drops_fd = -1;
+	p->run.sb_stats_fd = -1;
 	b->priv = p;
 	sb_bpf_log_setup(b->args.verbose);
 
@@ -61,22 +64,23 @@ static int lsm_attach(struct sb_backend *b)
 		goto fail;
 	}
 	p->skel->rodata->sb_strategy = strategy;
-	p->skel->rodata->sb_nr_rules = (__u32)b->args.rules->n;
+	p->skel->rodata->sb_rt_bits = rt.bits;
 	p->skel->rodata->sb_deny = deny;
 	if (deny) {
 		bpf_object__for_each_program(prog, p->skel->obj)
 			if (prog != p->skel->progs.sb_file_open)
 				bpf_program__set_autoload(prog, false);
 	}
-	if (sb_bpf_size_maps(p->skel->obj, b->args.rules, !deny, b->err, sizeof(b->err)))
+	if (sb_bpf_size_maps(p->skel->obj, &rt, !deny, b->err, sizeof(b->err)))
 		goto fail;
 	ret = bpf_lsm_bpf__load(p->skel);
 	if (ret) {
 		sb_bpf_error(b->err, sizeof(b->err), "loading the bpf-lsm programs", -ret);
 		goto fail;
 	}
-	if (sb_bpf_fill_rules(p->skel->obj, b->args.rules, b->err, sizeof(b->err)))
+	if (sb_bpf_fill_rules(p->skel->obj, &rt, b->err, sizeof(b->err)))
 		goto fail;
+	sb_bpf_rules_free(&rt);
 	if (sb_bpf_start(&p->run, p->skel->obj, b, !deny))
 		goto fail;
 	ret = bpf_lsm_bpf__attach(p->skel);
@@ -86,6 +90,7 @@ static int lsm_attach(struct sb_backend *b)
 	}
 	return 0;
 fail:
+	sb_bpf_rules_free(&rt);
 	lsm_detach(b);
 	return -1;
 }

@@ -47,6 +47,7 @@ static void fbpf_detach(struct sb_backend *b)
 static int fbpf_attach(struct sb_backend *b)
 {
 	struct fan_bpf *p = calloc(1, sizeof(*p));
+	struct sb_bpf_rules rt = { 0 };
 	uint32_t strategy;
 	int ret;
 
@@ -56,9 +57,10 @@ static int fbpf_attach(struct sb_backend *b)
 	}
 	p->fan.fd = -1;
 	p->run.stats_fd = -1;
-	p->run.drops_fd = -1;
+	p->run.sb_stats_fd = -1;
 	b->priv = p;
-	if (sb_bpf_strategy(b->args.strategy, &strategy, b->err, sizeof(b->err)))
+	if (sb_bpf_strategy(b, &strategy, b->err, sizeof(b->err)) ||
+	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->err, sizeof(b->err)))
 		goto fail;
 	sb_bpf_log_setup(b->args.verbose);
 	p->skel = fanotify_bpf_bpf__open();
@@ -67,18 +69,19 @@ static int fbpf_attach(struct sb_backend *b)
 		goto fail;
 	}
 	p->skel->rodata->sb_strategy = strategy;
-	p->skel->rodata->sb_nr_rules = (__u32)b->args.rules->n;
+	p->skel->rodata->sb_rt_bits = rt.bits;
 	p->skel->rodata->fb_deny = b->args.mode == SB_MODE_DENY;
-	if (sb_bpf_size_maps(p->skel->obj, b->args.rules, false, b->err, sizeof(b->err)))
+	if (sb_bpf_size_maps(p->skel->obj, &rt, false, b->err, sizeof(b->err)))
 		goto fail;
 	ret = fanotify_bpf_bpf__load(p->skel);
 	if (ret) {
 		sb_bpf_error(b->err, sizeof(b->err), "loading the fanotify-bpf struct_ops", -ret);
 		goto fail;
 	}
-	if (sb_bpf_fill_rules(p->skel->obj, b->args.rules, b->err, sizeof(b->err)) ||
+	if (sb_bpf_fill_rules(p->skel->obj, &rt, b->err, sizeof(b->err)) ||
 	    sb_bpf_start(&p->run, p->skel->obj, b, false))
 		goto fail;
+	sb_bpf_rules_free(&rt);
 	p->link = bpf_map__attach_struct_ops(p->skel->maps.subtree_bpf);
 	if (!p->link) {
 		sb_bpf_error(b->err, sizeof(b->err), "registering the " FILTER_NAME " struct_ops", errno);
@@ -90,6 +93,7 @@ static int fbpf_attach(struct sb_backend *b)
 		goto fail;
 	return 0;
 fail:
+	sb_bpf_rules_free(&rt);
 	fbpf_detach(b);
 	return -1;
 }
@@ -127,7 +131,8 @@ const struct sb_backend_ops sb_backend_fanotify_bpf = {
 	.name = "fanotify-bpf",
 	.summary = "FAN_MARK_FILESYSTEM plus the in-kernel sub-tree filter, as a BPF struct_ops program",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
-	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP),
+	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PASS) |
+		      SB_BIT(SB_STRAT_KFUNC),
 	.probe = fbpf_probe,
 	.attach = fbpf_attach,
 	.consume = fbpf_consume,

@@ -46,7 +46,7 @@ extern const struct sb_backend_ops sb_backend_bpf_fentry;
 /* bench/backends.c is not linked (it needs every backend). */
 const char *sb_strategy_name(enum sb_strategy s)
 {
-	static const char *const n[] = { "walk", "loop", "tag", "cache" };
+	static const char *const n[] = { "walk", "loop", "tag", "cache", "pass", "kfunc" };
 
 	return (unsigned int)s < SB_STRAT__COUNT ? n[s] : "unknown";
 }

@@ -299,11 +299,15 @@ static const struct backend *be = &kmod_backend;
 #include "fanotify_bpf.skel.h"
 
 #define BPF_FILTER_NAME "subtree_bpf"
-/* sb_rules slots for the loop strategy: room for run-time additions */
-#define BPF_SLOTS 64
+/* Rules the tests add at most; the rule table has 4 slots per rule. */
+#define BPF_SLOTS 16
+#define BPF_BITS 6
 
 static struct fanotify_bpf_bpf *skel;
 static struct bpf_link *skel_link;
+/* The rules, in rule order, as the program's maps hold them. */
+static struct sb_rt_slot bpf_keys[BPF_SLOTS];
+static unsigned int bpf_nkeys;
 
 static void bpf_release(void)
 {
@@ -311,6 +315,44 @@ static void bpf_release(void)
 	skel_link = NULL;
 	fanotify_bpf_bpf__destroy(skel);
 	skel = NULL;
+	bpf_nkeys = 0;
+}
+
+/*
+ * Rewrite both rule maps from bpf_keys: sb_rules slot i = rule i (empty
+ * past bpf_nkeys), sb_table = the rule table built from them. A reader may
+ * see the table half rewritten; the tests change rules between operations.
+ */
+static int bpf_sync(struct bpf_map *table, struct bpf_map *list, unsigned int bits,
+		    const struct sb_rt_slot *keys, unsigned int n, unsigned int nlist)
+{
+	struct sb_rt_slot *slots = calloc(1u << bits, sizeof(*slots));
+	__u32 i;
+	int ret = 0;
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < n && !ret; i++)
+		ret = sb_rt_insert(slots, bits, keys[i].ino, keys[i].dev, i) < 0;
+	for (i = 0; i < 1u << bits && !ret; i++)
+		ret = bpf_map__update_elem(table, &i, sizeof(i), &slots[i],
+					   sizeof(slots[i]), BPF_ANY);
+	for (i = 0; i < nlist && !ret; i++) {
+		struct sb_rt_slot s = { 0 };
+
+		if (i < n)
+			s = keys[i];
+		ret = bpf_map__update_elem(list, &i, sizeof(i), &s, sizeof(s),
+					   BPF_ANY);
+	}
+	free(slots);
+	return ret ? -1 : 0;
+}
+
+static int bpf_sync_skel(void)
+{
+	return bpf_sync(skel->maps.sb_table, skel->maps.sb_rules, BPF_BITS,
+			bpf_keys, bpf_nkeys, BPF_SLOTS);
 }
 
 /* Load the program with this strategy and mode and register the filter. */
@@ -321,9 +363,11 @@ static int bpf_load(uint32_t strategy, bool deny)
 	if (!skel)
 		return -1;
 	skel->rodata->sb_strategy = strategy;
-	skel->rodata->sb_nr_rules = BPF_SLOTS;
+	skel->rodata->sb_rt_bits = BPF_BITS;
 	skel->rodata->fb_deny = deny;
-	if (fanotify_bpf_bpf__load(skel))
+	if (bpf_map__set_max_entries(skel->maps.sb_table, 1u << BPF_BITS) ||
+	    bpf_map__set_max_entries(skel->maps.sb_rules, BPF_SLOTS) ||
+	    fanotify_bpf_bpf__load(skel))
 		goto fail;
 	skel_link = bpf_map__attach_struct_ops(skel->maps.subtree_bpf);
 	if (!skel_link)
@@ -335,8 +379,8 @@ fail:
 	return -1;
 }
 
-/* (kernel dev_t, ino) of a directory, as subtree.h keys roots */
-static int bpf_key(int dir_fd, struct sb_root_key *k)
+/* (i_ino, s_dev) of a directory: on tmpfs st_dev is s_dev, re-encoded */
+static int bpf_key(int dir_fd, struct sb_rt_slot *k)
 {
 	struct stat sb;
 
@@ -348,51 +392,47 @@ static int bpf_key(int dir_fd, struct sb_root_key *k)
 	return 0;
 }
 
+static int bpf_find(const struct sb_rt_slot *k)
+{
+	for (unsigned int i = 0; i < bpf_nkeys; i++)
+		if (bpf_keys[i].ino == k->ino && bpf_keys[i].dev == k->dev)
+			return (int)i;
+	return -1;
+}
+
 static int bpf_add_rule(int gfd, int dir_fd)
 {
-	struct sb_root_key k, slot;
-	__u32 i;
+	struct sb_rt_slot k;
 
 	(void)gfd;
 	if (bpf_key(dir_fd, &k))
 		return -1;
-	if (!bpf_map__lookup_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
-				  sizeof(i), 0))
+	if (bpf_find(&k) >= 0)
 		return 0;
-	for (i = 0; i < BPF_SLOTS; i++) {
-		if (bpf_map__lookup_elem(skel->maps.sb_rules, &i, sizeof(i),
-					 &slot, sizeof(slot), 0))
-			return -1;
-		if (slot.dev)
-			continue;
-		if (bpf_map__update_elem(skel->maps.sb_rules, &i, sizeof(i), &k,
-					 sizeof(k), BPF_ANY) ||
-		    bpf_map__update_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
-					 sizeof(i), BPF_NOEXIST))
-			return -1;
-		return 1;
+	if (bpf_nkeys == BPF_SLOTS) {
+		errno = ENOSPC;
+		return -1;
 	}
-	errno = ENOSPC;
-	return -1;
+	k.rule = bpf_nkeys;
+	bpf_keys[bpf_nkeys++] = k;
+	return bpf_sync_skel() ? -1 : 1;
 }
 
 static int bpf_del_rule(int gfd, int dir_fd)
 {
-	struct sb_root_key k, empty;
-	__u32 i;
+	struct sb_rt_slot k;
+	int i;
 
 	(void)gfd;
 	if (bpf_key(dir_fd, &k))
 		return -1;
-	if (bpf_map__lookup_elem(skel->maps.sb_roots, &k, sizeof(k), &i,
-				 sizeof(i), 0))
+	i = bpf_find(&k);
+	if (i < 0)
 		return 0;
-	memset(&empty, 0, sizeof(empty));
-	if (bpf_map__delete_elem(skel->maps.sb_roots, &k, sizeof(k), 0) ||
-	    bpf_map__update_elem(skel->maps.sb_rules, &i, sizeof(i), &empty,
-				 sizeof(empty), BPF_ANY))
-		return -1;
-	return 1;
+	memmove(&bpf_keys[i], &bpf_keys[i + 1],
+		(bpf_nkeys - (unsigned int)i - 1) * sizeof(bpf_keys[0]));
+	bpf_nkeys--;
+	return bpf_sync_skel() ? -1 : 1;
 }
 
 static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
@@ -607,7 +647,7 @@ static void unlink_rel(const char *rel, bool dir)
 		die(p);
 }
 
-static const char *const strategy_name[] = { "walk", "loop", "pass" };
+static const char *const strategy_name[] = { "walk", "loop", "pass", "kfunc" };
 
 static void test_notify_one(uint32_t strategy)
 {
@@ -1481,6 +1521,320 @@ static void test_bpf_unreg(void)
 	unlink_quiet("out/c/after_unreg");
 	close(in);
 }
+
+/* The real filter with the kfunc strategy: the notify and deny checks. */
+static void test_bpf_kfunc_filter(void)
+{
+	test_notify_one(SB_BPF_STRAT_KFUNC);
+	test_deny_one(SB_BPF_STRAT_KFUNC);
+}
+
+/* pass: everything goes on in notify mode, everything is allowed in deny mode. */
+static void test_bpf_pass(void)
+{
+	static struct event evs[MAX_EVENTS];
+	char buf[4096];
+	int gfd, in, n;
+
+	in = open_dir("in");
+	gfd = notify_group();
+	if (CHECK(bpf_attach(gfd, SB_BPF_STRAT_PASS, SUBTREE_MODE_NOTIFY, in) == 0,
+		  "pass: attach: %s", strerror(errno))) {
+		CHECK(touch_rel("in/a/p_in") == 0 && touch_rel("out/c/p_out") == 0,
+		      "touch");
+		n = read_events(gfd, evs, MAX_EVENTS);
+		CHECK(has_event(evs, n, FAN_CREATE, "p_in"), "pass: in-scope create lost");
+		CHECK(has_event(evs, n, FAN_CREATE, "p_out"),
+		      "pass: out-of-scope create not sent on");
+	}
+	close(gfd);
+	bpf_release();
+
+	if (touch_rel("in/a/b/x"))
+		die("touch");
+	gfd = perm_group();
+	/* A permission event that reached user space would block: time out. */
+	alarm(60);
+	if (CHECK(bpf_attach(gfd, SB_BPF_STRAT_PASS, SUBTREE_MODE_DENY, in) == 0,
+		  "pass: attach deny: %s", strerror(errno))) {
+		CHECK(open_rel("in/a/b/x") == 0, "pass: in-scope open denied");
+		CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+		      "pass: a permission event went to user space");
+	}
+	alarm(0);
+	close(gfd);
+	bpf_release();
+	unlink_rel("in/a/p_in", false);
+	unlink_rel("out/c/p_out", false);
+	close(in);
+}
+
+#include "kfunc_test.skel.h"
+#include "rename_seq.skel.h"
+
+#define KT_ENOENT (-ENOENT)
+
+/* kfunc_test.bpf.c's record of one open */
+struct kt_verdict {
+	int kfunc, walk, loop, pad;
+};
+
+/* sb_stats[idx] summed over CPUs */
+static uint64_t stat_sum(struct bpf_map *stats, __u32 idx)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t sum = 0, v[64];
+
+	if (ncpus <= 0 || ncpus > 64 ||
+	    bpf_map__lookup_elem(stats, &idx, sizeof(idx), v,
+				 sizeof(v[0]) * (size_t)ncpus, 0))
+		return UINT64_MAX;
+	for (int i = 0; i < ncpus; i++)
+		sum += v[i];
+	return sum;
+}
+
+/* A chain of depth directories below dir, and a file at its bottom, opened. */
+static uint64_t kt_file(const char *dir, unsigned int depth)
+{
+	char rel[PATH_MAX / 2];
+	struct stat sb;
+	char p[PATH_MAX];
+	size_t n;
+
+	n = (size_t)snprintf(rel, sizeof(rel), "%s", dir);
+	for (unsigned int i = 0; i < depth && n + 3 < sizeof(rel); i++) {
+		n += (size_t)snprintf(rel + n, sizeof(rel) - n, "/c");
+		mkdir_rel(rel);
+	}
+	snprintf(rel + n, sizeof(rel) - n, "/f%u", depth);
+	if (touch_rel(rel) || open_rel(rel))
+		die(rel);
+	path_of(p, rel);
+	if (stat(p, &sb))
+		die(p);
+	return sb.st_ino;
+}
+
+static bool kt_verdict(struct kfunc_test *kt, uint64_t ino, struct kt_verdict *v)
+{
+	return bpf_map__lookup_elem(kt->maps.verdicts, &ino, sizeof(ino), v,
+				    sizeof(*v), 0) == 0;
+}
+
+/* Load kfunc_test with a table of 2^bits slots and register it on gfd. */
+static struct kfunc_test *kt_load(int gfd, unsigned int bits, unsigned int nlist,
+				  struct bpf_link **link)
+{
+	struct kfunc_test *kt = kfunc_test__open();
+
+	*link = NULL;
+	if (!kt)
+		return NULL;
+	kt->rodata->sb_rt_bits = bits;
+	if (bpf_map__set_max_entries(kt->maps.sb_table, 1u << bits) ||
+	    bpf_map__set_max_entries(kt->maps.sb_rules, nlist) ||
+	    kfunc_test__load(kt))
+		goto fail;
+	*link = bpf_map__attach_struct_ops(kt->maps.kfunc_test);
+	if (!*link)
+		goto fail;
+	if (add_filter(gfd, "kfunc_test", NULL, 0))
+		goto fail;
+	return kt;
+fail:
+	bpf_link__destroy(*link);
+	*link = NULL;
+	kfunc_test__destroy(kt);
+	return NULL;
+}
+
+/*
+ * R rule directories kt<R>/r<i>; files at several depths below rules 0,
+ * R/2 and R-1 and below kt<R>/out. Each verdict must name the rule (or none),
+ * the kfunc, the BPF walk and the loop alike. Then the table's contract at
+ * the probing bound, and tables the kfunc must refuse.
+ */
+static void kt_rules(unsigned int nrules)
+{
+	static const unsigned int depths[] = { 0, 1, 7, 64, 300 };
+	const unsigned int targets[] = { 0, nrules / 2, nrules - 1 };
+	unsigned int bits = sb_rt_bits_for(nrules);
+	struct sb_rt_slot *keys = calloc(nrules, sizeof(*keys));
+	char rel[64], cmd[PATH_MAX + 16];
+	struct bpf_link *link;
+	struct kfunc_test *kt;
+	struct kt_verdict v;
+	int gfd, fd;
+
+	if (!keys)
+		die("calloc");
+	snprintf(rel, sizeof(rel), "kt%u", nrules);
+	mkdir_rel(rel);
+	for (unsigned int i = 0; i < nrules; i++) {
+		snprintf(rel, sizeof(rel), "kt%u/r%u", nrules, i);
+		mkdir_rel(rel);
+		fd = open_dir(rel);
+		if (bpf_key(fd, &keys[i]))
+			die(rel);
+		keys[i].rule = i;
+		close(fd);
+	}
+	snprintf(rel, sizeof(rel), "kt%u/out", nrules);
+	mkdir_rel(rel);
+
+	gfd = notify_group();
+	kt = kt_load(gfd, bits, nrules, &link);
+	if (!CHECK(kt != NULL, "kfunc_test (%u rules): load/attach: %s", nrules,
+		   strerror(errno)))
+		goto out;
+	if (!CHECK(bpf_sync(kt->maps.sb_table, kt->maps.sb_rules, bits, keys, nrules,
+			    nrules) == 0, "%u rules: filling the maps", nrules))
+		goto out;
+	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
+		for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+			int want = (int)targets[t];
+			uint64_t ino;
+
+			snprintf(rel, sizeof(rel), "kt%u/r%u", nrules, targets[t]);
+			ino = kt_file(rel, depths[i]);
+			if (!CHECK(kt_verdict(kt, ino, &v), "%u rules: no verdict", nrules))
+				continue;
+			CHECK(v.kfunc == want && v.walk == want && v.loop == want,
+			      "%u rules, rule %d, depth %u: kfunc %d walk %d loop %d",
+			      nrules, want, depths[i], v.kfunc, v.walk, v.loop);
+		}
+	}
+	for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		uint64_t ino;
+
+		snprintf(rel, sizeof(rel), "kt%u/out", nrules);
+		ino = kt_file(rel, depths[i]);
+		if (CHECK(kt_verdict(kt, ino, &v), "%u rules: no verdict", nrules))
+			CHECK(v.kfunc == KT_ENOENT && v.walk == -1 && v.loop == -1,
+			      "%u rules, out of scope, depth %u: kfunc %d walk %d loop %d",
+			      nrules, depths[i], v.kfunc, v.walk, v.loop);
+	}
+	for (int i = 0; i < 4; i++)
+		CHECK(kt->bss->bad[i] == -EINVAL, "a bad table (%d) was used: %d", i,
+		      kt->bss->bad[i]);
+	/* No rename ran since the load: nothing raced, nothing undecided. */
+	CHECK(stat_sum(kt->maps.sb_stats, SB_STAT_RACED) == 0 &&
+	      stat_sum(kt->maps.sb_stats, SB_STAT_UNDECIDED) == 0,
+	      "%u rules: raced %llu, undecided %llu without renames", nrules,
+	      (unsigned long long)stat_sum(kt->maps.sb_stats, SB_STAT_RACED),
+	      (unsigned long long)stat_sum(kt->maps.sb_stats, SB_STAT_UNDECIDED));
+out:
+	close(gfd);
+	bpf_link__destroy(link);
+	kfunc_test__destroy(kt);
+	free(keys);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/kt%u'", base, nrules);
+	if (system(cmd) != 0)
+		fprintf(stderr, "filter_test: could not remove kt%u\n", nrules);
+}
+
+/*
+ * The probing bound of the contract: a key SB_RT_MAX_PROBES - 1 slots past
+ * its home slot (the last one probed) is found, one slot further it is not,
+ * by the kfunc and the BPF walk alike. The slots in between hold keys of no
+ * directory.
+ */
+static void kt_probes(void)
+{
+	const unsigned int bits = 6, size = 1u << bits;
+	struct sb_rt_slot slots[64], k;
+	struct bpf_link *link;
+	struct kfunc_test *kt;
+	struct kt_verdict v;
+	int gfd, fd;
+
+	mkdir_rel("ktp");
+	fd = open_dir("ktp");
+	if (bpf_key(fd, &k))
+		die("ktp");
+	close(fd);
+	k.rule = 7;
+	for (unsigned int far = SB_RT_MAX_PROBES - 1; far <= SB_RT_MAX_PROBES; far++) {
+		unsigned int home = sb_rt_hash(k.ino, k.dev, bits);
+		int want = far < SB_RT_MAX_PROBES ? 7 : -1;
+		uint64_t ino;
+
+		memset(slots, 0, sizeof(slots));
+		for (unsigned int i = 0; i < far; i++)
+			slots[(home + i) % size] = (struct sb_rt_slot){
+				.ino = (1ull << 40) + i, .dev = k.dev, .rule = 99 };
+		slots[(home + far) % size] = k;
+		gfd = notify_group();
+		kt = kt_load(gfd, bits, 1, &link);
+		if (!CHECK(kt != NULL, "kfunc_test (probes): load: %s", strerror(errno))) {
+			close(gfd);
+			break;
+		}
+		for (__u32 i = 0; i < size; i++)
+			if (bpf_map__update_elem(kt->maps.sb_table, &i, sizeof(i), &slots[i],
+						 sizeof(slots[i]), BPF_ANY))
+				die("sb_table");
+		ino = kt_file("ktp", 1);
+		if (CHECK(kt_verdict(kt, ino, &v), "probes: no verdict"))
+			CHECK(v.kfunc == (want < 0 ? KT_ENOENT : want) && v.walk == want,
+			      "key %u slots from home: kfunc %d walk %d, want rule %d",
+			      far, v.kfunc, v.walk, want);
+		close(gfd);
+		bpf_link__destroy(link);
+		kfunc_test__destroy(kt);
+	}
+}
+
+static void test_bpf_kfunc(void)
+{
+	kt_rules(1);
+	kt_rules(40);
+	kt_rules(1000);
+	kt_probes();
+}
+
+/*
+ * LSM, fentry and struct_ops programs all read rename_lock's sequence (the
+ * rename policy of subtree.h): +2 per rename.
+ */
+static void test_bpf_rename_seq(void)
+{
+	const unsigned int renames = 5;
+	struct bpf_link *link = NULL;
+	struct rename_seq *rs;
+	__u32 before[3];
+	int gfd;
+
+	if (touch_rel("in/a/rs0") || touch_rel("in/a/b/x"))
+		die("touch");
+	gfd = notify_group();
+	rs = rename_seq__open_and_load();
+	if (!CHECK(rs != NULL, "rename_seq: load: %s", strerror(errno)))
+		goto out;
+	rs->bss->target_tgid = getpid();
+	link = bpf_map__attach_struct_ops(rs->maps.rename_seq_test);
+	if (!CHECK(link && rename_seq__attach(rs) == 0 &&
+		   add_filter(gfd, "rename_seq_test", NULL, 0) == 0,
+		   "rename_seq: attach: %s", strerror(errno)))
+		goto out;
+	CHECK(open_rel("in/a/b/x") == 0, "open");
+	memcpy(before, rs->bss->seq, sizeof(before));
+	for (unsigned int i = 0; i < renames; i++) {
+		rename_rel(i & 1 ? "in/a/rs1" : "in/a/rs0", i & 1 ? "in/a/rs0" : "in/a/rs1");
+	}
+	CHECK(open_rel("in/a/b/x") == 0, "open");
+	for (int i = 0; i < 3; i++)
+		CHECK(rs->bss->runs[i] >= 2 && rs->bss->seq[i] - before[i] == 2 * renames,
+		      "%s: %u runs, rename_lock sequence %u -> %u after %u renames",
+		      (const char *const[]){ "lsm", "fentry", "struct_ops" }[i],
+		      rs->bss->runs[i], before[i], rs->bss->seq[i], renames);
+out:
+	close(gfd);
+	bpf_link__destroy(link);
+	rename_seq__destroy(rs);
+	unlink_quiet(renames & 1 ? "in/a/rs1" : "in/a/rs0");
+}
 #endif /* WITH_BPF */
 
 static const struct {
@@ -1504,6 +1858,10 @@ static const struct {
 	{ "bpf-unreg", test_bpf_unreg, false, true },
 	{ "bpf-storage", test_bpf_storage, false, true },
 	{ "bpf-verifier", test_bpf_verifier, false, true },
+	{ "bpf-kfunc", test_bpf_kfunc, false, true },
+	{ "bpf-kfunc-filter", test_bpf_kfunc_filter, false, true },
+	{ "bpf-pass", test_bpf_pass, false, true },
+	{ "bpf-rename-seq", test_bpf_rename_seq, false, true },
 #endif
 };
 
