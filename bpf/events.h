@@ -41,6 +41,9 @@ struct sb_bpf_event {
 
 #ifdef __bpf__
 
+/* false with fid reporting (set before load): records carry dev and ino, no name. */
+const volatile bool sb_emit_names = true;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SB_BPF_RINGBUF_BYTES);
@@ -64,7 +67,10 @@ static __always_inline void sb_emit(__u32 kind, struct dentry *obj, struct inode
 	ev->dev = obj->d_sb->s_dev;
 	ev->pad = 0;
 	ev->ino = inode ? inode->i_ino : 0;
-	if (bpf_probe_read_kernel_str(ev->name, sizeof(ev->name), obj->d_name.name) < 0)
+	/* fid reporting: an object with an inode is known by it, as fanotify's fid. */
+	if (!sb_emit_names && inode)
+		ev->name[0] = '\0';
+	else if (bpf_probe_read_kernel_str(ev->name, sizeof(ev->name), obj->d_name.name) < 0)
 		ev->name[0] = '\0';
 	bpf_ringbuf_submit(ev, 0);
 }

@@ -71,6 +71,7 @@ static int fentry_attach(struct sb_backend *b)
 	}
 	p->skel->rodata->sb_strategy = strategy;
 	p->skel->rodata->sb_rt_bits = rt.bits;
+	p->skel->rodata->sb_emit_names = b->args.report != SB_REPORT_FID;
 	if (sb_bpf_size_maps(p->skel->obj, &rt, true, b->err, sizeof(b->err)))
 		goto fail;
 	ret = bpf_fentry_bpf__load(p->skel);

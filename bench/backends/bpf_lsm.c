@@ -65,6 +65,7 @@ static int lsm_attach(struct sb_backend *b)
 	}
 	p->skel->rodata->sb_strategy = strategy;
 	p->skel->rodata->sb_rt_bits = rt.bits;
+	p->skel->rodata->sb_emit_names = b->args.report != SB_REPORT_FID;
 	p->skel->rodata->sb_deny = deny;
 	if (deny) {
 		bpf_object__for_each_program(prog, p->skel->obj)

@@ -87,7 +87,8 @@ static int fbpf_attach(struct sb_backend *b)
 		sb_bpf_error(b->err, sizeof(b->err), "registering the " FILTER_NAME " struct_ops", errno);
 		goto fail;
 	}
-	if (sb_fan_open(&p->fan, b->args.mode == SB_MODE_DENY, b->args.rules, b->err, sizeof(b->err)) ||
+	if (sb_fan_open_report(&p->fan, b->args.mode == SB_MODE_DENY, b->args.report, b->args.rules,
+			       b->err, sizeof(b->err)) ||
 	    sb_fan_add_filter(&p->fan, FILTER_NAME, NULL, 0, b->err, sizeof(b->err)) ||
 	    sb_fan_mark_filesystems(&p->fan, b->args.rules, b->err, sizeof(b->err)))
 		goto fail;
