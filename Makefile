@@ -141,9 +141,12 @@ test: build
 bench: build
 	$(Q)scripts/bench.sh
 
-# REPORT.md and the figures, from the committed results alone.
+# REPORT.md and the figures, from the committed results alone: the default
+# set, and beside it the wall-clock set of the host (make bench BOX=host
+# SET=host) when there is one.
 report: build
-	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json
+	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json \
+		$(wildcard results/host/results.json)
 
 # fio jobs and a hyperfine untar under every backend this box runs
 # (scripts/realistic.sh; BOX=vm for all of them).

@@ -48,10 +48,14 @@ st=$?
 echo "make bench: measured in $(( $(date +%s) - start )) s (exit $st); results in $OUT/results.json"
 # Invalid runs (exit 1) are reported, not plotted; bad input or a crash stops here.
 [ $st -le 1 ] || exit $st
-report_md=
-[ "$SET" = default ] && report_md="--report-md REPORT.md"
+report_md= wall=
+# The default set's report pairs it with the host's wall-clock set, as make report does.
+if [ "$SET" = default ]; then
+	report_md="--report-md REPORT.md"
+	[ -f results/host/results.json ] && [ "$BOX" != host ] && wall=results/host/results.json
+fi
 # shellcheck disable=SC2086
-"$BIN" report --out-dir "$OUT" $report_md "$OUT/results.json" || exit $?
+"$BIN" report --out-dir "$OUT" $report_md "$OUT/results.json" $wall || exit $?
 echo "make bench: report in $OUT/REPORT.md"
 [ $st -eq 0 ] && exit 0
 # A race a backend is known to lose is a finding of the report, not a
