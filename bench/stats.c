@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -607,4 +608,17 @@ void sb_decide(const struct sb_decide_params *prm, double base_value,
 		out->verdict = SB_VERDICT_SAME;
 		out->why = "significant, below min effect";
 	}
+}
+
+int sb_linear_fit(const double *x, const double *y, size_t n, double *slope,
+		  double *intercept)
+{
+	double c0, c1, cov00, cov01, cov11, sumsq;
+
+	if (n < 2 || gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq) ||
+	    !isfinite(c1))
+		return -1;
+	*slope = c1;
+	*intercept = c0;
+	return 0;
 }

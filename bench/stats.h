@@ -149,6 +149,13 @@ bool sb_first_rep_slow(const double *x, size_t n);
 double sb_welch_p(const double *a, size_t na, const double *b, size_t nb);
 
 /*
+ * Ordinary least squares y = intercept + slope * x (GSL gsl_fit_linear).
+ * 0, or -1 with fewer than 2 points or x all equal.
+ */
+int sb_linear_fit(const double *x, const double *y, size_t n, double *slope,
+		  double *intercept);
+
+/*
  * The run's "stats" object (see bench/results.h), a new reference, or NULL
  * on allocation failure:
  * {"n", "median":{value,ci95,estimator}, "mean":{value,estimator},

@@ -510,3 +510,24 @@ void report_derive_free(struct report *r)
 	free(r->pairs);
 	free(r->pair_series);
 }
+
+/*
+ * Per-level cost of a depth series: the least-squares slope of the workload
+ * thread's CPU time per operation (the filter runs in the workload's system
+ * calls; the consumer's work is left out) over the depth. Needs three depths.
+ */
+bool series_level_slope(const struct series *s, double *slope)
+{
+	double x[64], y[64], intercept;
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n && n < 64; i++) {
+		const struct run *p = s->pts[i];
+
+		if (isnan(p->rep[RM_WORKLOAD].median))
+			continue;
+		x[n] = p->depth;
+		y[n++] = p->rep[RM_WORKLOAD].median;
+	}
+	return n >= 3 && !sb_linear_fit(x, y, n, slope, &intercept);
+}

@@ -224,6 +224,8 @@ struct report {
 int report_load(struct report *r);
 void report_load_free(struct report *r);
 int report_derive(struct report *r);
+/* derive.c: a depth series' workload CPU per operation per level; false if unknown. */
+bool series_level_slope(const struct series *s, double *slope);
 void report_derive_free(struct report *r);
 int report_plot(const struct report *r);
 int report_write_md(const struct report *r);
