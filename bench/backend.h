@@ -92,6 +92,11 @@ struct sb_backend_ops {
 	const char *summary;		/* one line for `list` and --help */
 	unsigned int modes;		/* SB_BIT(SB_MODE_*) it implements */
 	unsigned int strategies;	/* SB_BIT(SB_STRAT_*); 0: not applicable */
+	/*
+	 * It can merge identical unread events (fanotify does; a ring buffer
+	 * never does): only then may a burst study deliver fewer than expected.
+	 */
+	bool merges;
 
 	/*
 	 * Can this box run it in this mode? Decided by trying (load a minimal

@@ -16,6 +16,7 @@
 #include <linux/bpf.h>
 
 #include "bpf_common.h"
+#include "mounts.h"
 #include "bpf/events.h"
 #include "bpf/subtree.h"
 
@@ -251,63 +252,20 @@ static struct bpf_map *find_map(struct bpf_object *obj, const char *name, char *
 	return m;
 }
 
-/* A mount's s_dev, as the mount's line in /proc/self/mountinfo prints it. */
-struct mnt_dev {
-	uint64_t id;
-	uint32_t dev;		/* the kernel's encoding: major << 20 | minor */
-};
-
-/* Every mount of this mount namespace; NULL (n = 0) if unreadable. */
-static struct mnt_dev *read_mounts(size_t *n)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	struct mnt_dev *v = NULL, *grown;
-	unsigned long long id;
-	unsigned int maj, min;
-	size_t cap = 0;
-	char line[4096];
-
-	*n = 0;
-	if (!f)
-		return NULL;
-	/* "36 35 98:0 /mnt1 /mnt2 ...": mount id, parent id, MAJOR:MINOR of s_dev */
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llu %*u %u:%u", &id, &maj, &min) != 3)
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			grown = realloc(v, cap * sizeof(*v));
-			if (!grown)
-				break;
-			v = grown;
-		}
-		v[(*n)++] = (struct mnt_dev){ .id = id, .dev = maj << 20 | (min & 0xfffff) };
-	}
-	fclose(f);
-	return v;
-}
-
 /*
- * The kernel's key of a rule's directory: (i_ino, s_dev of its superblock).
- * s_dev from the mount it was resolved through (statx's stx_mnt_id, 5.8);
- * without that, st_dev re-encoded the kernel's way (MKDEV: major << 20 |
- * minor), which is s_dev on most filesystems.
+ * The kernel's key of a rule's directory: (i_ino, s_dev of its superblock),
+ * s_dev from the mount it was resolved through (bench/mounts.h); without
+ * that, st_dev re-encoded the kernel's way (MKDEV: major << 20 | minor),
+ * which is s_dev on most filesystems.
  */
-static void rule_key(const struct sb_rule *r, const struct mnt_dev *mounts, size_t nmounts,
+static void rule_key(const struct sb_rule *r, const struct sb_mounts *mounts,
 		     struct sb_rt_slot *key)
 {
-	struct statx stx;
+	uint32_t maj = major(r->dev), min = minor(r->dev);
 
+	sb_mounts_sdev(mounts, r->fd, "", &maj, &min);
 	key->ino = (__u64)r->ino;
-	key->dev = (__u32)(major(r->dev) << 20 | (minor(r->dev) & 0xfffff));
-	if (statx(r->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &stx) ||
-	    !(stx.stx_mask & STATX_MNT_ID))
-		return;
-	for (size_t i = 0; i < nmounts; i++)
-		if (mounts[i].id == stx.stx_mnt_id) {
-			key->dev = mounts[i].dev;
-			return;
-		}
+	key->dev = (__u32)(maj << 20 | (min & 0xfffff));
 }
 
 void sb_bpf_rules_free(struct sb_bpf_rules *t)
@@ -321,8 +279,7 @@ void sb_bpf_rules_free(struct sb_bpf_rules *t)
 int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uint32_t strategy,
 		       char *err, size_t len)
 {
-	struct mnt_dev *mounts;
-	size_t nmounts;
+	struct sb_mounts mounts;
 
 	memset(t, 0, sizeof(*t));
 	t->strategy = strategy;
@@ -332,12 +289,12 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 		snprintf(err, len, "out of memory for %zu rule keys", rules->n);
 		return -1;
 	}
-	mounts = read_mounts(&nmounts);
+	sb_mounts_read(&mounts);
 	for (size_t i = 0; i < rules->n; i++) {
-		rule_key(&rules->v[i], mounts, nmounts, &t->keys[i]);
+		rule_key(&rules->v[i], &mounts, &t->keys[i]);
 		t->keys[i].rule = (__u32)i;
 	}
-	free(mounts);
+	sb_mounts_free(&mounts);
 
 	/* The smallest table that keeps every key within SB_RT_MAX_PROBES of home. */
 	for (t->bits = sb_rt_bits_for((__u32)rules->n); t->bits <= SB_RT_MAX_BITS; t->bits++) {

@@ -74,6 +74,7 @@ struct variant {
 	char why[256];
 	bool failed;
 	bool fs_unavailable;		/* attach failed on a --fs other than tmpfs */
+	char count_why[256];		/* the counting pass could not attach: why */
 };
 
 enum {
@@ -452,7 +453,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	bool baseline = !strcmp(ops->name, "none");
 	bool pass = !baseline && strategy == SB_STRAT_PASS;
 	struct sb_oracle *oracle = sb_oracle_new(o->mode == SB_MODE_DENY,
-						  (o->files ? SB_ORACLE_BURST : 0) | (pass ? SB_ORACLE_PASS : 0));
+						  (o->files && ops->merges ? SB_ORACLE_BURST : 0) | (pass ? SB_ORACLE_PASS : 0));
 	struct sb_wl_ctx w = {
 		.tree = &c->tree, .ops = o->ops, .hit_ratio = c->hit, .files = o->files,
 		.seed = o->seed, .rep = rep_id, .mode = o->mode, .oracle = oracle,
@@ -701,6 +702,8 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 		json_decref(bsamples);
 	json_object_set_new(run, "reps_detail", json_incref(v->reps_detail));
 	json_object_set_new(run, "count_reps", json_integer(v->ncounted));
+	if (v->count_why[0])
+		json_object_set_new(run, "counting_failed", json_string(v->count_why));
 	json_object_set_new(run, "counting_detail", json_incref(v->count_detail));
 	json_object_set_new(run, "files", json_integer(o->files));
 	json_object_set_new(run, "regime", json_string(o->files ? "burst" : "distinct"));
@@ -794,6 +797,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 		all[i]->reps_detail = json_array();
 		all[i]->count_detail = json_array();
 		all[i]->ncounted = 0;
+		all[i]->count_why[0] = '\0';
 		all[i]->count_events = 0;
 		all[i]->backend_counters = json_object();
 		memset(&all[i]->counters, 0, sizeof(all[i]->counters));
@@ -848,11 +852,25 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 					ret = -1;
 					break;
 				}
-				/* This size is too much for it (e.g. marks): the others go on. */
+				/*
+				 * The counting pass could not attach: its counts are
+				 * missing, the timing pass stands.
+				 */
+				if (counting) {
+					snprintf(v->count_why, sizeof(v->count_why), "%s", r.why);
+					prog->done++;
+					continue;
+				}
+				/*
+				 * This size is too much for it (e.g. marks): the others
+				 * go on. Refused before it measured anything on a
+				 * filesystem other than tmpfs, it is unavailable there;
+				 * a later failure is the run's own.
+				 */
 				v->failed = true;
 				v->oracle.valid = false;
 				snprintf(v->oracle.why, sizeof(v->oracle.why), "%s", r.why);
-				v->fs_unavailable = c->fs != SB_FS_TMPFS;
+				v->fs_unavailable = c->fs != SB_FS_TMPFS && !v->nsamples;
 				prog->done += o->reps + o->count_reps - rep;
 				continue;
 			}

@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "mounts.h"
 #include "oracle.h"
 
 /* rec.len of a name longer than SB_ORACLE_NAME_MAX: never equal to an expected one. */
@@ -294,7 +295,8 @@ static int rec_qcmp(const void *a, const void *b)
 }
 
 /* The identities of an expected object: its file handle and its dev and ino. */
-static int identities_of(const struct rec *e, const char *path, struct rec id[2])
+static int identities_of(const struct rec *e, const char *path, const struct sb_mounts *mounts,
+			 struct rec id[2])
 {
 	union {
 		struct file_handle fh;
@@ -316,6 +318,8 @@ static int identities_of(const struct rec *e, const char *path, struct rec id[2]
 	if (!stat(path, &st)) {
 		n = (struct rec_ino){ .major = major(st.st_dev), .minor = minor(st.st_dev),
 				      .ino = st.st_ino };
+		/* A ring buffer reports the superblock's s_dev, which st_dev is not everywhere. */
+		sb_mounts_sdev(mounts, AT_FDCWD, path, &n.major, &n.minor);
 		id[k] = (struct rec){ .kind = e->kind, .len = REC_INO };
 		memcpy(id[k++].name, &n, sizeof(n));
 	}
@@ -330,6 +334,7 @@ static int identities_of(const struct rec *e, const char *path, struct rec id[2]
  */
 static int resolve_identities(struct sb_oracle *o, size_t nd)
 {
+	struct sb_mounts mounts;
 	struct rec *tab;
 	size_t n = 0, i;
 	bool any = false;
@@ -342,19 +347,21 @@ static int resolve_identities(struct sb_oracle *o, size_t nd)
 	tab = malloc((2 * o->nexp + 1) * 2 * sizeof(*tab));
 	if (!tab)
 		return -1;
+	sb_mounts_read(&mounts);
 	for (i = 0; i < o->nexp; i++) {
 		struct rec id[2];
 		int k;
 
 		if (!o->exp_path[i])
 			continue;
-		k = identities_of(&o->exp[i], o->exp_path[i], id);
+		k = identities_of(&o->exp[i], o->exp_path[i], &mounts, id);
 		for (int j = 0; j < k; j++) {
 			tab[2 * n] = id[j];
 			memcpy(&tab[2 * n + 1], &i, sizeof(i));
 			n++;
 		}
 	}
+	sb_mounts_free(&mounts);
 	qsort(tab, n, 2 * sizeof(*tab), rec_qcmp);
 	for (i = 0; i < nd; i++) {
 		struct rec *r = &o->rec[i];

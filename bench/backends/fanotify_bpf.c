@@ -134,6 +134,7 @@ const struct sb_backend_ops sb_backend_fanotify_bpf = {
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PASS) |
 		      SB_BIT(SB_STRAT_KFUNC),
+	.merges = true,
 	.probe = fbpf_probe,
 	.attach = fbpf_attach,
 	.consume = fbpf_consume,

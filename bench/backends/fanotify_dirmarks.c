@@ -239,6 +239,7 @@ const struct sb_backend_ops sb_backend_fanotify_dirmarks = {
 	.summary = "a FAN_MARK_INODE mark on every directory of each sub-tree, kept up to date from user space",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.strategies = SB_BIT(SB_STRAT_TAG),
+	.merges = true,
 	.probe = dirmarks_probe,
 	.attach = dirmarks_attach,
 	.consume = dirmarks_consume,

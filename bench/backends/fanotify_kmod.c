@@ -202,6 +202,7 @@ const struct sb_backend_ops sb_backend_fanotify_kmod = {
 	.summary = "FAN_MARK_FILESYSTEM plus the in-kernel sub-tree filter, as a kernel module",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PASS),
+	.merges = true,
 	.probe = kmod_probe,
 	.attach = kmod_attach,
 	.consume = kmod_consume,

@@ -280,6 +280,7 @@ const struct sb_backend_ops sb_backend_fanotify_user = {
 	.summary = "one FAN_MARK_FILESYSTEM mark; user space filters every event by path",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_CACHE),
+	.merges = true,
 	.probe = fan_user_probe,
 	.attach = fan_user_attach,
 	.consume = fan_user_consume,
