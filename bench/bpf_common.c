@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+
+/* statfs(2) f_type of btrfs (linux/magic.h) */
+#define SB_BTRFS_SUPER_MAGIC 0x9123683E
 
 #include "bpf_common.h"
 #include "mounts.h"
@@ -281,6 +285,21 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 {
 	struct sb_mounts mounts;
 
+	/*
+	 * Keys are (i_ino, s_dev): on btrfs every subvolume of a filesystem has
+	 * the same s_dev and its own inode numbers, so a key matches objects of
+	 * other subvolumes too. Refuse rather than report them.
+	 */
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < rules->n; i++) {
+		struct statfs sfs;
+
+		if (!fstatfs(rules->v[i].fd, &sfs) && sfs.f_type == SB_BTRFS_SUPER_MAGIC) {
+			snprintf(err, len, "rule '%s' is on btrfs, whose subvolumes share one s_dev and repeat inode numbers: a (s_dev, ino) key cannot tell them apart: Operation not supported (EOPNOTSUPP); the fix is a rule identity resolved in the kernel",
+				 rules->v[i].path);
+			return -1;
+		}
+	}
 	memset(t, 0, sizeof(*t));
 	t->strategy = strategy;
 	t->n = rules->n;

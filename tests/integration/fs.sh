@@ -57,7 +57,7 @@ for fs in $FS; do
 			"\(.strategy) \(.mode): \(.reason)"] | join("; ")' "$fs.json")
 		if [ -n "$why" ]; then
 			if echo "$why" | grep -Eq "$REFUSED"; then
-				echo "SKIP fs-run-$fs-$b: $n valid run(s); the kernel refuses: $why"
+				echo "SKIP fs-run-$fs-$b: $n valid run(s); refused: $why"
 			else
 				fail "fs-run-$fs-$b" "unavailable without the kernel's reason: $why"
 			fi
@@ -112,7 +112,7 @@ for fs in $FS; do
 		st=$?
 		if [ $st -ne 0 ]; then
 			if grep -Eq "$REFUSED" "$name.err"; then
-				echo "SKIP $name: the kernel refuses: $(grep -E "$REFUSED" "$name.err" | head -1)"
+				echo "SKIP $name: refused: $(grep -E "$REFUSED" "$name.err" | head -1)"
 			else
 				fail "$name" "exit $st: $(tail -2 "$name.err" | tr '\n' ' ')"
 			fi
