@@ -7,25 +7,23 @@ ylabel_text = "overhead over none (instructions/op), 95% CI bars"
 logx = 1
 logy = 0
 yformat = "%.0f"
-set xtics ("1" 1, "4" 4, "16" 16, "64" 64, "256" 256)
-nseries = 12
-array series_title[12]
-array series_color[12]
-array series_pt[12]
-array series_dt[12]
+set xtics ("1" 1, "4" 4, "64" 64)
+nseries = 9
+array series_title[9]
+array series_color[9]
+array series_pt[9]
+array series_dt[9]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
-series_title[2] = "fanotify-user/loop"; series_color[2] = "#d62728"; series_pt[2] = 5; series_dt[2] = 4
-series_title[3] = "fanotify-user/cache"; series_color[3] = "#d62728"; series_pt[3] = 13; series_dt[3] = 3
-series_title[4] = "fanotify-dirmarks/tag"; series_color[4] = "#ff7f0e"; series_pt[4] = 9; series_dt[4] = 5
-series_title[5] = "fanotify-kmod/walk"; series_color[5] = "#1f77b4"; series_pt[5] = 7; series_dt[5] = 1
-series_title[6] = "fanotify-kmod/loop"; series_color[6] = "#1f77b4"; series_pt[6] = 5; series_dt[6] = 4
-series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 7; series_dt[7] = 1
-series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 5; series_dt[8] = 4
-series_title[9] = "bpf-lsm/walk"; series_color[9] = "#9467bd"; series_pt[9] = 7; series_dt[9] = 1
-series_title[10] = "bpf-lsm/loop"; series_color[10] = "#9467bd"; series_pt[10] = 5; series_dt[10] = 4
-series_title[11] = "bpf-fentry/walk"; series_color[11] = "#8c564b"; series_pt[11] = 7; series_dt[11] = 1
-series_title[12] = "bpf-fentry/loop"; series_color[12] = "#8c564b"; series_pt[12] = 5; series_dt[12] = 4
+series_title[2] = "fanotify-dirmarks/tag"; series_color[2] = "#ff7f0e"; series_pt[2] = 9; series_dt[2] = 5
+series_title[3] = "fanotify-kmod/walk (circled: bimodal)"; series_color[3] = "#1f77b4"; series_pt[3] = 7; series_dt[3] = 1
+series_title[4] = "fanotify-kmod/pass (reference)"; series_color[4] = "#1f77b4"; series_pt[4] = 1; series_dt[4] = 3
+series_title[5] = "fanotify-bpf/walk"; series_color[5] = "#2ca02c"; series_pt[5] = 7; series_dt[5] = 1
+series_title[6] = "fanotify-bpf/pass (reference)"; series_color[6] = "#2ca02c"; series_pt[6] = 1; series_dt[6] = 3
+series_title[7] = "fanotify-bpf/kfunc (reference)"; series_color[7] = "#2ca02c"; series_pt[7] = 2; series_dt[7] = 3
+series_title[8] = "bpf-lsm/walk"; series_color[8] = "#9467bd"; series_pt[8] = 7; series_dt[8] = 1
+series_title[9] = "bpf-fentry/walk"; series_color[9] = "#8c564b"; series_pt[9] = 7; series_dt[9] = 1
 floor_index = -1
+set label "bimodal" at 64, 8274.59775 point pt 6 ps 3.2 lw 2 lc rgb "black" offset char 1.2, char 1.2 tc rgb "black" front
 
 # ---- the template (scripts/plot/overhead.gp) ----
 # scripts/plot/overhead.gp: overhead over `none` against rules or depth.

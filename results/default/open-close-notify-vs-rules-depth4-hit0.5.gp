@@ -5,27 +5,29 @@ plot_title = "open-close, notify mode: cost per operation vs rules (depth 4, hit
 xlabel_text = "rules (sub-tree roots, count)"
 ylabel_text = "median cost per operation (instructions/op), 95% CI bars"
 logx = 1
-logy = 1
+logy = 0
 yformat = "%.0f"
-set xtics ("1" 1, "10" 10, "100" 100, "1000" 1000, "10000" 10000)
-nseries = 12
-array series_title[13]
-array series_color[13]
-array series_pt[13]
-array series_dt[13]
+set xtics ("1" 1, "10" 10, "1000" 1000, "10000" 10000)
+nseries = 14
+array series_title[15]
+array series_color[15]
+array series_pt[15]
+array series_dt[15]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-user/loop"; series_color[2] = "#d62728"; series_pt[2] = 5; series_dt[2] = 4
-series_title[3] = "fanotify-user/cache"; series_color[3] = "#d62728"; series_pt[3] = 13; series_dt[3] = 3
-series_title[4] = "fanotify-dirmarks/tag"; series_color[4] = "#ff7f0e"; series_pt[4] = 9; series_dt[4] = 5
-series_title[5] = "fanotify-kmod/walk"; series_color[5] = "#1f77b4"; series_pt[5] = 7; series_dt[5] = 1
-series_title[6] = "fanotify-kmod/loop"; series_color[6] = "#1f77b4"; series_pt[6] = 5; series_dt[6] = 4
+series_title[3] = "fanotify-dirmarks/tag"; series_color[3] = "#ff7f0e"; series_pt[3] = 9; series_dt[3] = 5
+series_title[4] = "fanotify-kmod/walk"; series_color[4] = "#1f77b4"; series_pt[4] = 7; series_dt[4] = 1
+series_title[5] = "fanotify-kmod/loop"; series_color[5] = "#1f77b4"; series_pt[5] = 5; series_dt[5] = 4
+series_title[6] = "fanotify-kmod/pass (reference)"; series_color[6] = "#1f77b4"; series_pt[6] = 1; series_dt[6] = 3
 series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 7; series_dt[7] = 1
 series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 5; series_dt[8] = 4
-series_title[9] = "bpf-lsm/walk"; series_color[9] = "#9467bd"; series_pt[9] = 7; series_dt[9] = 1
-series_title[10] = "bpf-lsm/loop"; series_color[10] = "#9467bd"; series_pt[10] = 5; series_dt[10] = 4
-series_title[11] = "bpf-fentry/walk"; series_color[11] = "#8c564b"; series_pt[11] = 7; series_dt[11] = 1
-series_title[12] = "bpf-fentry/loop"; series_color[12] = "#8c564b"; series_pt[12] = 5; series_dt[12] = 4
-floor_index = 12
+series_title[9] = "fanotify-bpf/pass (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 1; series_dt[9] = 3
+series_title[10] = "fanotify-bpf/kfunc (reference)"; series_color[10] = "#2ca02c"; series_pt[10] = 2; series_dt[10] = 3
+series_title[11] = "bpf-lsm/walk"; series_color[11] = "#9467bd"; series_pt[11] = 7; series_dt[11] = 1
+series_title[12] = "bpf-lsm/loop"; series_color[12] = "#9467bd"; series_pt[12] = 5; series_dt[12] = 4
+series_title[13] = "bpf-fentry/walk"; series_color[13] = "#8c564b"; series_pt[13] = 7; series_dt[13] = 1
+series_title[14] = "bpf-fentry/loop"; series_color[14] = "#8c564b"; series_pt[14] = 5; series_dt[14] = 4
+floor_index = 14
 floor_title = "none (no monitoring)"
 
 # ---- the template (scripts/plot/cost.gp) ----
