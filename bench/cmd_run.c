@@ -422,12 +422,16 @@ static void report_progress(struct progress *p, const char *what, double ns_per_
 		(int)elapsed / 60, (int)elapsed % 60, (int)eta / 60, (int)eta % 60);
 }
 
+/* The lightest reporting that identifies the objects of a workload's events. */
+static enum sb_report lightest_report(const struct sb_workload_ops *wl)
+{
+	return wl->needs_names ? SB_REPORT_DFID_NAME : SB_REPORT_FID;
+}
+
 /* The reporting a cell's notify-mode groups use: asked for, or the workload's lightest. */
 static enum sb_report cell_report(const struct run_opts *o, const struct sb_workload_ops *wl)
 {
-	if (o->report >= 0)
-		return o->report;
-	return wl->needs_names ? SB_REPORT_DFID_NAME : SB_REPORT_FID;
+	return o->report >= 0 ? (enum sb_report)o->report : lightest_report(wl);
 }
 
 static uint64_t thread_cpu_self_ns(void)
@@ -655,7 +659,7 @@ static void id_suffix(const struct run_opts *o, const struct sb_workload_ops *wl
 	if (o->files)
 		n = snprintf(buf, len, "/f%lu", o->files);
 	if (n < len && o->report >= 0 && o->mode == SB_MODE_NOTIFY &&
-	    o->report != (int)(wl->needs_names ? SB_REPORT_DFID_NAME : SB_REPORT_FID))
+	    o->report != (int)lightest_report(wl))
 		snprintf(buf + n, len - n, "/%s", sb_report_name(o->report));
 }
 

@@ -85,6 +85,17 @@ static void prefault(void *p, size_t len)
 		((volatile char *)p)[off] = 0;
 }
 
+/* A record naming its object by a file handle (fid reporting). */
+static void rec_put_handle(struct rec *r, const struct file_handle *fh)
+{
+	struct rec_handle h = { .type = fh->handle_type, .bytes = fh->handle_bytes };
+
+	memcpy(h.f_handle, fh->f_handle, h.bytes < REC_HANDLE_MAX ? h.bytes : REC_HANDLE_MAX);
+	memset(r->name, 0, sizeof(r->name));
+	memcpy(r->name, &h, sizeof(h));
+	r->len = REC_HANDLE;
+}
+
 static void oracle_deliver(struct sb_sink *sink, const struct sb_event *ev)
 {
 	struct sb_oracle *o = (struct sb_oracle *)((char *)sink - offsetof(struct sb_oracle, sink));
@@ -104,14 +115,7 @@ static void oracle_deliver(struct sb_sink *sink, const struct sb_event *ev)
 	r = &o->rec[i];
 	r->kind = ev->kind;
 	if (!ev->name[0] && ev->handle) {
-		struct rec_handle h = { .type = ev->handle->handle_type,
-					.bytes = ev->handle->handle_bytes };
-
-		memcpy(h.f_handle, ev->handle->f_handle,
-		       h.bytes < REC_HANDLE_MAX ? h.bytes : REC_HANDLE_MAX);
-		memset(r->name, 0, sizeof(r->name));
-		memcpy(r->name, &h, sizeof(h));
-		r->len = REC_HANDLE;
+		rec_put_handle(r, ev->handle);
 		return;
 	}
 	if (!ev->name[0] && ev->ino) {
@@ -302,18 +306,14 @@ static int identities_of(const struct rec *e, const char *path, const struct sb_
 		struct file_handle fh;
 		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
 	} u;
-	struct rec_handle h = { 0 };
 	struct rec_ino n;
 	struct stat st;
 	int mount_id, k = 0;
 
 	u.fh.handle_bytes = MAX_HANDLE_SZ;
 	if (!name_to_handle_at(AT_FDCWD, path, &u.fh, &mount_id, 0)) {
-		h.type = u.fh.handle_type;
-		h.bytes = u.fh.handle_bytes;
-		memcpy(h.f_handle, u.fh.f_handle, h.bytes < REC_HANDLE_MAX ? h.bytes : REC_HANDLE_MAX);
-		id[k] = (struct rec){ .kind = e->kind, .len = REC_HANDLE };
-		memcpy(id[k++].name, &h, sizeof(h));
+		id[k].kind = e->kind;
+		rec_put_handle(&id[k++], &u.fh);
 	}
 	if (!stat(path, &st)) {
 		n = (struct rec_ino){ .major = major(st.st_dev), .minor = minor(st.st_dev),
