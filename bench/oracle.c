@@ -503,7 +503,7 @@ void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 	size_t claimed = atomic_load(&o->next);
 	size_t nd = claimed < o->cap ? claimed : o->cap;
 	bool burst = o->flags & SB_ORACLE_BURST, pass = o->flags & SB_ORACLE_PASS;
-	bool counts_ok;
+	bool counts_ok, pass_extra_wrong = false;
 
 	memset(r, 0, sizeof(*r));
 	r->overflows = atomic_load(&o->overflows);
@@ -523,8 +523,15 @@ void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 		r->delivered = claimed;
 		if (resolve_identities(o, nd) || compare_multisets(o, nd, r, first))
 			o->oom = true;
+		/*
+		 * A pass filter sends each announced out-of-scope event once:
+		 * fewer were dropped or merged, more came from elsewhere.
+		 */
+		if (pass && !burst && r->extra != o->nr_outside)
+			pass_extra_wrong = true;
 	}
-	counts_ok = !r->missing && !r->duplicated && !r->unexpected && (burst || !r->merged);
+	counts_ok = !r->missing && !r->duplicated && !r->unexpected && (burst || !r->merged) &&
+		    !pass_extra_wrong;
 	pthread_mutex_lock(&o->lock);
 	r->valid = counts_ok && !r->overflows && !r->dropped_records && !o->oom &&
 		   !o->invalid[0] && !o->deny_other_errors;
@@ -547,5 +554,11 @@ void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 	why_add(r, r->duplicated, "duplicated", &first[F_DUPLICATED]);
 	why_add(r, r->unexpected, o->deny && pass ? "denied" : "unexpected",
 		&first[F_UNEXPECTED]);
+	if (pass_extra_wrong) {
+		size_t len = strlen(r->why);
+
+		snprintf(r->why + len, sizeof(r->why) - len, "%s%llu out-of-scope events delivered for %llu caused",
+			 len ? ", " : "", (unsigned long long)r->extra, (unsigned long long)o->nr_outside);
+	}
 	why_add(r, r->overflows, "lost to overflow", NULL);
 }

@@ -28,8 +28,9 @@
 #define SB_ORACLE_BURST		(1u << 0)
 /*
  * A reference filter that sends (notify) or allows (deny) everything.
- * Notify: out-of-scope deliveries count as extra, not unexpected. Deny:
- * valid iff no open was denied.
+ * Notify: out-of-scope deliveries count as extra, not unexpected, and
+ * (but in a burst) must be as many as sb_oracle_expect_outside() announced.
+ * Deny: valid iff no open was denied.
  */
 #define SB_ORACLE_PASS		(1u << 1)
 

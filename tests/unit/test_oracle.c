@@ -210,6 +210,7 @@ START_TEST(pass_counts_out_of_scope_as_extra)
 	struct sb_oracle *o = three_expected(SB_ORACLE_PASS);
 	struct sb_oracle_result r;
 
+	sb_oracle_expect_outside(o, 3);
 	deliver_three(o);
 	deliver(o, SB_EV_OPEN, "g7");
 	deliver(o, SB_EV_OPEN, "g7");
@@ -220,15 +221,28 @@ START_TEST(pass_counts_out_of_scope_as_extra)
 	assert_only(&r, 0, 0, 0, 0, 3);
 	sb_oracle_free(o);
 
+	/* each announced out-of-scope event once: one lost is wrong */
+	o = three_expected(SB_ORACLE_PASS);
+	sb_oracle_expect_outside(o, 3);
+	deliver_three(o);
+	deliver(o, SB_EV_OPEN, "g7");
+	deliver(o, SB_EV_CREATE, "g8");
+	sb_oracle_finish(o, &r);
+	ck_assert(!r.valid);
+	assert_only(&r, 0, 0, 0, 0, 2);
+	ck_assert_msg(strstr(r.why, "2 out-of-scope events delivered for 3 caused"), "%s", r.why);
+	sb_oracle_free(o);
+
 	/* pass still needs every in-scope event exactly once */
 	o = three_expected(SB_ORACLE_PASS);
+	sb_oracle_expect_outside(o, 1);
 	deliver(o, SB_EV_CREATE, "f1");
 	deliver(o, SB_EV_CREATE, "f1");
 	deliver(o, SB_EV_OPEN, "g7");
 	sb_oracle_finish(o, &r);
 	ck_assert(!r.valid);
 	assert_only(&r, 2, 0, 1, 0, 1);
-	ck_assert_msg(!strstr(r.why, "unexpected"), "%s", r.why);
+	ck_assert_msg(!strstr(r.why, "unexpected") && !strstr(r.why, "out-of-scope"), "%s", r.why);
 	sb_oracle_free(o);
 }
 END_TEST
@@ -580,6 +594,8 @@ START_TEST(identities_map_to_expected_names)
 	ck_assert_ptr_nonnull(o);
 	sb_oracle_expect_path(o, SB_EV_OPEN, f.path[0]);
 	sb_oracle_expect_path(o, SB_EV_OPEN, f.path[1]);
+	if (_i)
+		sb_oracle_expect_outside(o, 1);	/* path[2], below */
 	deliver_handle(o, SB_EV_OPEN, f.path[0]);
 	deliver_ino(o, SB_EV_OPEN, f.path[1]);
 	deliver_handle(o, SB_EV_OPEN, f.path[2]);	/* never expected */
