@@ -86,6 +86,14 @@ if "$BIN" report --no-plots --out-dir "$T/report" "$OUT" >"$T/log" 2>&1 && [ -s 
 else
 	fail import-report-reads-it "report --no-plots: $(tail -3 "$T/log")"
 fi
+# shellcheck disable=SC2016 # backquotes of Markdown, not of the shell
+if grep -qF -- '- Interleaving: 1 of the 2 monitored runs carry' "$T/report/REPORT.md" &&
+	grep -qF '1 more carries `none` samples measured apart from their own (imported hyperfine timings' "$T/report/REPORT.md" &&
+	grep -qF '`unpaired: difference of medians' "$T/report/REPORT.md"; then
+	pass import-report-unpaired
+else
+	fail import-report-unpaired "REPORT.md does not say the hyperfine run's overhead is unpaired: $(grep -F 'Interleaving' "$T/report/REPORT.md")"
+fi
 # --fio=FILE, and kinds switching back and forth in one command line.
 if "$BIN" import --fio="$FIX/import-fio/fio-none-smallfiles-1.json" \
 	--hyperfine "$FIX"/import-hyperfine/hyperfine-untar.json \
