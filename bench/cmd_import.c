@@ -17,9 +17,11 @@
  *              run per command, its name (-n) the backend; samples are
  *              times[] in ns per whole command ("ops": 1).
  * "baseline_samples_ns_per_op" are the `none` run's samples of the same
- * workload; "stats" come from sb_stats_json(); no oracle applies to a whole
- * command, and the oracle object says so. The tool's own figures are kept
- * under "fio" / "hyperfine".
+ * workload; "stats" come from sb_stats_json() for fio (the overhead paired
+ * by repetition: scripts/realistic.sh interleaves the backends) and from
+ * sb_stats_json_unpaired() for hyperfine (its repetitions are not
+ * interleaved); no oracle applies to a whole command, and the oracle object
+ * says so. The tool's own figures are kept under "fio" / "hyperfine".
  *
  * The results header (box, kernel, git revision) describes the box this
  * command runs in: import where the measurements were taken
@@ -564,7 +566,19 @@ static json_t *make_run(const char *wl, const char *backend, struct sample **s, 
 	char id[300];
 
 	snprintf(id, sizeof(id), "%s/-/%s/notify", backend, wl);
-	stats = sb_stats_json(x, n, is_none || !nb ? NULL : base, is_none ? 0 : nb, warnings);
+	/*
+	 * fio: paired. scripts/realistic.sh interleaves the backends: in
+	 * repetition r every backend (none too) runs each job once, in a shuffled
+	 * order, so fio-B-JOB-r.json and fio-none-JOB-r.json share the box's state
+	 * of that repetition; collect() sorts both by r, so x[i] and base[i] are
+	 * the same repetition when both sides hold the same repetition numbers
+	 * (realistic.sh writes 1..REPS for each). hyperfine runs one command's
+	 * repetitions back to back, then the next command's: times[i] of two
+	 * commands share only their index, so the overhead is unpaired (the
+	 * difference of the medians).
+	 */
+	stats = (is_fio ? sb_stats_json : sb_stats_json_unpaired)(
+		x, n, is_none || !nb ? NULL : base, is_none ? 0 : nb, warnings);
 	if (!stats || !warnings || !samples)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -576,9 +590,11 @@ static json_t *make_run(const char *wl, const char *backend, struct sample **s, 
 		json_array_append_new(warnings, json_sprintf(
 			"no `none` run of %s was imported: no baseline, no overhead", wl));
 	if (!is_fio)
-		json_array_append_new(warnings, json_string(
+		json_array_append_new(warnings, json_sprintf(
 			"hyperfine times each command's repetitions back to back: not "
-			"interleaved with the `none` runs"));
+			"interleaved with the `none` runs%s", is_none || !nb ? "" :
+			", so the overhead is unpaired: the difference of the medians, its "
+			"CI from resampling each side independently"));
 	run = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:I}",
 			"id", id, "backend", backend, "strategy", "-", "workload", wl,
 			"mode", "notify", "rules", (json_int_t)1, "depth", (json_int_t)1,
@@ -690,7 +706,10 @@ static const char doc[] =
 	"  hyperfine:  \"workload\": \"hyperfine:<name>\" with <name> from the file name "
 	"(hyperfine-<name>.json), one run per command, named with hyperfine's -n after "
 	"its backend; samples are the times of the whole command in ns (\"ops\": 1).\n"
-	"The `none` samples of a workload are every run's baseline; \"oracle\" is valid "
+	"The `none` samples of a workload are every run's baseline: the overhead is paired "
+	"by repetition for fio (scripts/realistic.sh interleaves the backends) and unpaired "
+	"for hyperfine, which runs each command's repetitions back to back (the difference "
+	"of the medians, its CI from resampling each side independently). \"oracle\" is valid "
 	"with why \"not checked\": no event oracle applies to a whole command. The "
 	"tools' own figures are kept under \"fio\" (per repetition: iops, clat "
 	"percentiles, CPU) and \"hyperfine\" (mean, stddev, user, system, ... in s). "

@@ -75,6 +75,24 @@ double sb_mad(const double *x, size_t n)
 	return mad;
 }
 
+/* A gsl_rng_mt19937 seeded with SB_BOOT_SEED: every bootstrap draws the same stream. */
+static gsl_rng *boot_rng(void)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	if (rng)
+		gsl_rng_set(rng, SB_BOOT_SEED);
+	return rng;
+}
+
+/* The 2.5 % and 97.5 % quantiles of the SB_BOOT_RESAMPLES values b (sorted in place). */
+static void percentile_ci95(double *b, double ci[2])
+{
+	gsl_sort(b, 1, SB_BOOT_RESAMPLES);
+	ci[0] = gsl_stats_quantile_from_sorted_data(b, 1, SB_BOOT_RESAMPLES, 0.025);
+	ci[1] = gsl_stats_quantile_from_sorted_data(b, 1, SB_BOOT_RESAMPLES, 0.975);
+}
+
 /*
  * Percentile bootstrap of the medians of ncol columns of n rows: every
  * resample draws n rows with replacement (the same rows for every column, so
@@ -93,12 +111,11 @@ static int bootstrap_ci95(const double *const *col, size_t ncol, size_t n, doubl
 	}
 	boot = malloc(ncol * SB_BOOT_RESAMPLES * sizeof(*boot));
 	scratch = malloc(ncol * n * sizeof(*scratch));
-	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	rng = boot_rng();
 	if (!boot || !scratch || !rng) {
 		errno = ENOMEM;
 		goto cleanup;
 	}
-	gsl_rng_set(rng, SB_BOOT_SEED);
 	for (size_t r = 0; r < SB_BOOT_RESAMPLES; r++) {
 		for (size_t i = 0; i < n; i++) {
 			size_t k = gsl_rng_uniform_int(rng, n);
@@ -112,13 +129,8 @@ static int bootstrap_ci95(const double *const *col, size_t ncol, size_t n, doubl
 				gsl_stats_median_from_sorted_data(scratch + c * n, 1, n);
 		}
 	}
-	for (size_t c = 0; c < ncol; c++) {
-		double *b = boot + c * SB_BOOT_RESAMPLES;
-
-		gsl_sort(b, 1, SB_BOOT_RESAMPLES);
-		ci[c][0] = gsl_stats_quantile_from_sorted_data(b, 1, SB_BOOT_RESAMPLES, 0.025);
-		ci[c][1] = gsl_stats_quantile_from_sorted_data(b, 1, SB_BOOT_RESAMPLES, 0.975);
-	}
+	for (size_t c = 0; c < ncol; c++)
+		percentile_ci95(boot + c * SB_BOOT_RESAMPLES, ci[c]);
 	ret = 0;
 cleanup:
 	gsl_rng_free(rng);
@@ -190,6 +202,80 @@ cleanup:
 	free(d);
 	free(pct);
 	return ret;
+}
+
+/*
+ * Percentile bootstrap of median(x) - median(base) (ci[0]) and, when rel, of
+ * 100 (median(x) - median(base)) / median(base) (ci[1]): every resample draws
+ * n values of x, then nb values of base, each with replacement and
+ * independently of the other, from gsl_rng_mt19937 seeded with SB_BOOT_SEED.
+ */
+static int bootstrap_unpaired_ci95(const double *x, size_t n, const double *base, size_t nb,
+				   bool rel, double (*ci)[2])
+{
+	double *boot = malloc(2 * SB_BOOT_RESAMPLES * sizeof(*boot));
+	double *rx = malloc(n * sizeof(*rx)), *rb = malloc(nb * sizeof(*rb));
+	gsl_rng *rng = boot_rng();
+	int ret = -1;
+
+	if (!boot || !rx || !rb || !rng) {
+		errno = ENOMEM;
+		goto cleanup;
+	}
+	for (size_t r = 0; r < SB_BOOT_RESAMPLES; r++) {
+		double mx, mb;
+
+		for (size_t i = 0; i < n; i++)
+			rx[i] = x[gsl_rng_uniform_int(rng, n)];
+		for (size_t i = 0; i < nb; i++)
+			rb[i] = base[gsl_rng_uniform_int(rng, nb)];
+		gsl_sort(rx, 1, n);
+		gsl_sort(rb, 1, nb);
+		mx = gsl_stats_median_from_sorted_data(rx, 1, n);
+		mb = gsl_stats_median_from_sorted_data(rb, 1, nb);
+		boot[r] = mx - mb;
+		boot[SB_BOOT_RESAMPLES + r] = rel ? 100.0 * (mx - mb) / mb : NAN;
+	}
+	percentile_ci95(boot, ci[0]);
+	if (rel)
+		percentile_ci95(boot + SB_BOOT_RESAMPLES, ci[1]);
+	ret = 0;
+cleanup:
+	gsl_rng_free(rng);
+	free(boot);
+	free(rx);
+	free(rb);
+	return ret;
+}
+
+int sb_unpaired_overhead(const double *x, size_t n, const double *base, size_t nb,
+			 struct sb_paired *out)
+{
+	double ci[2][2], mx, mb;
+	bool rel = true;
+
+	out->pairs = 0;
+	out->diff = out->pct = NAN;
+	out->diff_ci[0] = out->diff_ci[1] = out->pct_ci[0] = out->pct_ci[1] = NAN;
+	if (!x || !base || n == 0 || nb == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < nb; i++)
+		rel = rel && base[i] > 0;
+	if (bootstrap_unpaired_ci95(x, n, base, nb, rel, ci))
+		return -1;
+	mx = sb_median(x, n);
+	mb = sb_median(base, nb);
+	out->diff = mx - mb;
+	out->diff_ci[0] = ci[0][0];
+	out->diff_ci[1] = ci[0][1];
+	if (rel) {
+		out->pct = 100.0 * (mx - mb) / mb;
+		out->pct_ci[0] = ci[1][0];
+		out->pct_ci[1] = ci[1][1];
+	}
+	return 0;
 }
 
 /* {median, min, max, n} of the sorted values s[0..n). */
@@ -406,9 +492,12 @@ static void describe_modes(char *buf, size_t len, const struct sb_modes *m)
 		snprintf(buf + k, len - (size_t)k, ", no spread within either");
 }
 
-json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
-		      json_t *warnings)
+/* sb_stats_json() (paired) and sb_stats_json_unpaired(). */
+static json_t *stats_json(const double *x, size_t n, const double *base, size_t nb,
+			  json_t *warnings, bool paired)
 {
+	const char *est = paired ? SB_EST_OVERHEAD : SB_EST_OVERHEAD_UNPAIRED;
+	const char *est_pct = paired ? SB_EST_OVERHEAD_PCT : SB_EST_OVERHEAD_PCT_UNPAIRED;
 	double ci[2] = { NAN, NAN }, *d = NULL;
 	json_t *st = NULL, *out = NULL, *indices = NULL, *ov = NULL;
 	size_t *idx = NULL, k = 0;
@@ -427,7 +516,10 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 			return NULL;
 		k = sb_outliers(x, n, idx);
 	}
-	if (base) {
+	if (base && !paired) {
+		if (sb_unpaired_overhead(x, n, base, nb, &p) && errno == ENOMEM)
+			goto cleanup;
+	} else if (base) {
 		size_t m = sb_paired_diffs(x, n, base, nb, NULL);
 
 		if (sb_paired_overhead(x, n, base, nb, &p) && errno == ENOMEM)
@@ -455,12 +547,15 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 	    set_modes(st, &mx))
 		goto cleanup;
 	if (base) {
-		ov = figure(p.diff, isfinite(p.diff_ci[0]) ? p.diff_ci : NULL, SB_EST_OVERHEAD);
-		if (!ov || json_object_set_new(ov, "pairs", json_integer((json_int_t)p.pairs)) ||
-		    set_modes(ov, &md) || json_object_set_new(st, "overhead", json_incref(ov)) ||
+		ov = figure(p.diff, isfinite(p.diff_ci[0]) ? p.diff_ci : NULL, est);
+		if (!ov ||
+		    json_object_set_new(ov, "pairs",
+					paired ? json_integer((json_int_t)p.pairs) : json_null()) ||
+		    (paired && set_modes(ov, &md)) ||
+		    json_object_set_new(st, "overhead", json_incref(ov)) ||
 		    json_object_set_new(st, "overhead_pct",
 					figure(p.pct, isfinite(p.pct_ci[0]) ? p.pct_ci : NULL,
-					       SB_EST_OVERHEAD_PCT)))
+					       est_pct)))
 			goto cleanup;
 	}
 	if (json_object_set_new(st, "outliers",
@@ -474,7 +569,7 @@ json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 	if (base && nb < SB_MIN_SAMPLES)
 		add_warning(warnings, "only %zu baseline samples (fewer than %d): the "
 			    "overhead CI is unreliable; run more repetitions", nb, SB_MIN_SAMPLES);
-	if (base && n != nb)
+	if (base && paired && n != nb)
 		add_warning(warnings, "%zu samples but %zu baseline samples: the paired "
 			    "overhead uses the first %zu repetitions of each (an interrupted "
 			    "repetition?)", n, nb, p.pairs);
@@ -513,6 +608,18 @@ cleanup:
 	free(idx);
 	free(d);
 	return out;
+}
+
+json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
+		      json_t *warnings)
+{
+	return stats_json(x, n, base, nb, warnings, true);
+}
+
+json_t *sb_stats_json_unpaired(const double *x, size_t n, const double *base, size_t nb,
+			       json_t *warnings)
+{
+	return stats_json(x, n, base, nb, warnings, false);
 }
 
 const char *sb_verdict_name(enum sb_verdict v)

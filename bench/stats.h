@@ -18,6 +18,17 @@
  *                    base[i] > 0)
  *   Their 95 % CIs are one percentile bootstrap that resamples repetitions
  *   (pairs) with replacement, SB_BOOT_RESAMPLES times, the same fixed seed.
+ * - overhead, unpaired: for samples that were not interleaved (hyperfine
+ *   runs each command's repetitions back to back), x[i] and base[i] share
+ *   nothing but their index, so nothing is paired:
+ *     overhead     = median(x) - median(base)
+ *     overhead_pct = 100 (median(x) - median(base)) / median(base)
+ *                    (undefined unless every base value > 0)
+ *   Their 95 % CIs are one percentile bootstrap that resamples x and base
+ *   independently, each with replacement (n from x, then nb from base, from
+ *   the one gsl_rng_mt19937 stream), SB_BOOT_RESAMPLES times, the same seed.
+ *   Every sample of both counts; drift between the two blocks of
+ *   repetitions is in the figure and its CI does not account for it.
  * - modes (bimodal repetitions): the exact 1-D 2-means split of the sorted
  *   values (every split point scanned; the one with the least within-part
  *   sum of squares SSE, the first on ties) into a low and a high part. The
@@ -74,6 +85,13 @@
 #define SB_EST_OVERHEAD_PCT \
 	"paired: median over repetitions of 100 * (backend - none) / none in the same " \
 	"repetition, in %; 95% CI: the same bootstrap of pairs"
+#define SB_EST_OVERHEAD_UNPAIRED \
+	"unpaired: difference of medians, median(backend) - median(none) (repetitions not " \
+	"interleaved); 95% CI: independent bootstrap (percentile; backend and none " \
+	"resampled separately, each with replacement), 2000 resamples"
+#define SB_EST_OVERHEAD_PCT_UNPAIRED \
+	"unpaired: difference of medians relative to none, 100 * (median(backend) - " \
+	"median(none)) / median(none), in %; 95% CI: the same independent bootstrap"
 #define SB_EST_MODES \
 	"exact 2-means split of the sorted values; bimodal when both parts have >= 2 " \
 	"values and their medians differ by more than max(8, 80/n) pooled within-part " \
@@ -109,6 +127,14 @@ struct sb_paired {
 /* -1 (errno set) when there is no pair (EINVAL) or on ENOMEM. */
 int sb_paired_overhead(const double *x, size_t n, const double *base, size_t nb,
 		       struct sb_paired *out);
+/*
+ * The unpaired overhead of x over base (the rule above), in the same struct:
+ * pairs is 0, diff is median(x) - median(base), pct is 100 diff /
+ * median(base) (NAN unless every base value > 0). -1 (errno set) when
+ * either side is empty (EINVAL) or on ENOMEM.
+ */
+int sb_unpaired_overhead(const double *x, size_t n, const double *base, size_t nb,
+			 struct sb_paired *out);
 
 /* Modes of a sample (the rule above). */
 struct sb_cluster {
@@ -178,6 +204,16 @@ int sb_linear_fit(const double *x, const double *y, size_t n, double *slope,
  */
 json_t *sb_stats_json(const double *x, size_t n, const double *base, size_t nb,
 		      json_t *warnings);
+/*
+ * The same object with the unpaired overhead, for samples of x and base that
+ * were not interleaved (hyperfine imports): "overhead" is
+ * {value,ci95,estimator,"pairs":null} (SB_EST_OVERHEAD_UNPAIRED) without
+ * modes (there are no per-repetition differences), "overhead_pct" carries
+ * SB_EST_OVERHEAD_PCT_UNPAIRED, and unequal sample counts are no warning
+ * (every sample of both counts). Everything else as sb_stats_json().
+ */
+json_t *sb_stats_json_unpaired(const double *x, size_t n, const double *base, size_t nb,
+			       json_t *warnings);
 
 /*
  * The regression decision used by `subtree-bench compare`. Lower is better

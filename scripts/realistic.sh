@@ -37,7 +37,9 @@
 #      command that fixed cost dominates (host, load ~4: `monitor --quiet
 #      --backend fanotify-user -- true` ~80-200 ms, mostly its drain: two
 #      idle consumer polls; with --backend none ~10 ms). hyperfine runs one
-#      command's repetitions back to back (not interleaved).
+#      command's repetitions back to back (not interleaved), so import
+#      reports these runs' overhead unpaired (the difference of the
+#      medians); the fio runs of (a), interleaved, keep it paired.
 #  (c) subtree-bench import --fio OUT_DIR/raw/fio-*.json \
 #          --hyperfine OUT_DIR/raw/hyperfine-untar.json --out OUT_DIR/realistic.json
 #      (and realistic.csv beside it), then a one-line-per-run summary.

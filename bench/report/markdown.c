@@ -173,6 +173,11 @@ static bool regime_known(const struct run *p) { return p->has_regime; }
 static bool consumer_known(const struct run *p) { return p->consumer_in_total >= 0; }
 static bool bimodal(const struct run *p) { return p->modes.bimodal || p->ovh_modes.bimodal; }
 static bool monitored(const struct run *p) { return !is_none(p); }
+/* Its overhead is not over interleaved repetitions (hyperfine imports: bench/stats.h). */
+static bool unpaired(const struct run *p)
+{
+	return p->overhead.estimator && !strncmp(p->overhead.estimator, "unpaired:", 9);
+}
 
 /* The per-repetition counts of the multiset oracle (it writes `merged`);
  * older files count other things under the same names. */
@@ -251,7 +256,7 @@ static void md_method_passes(FILE *f, const struct report *r)
 
 static void md_method(FILE *f, const struct report *r)
 {
-	size_t mon = 0, inter = 0, with_none = 0, drain[4] = { 0 };
+	size_t mon = 0, inter = 0, apart = 0, with_none = 0, drain[4] = { 0 };
 
 	for (size_t i = 0; i < r->nok; i++) {
 		if (is_none(r->ok[i])) {
@@ -259,7 +264,10 @@ static void md_method(FILE *f, const struct report *r)
 			continue;
 		}
 		mon++;
-		inter += r->ok[i]->has_baseline;
+		if (r->ok[i]->has_baseline && unpaired(r->ok[i]))
+			apart++;
+		else
+			inter += r->ok[i]->has_baseline;
 		drain[r->ok[i]->drain]++;
 	}
 	fputs("## Method\n\n", f);
@@ -268,7 +276,13 @@ static void md_method(FILE *f, const struct report *r)
 		r->nok, mon, with_none, r->nbad, r->nskip);
 	fprintf(f, "- Interleaving: %zu of the %zu monitored runs carry `none` baseline samples "
 		   "(`baseline_samples_ns_per_op`) measured interleaved with their own in the same run; "
-		   "overheads are relative to that baseline.\n", inter, mon);
+		   "overheads are relative to that baseline.", inter, mon);
+	if (apart)
+		fprintf(f, " %zu more %s `none` samples measured apart from their own (imported "
+			   "hyperfine timings: each command's repetitions back to back): their overhead "
+			   "is unpaired, the difference of the medians (`stats.overhead.estimator`).",
+			apart, apart == 1 ? "carries" : "carry");
+	fputc('\n', f);
 	if (drain[DRAIN_INCLUDED] || drain[DRAIN_APART]) {
 		fprintf(f, "- Delivery: in %zu of the %zu monitored runs the consumer thread shared the workload's CPU; "
 			   "their figures are the elapsed time of the operations plus the CPU time the consumer spent "

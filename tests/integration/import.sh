@@ -10,8 +10,9 @@
 #                    line as fio prints them;
 #      tests/fixtures/import-hyperfine/hyperfine-untar.json
 #        none 0.10/0.12/0.11 s, fanotify-user 0.15/0.16/0.14 s;
-#    are imported and every schema field and number checked, and the result
-#    is read back by compare and report;
+#    are imported and every schema field and number checked (the hyperfine
+#    overhead unpaired: its repetitions are not interleaved; fio's paired),
+#    and the result is read back by compare and report;
 #  - bad input (unreadable, not JSON, misnamed, unknown backend, the wrong
 #    tool's JSON, a failed fio job, a failed command) exits 2 naming the file
 #    and the fix, and writes nothing;
@@ -64,8 +65,12 @@ jcheck import-fio-backend "$near [$(run fanotify-user/-/fio:smallfiles/notify) |
 jcheck import-fio-groups "$near [$(run none/-/fio:metadata/notify) | near(.samples_ns_per_op[0]; 350000000 / 3000) and .ops == 3000 and .fio.reps[0].groups == 3] == [true]"
 jcheck import-fio-raw "[$(run fanotify-user/-/fio:smallfiles/notify) | .fio.version == \"fio-3.33\" and (.fio.reps | length) == 2 and .fio.reps[0].jobs[0].read.iops == 14000 and .fio.reps[0].jobs[0].write.iops == 6000 and (.fio.reps[0].jobs[0].read.clat_ns.p99 | type) == \"number\" and (.fio.reps[0].jobs[0].sys_cpu_pct | type) == \"number\" and .reps_detail[1].rep == 2 and .reps_detail[1].ns_per_op == 62500] == [true]"
 jcheck import-hyperfine "$near [$(run fanotify-user/-/hyperfine:untar/notify) | .workload == \"hyperfine:untar\" and .ops == 1 and .samples_ns_per_op == [150000000, 160000000, 140000000] and .baseline_samples_ns_per_op == [100000000, 120000000, 110000000] and near(.median_ns_per_op; 150000000) and near(.overhead_ns_per_op; 40000000) and .hyperfine.mean == 0.15 and .hyperfine.user == 0.021 and .hyperfine.system == 0.083 and .hyperfine.unit == \"s\"] == [true]"
+# hyperfine's repetitions are not interleaved: the overhead is unpaired (median 150 ms -
+# median 110 ms, 36.4 %), with no pair count and no modes of differences; fio's stays paired.
+jcheck import-hyperfine-unpaired "$near [$(run fanotify-user/-/hyperfine:untar/notify) | (.stats.overhead.estimator | startswith(\"unpaired\")) and near(.stats.overhead.value; 40000000) and (.stats.overhead.ci95 | length) == 2 and .stats.overhead.pairs == null and (.stats.overhead | has(\"modes\") or has(\"bimodal\") | not) and (.stats.overhead_pct.estimator | startswith(\"unpaired\")) and near(.stats.overhead_pct.value; 4000 / 110)] == [true]"
+jcheck import-fio-paired "[$(run fanotify-user/-/fio:smallfiles/notify) | (.stats.overhead.estimator | startswith(\"paired\")) and .stats.overhead.pairs == 2 and (.stats.overhead.modes | length) == 1] == [true]"
 jcheck import-oracle '[.runs[].oracle | .valid == true and .expected == 0 and .delivered == 0 and .missing == 0 and .unexpected == 0 and .overflows == 0 and (.why | startswith("not checked"))] | all'
-jcheck import-warnings '([.runs[] | (.warnings | type) == "array"] | all) and ([.runs[] | select(.workload | startswith("hyperfine:")) | .warnings | any(test("not interleaved"))] | all)'
+jcheck import-warnings '([.runs[] | (.warnings | type) == "array"] | all) and ([.runs[] | select(.workload | startswith("hyperfine:")) | .warnings | any(test("not interleaved"))] | all) and ([.runs[] | select((.workload | startswith("hyperfine:")) and .backend != "none") | .warnings | any(test("not interleaved.*so the overhead is unpaired"))] | all)'
 if [ -s "$T/out.csv" ] && grep -q '^fanotify-user/-/fio:smallfiles/notify,fanotify-user,-,fio:smallfiles,notify,' "$T/out.csv"; then
 	pass import-csv
 else
@@ -80,6 +85,14 @@ if "$BIN" report --no-plots --out-dir "$T/report" "$OUT" >"$T/log" 2>&1 && [ -s 
 	pass import-report-reads-it
 else
 	fail import-report-reads-it "report --no-plots: $(tail -3 "$T/log")"
+fi
+# shellcheck disable=SC2016 # backquotes of Markdown, not of the shell
+if grep -qF -- '- Interleaving: 1 of the 2 monitored runs carry' "$T/report/REPORT.md" &&
+	grep -qF '1 more carries `none` samples measured apart from their own (imported hyperfine timings' "$T/report/REPORT.md" &&
+	grep -qF '`unpaired: difference of medians' "$T/report/REPORT.md"; then
+	pass import-report-unpaired
+else
+	fail import-report-unpaired "REPORT.md does not say the hyperfine run's overhead is unpaired: $(grep -F 'Interleaving' "$T/report/REPORT.md")"
 fi
 # --fio=FILE, and kinds switching back and forth in one command line.
 if "$BIN" import --fio="$FIX/import-fio/fio-none-smallfiles-1.json" \

@@ -25,6 +25,17 @@ static int has_warning(json_t *warnings, const char *needle)
 	return 0;
 }
 
+/* Two overheads of the same data: the fixed seed draws the same resamples. */
+static void ck_same_overhead(const struct sb_paired *a, const struct sb_paired *b)
+{
+	ck_assert_double_eq(a->diff, b->diff);
+	ck_assert_double_eq(a->diff_ci[0], b->diff_ci[0]);
+	ck_assert_double_eq(a->diff_ci[1], b->diff_ci[1]);
+	ck_assert_double_eq(a->pct, b->pct);
+	ck_assert_double_eq(a->pct_ci[0], b->pct_ci[0]);
+	ck_assert_double_eq(a->pct_ci[1], b->pct_ci[1]);
+}
+
 START_TEST(test_central_and_spread)
 {
 	/* mean 5; sum of squared deviations 32, so s = sqrt(32/7). */
@@ -163,10 +174,7 @@ START_TEST(test_ci_spread_reproducible)
 	ck_assert(p.diff_ci[0] >= 4 && p.diff_ci[1] <= 9);
 	ck_assert(p.pct_ci[0] <= p.pct && p.pct <= p.pct_ci[1]);
 	ck_assert_int_eq(sb_paired_overhead(x, N(x), base, N(base), &q), 0);
-	ck_assert_double_eq(p.diff_ci[0], q.diff_ci[0]);
-	ck_assert_double_eq(p.diff_ci[1], q.diff_ci[1]);
-	ck_assert_double_eq(p.pct_ci[0], q.pct_ci[0]);
-	ck_assert_double_eq(p.pct_ci[1], q.pct_ci[1]);
+	ck_same_overhead(&p, &q);
 }
 END_TEST
 
@@ -213,6 +221,76 @@ START_TEST(test_paired_pct)
 	ck_assert(isnan(p.pct) && isnan(p.pct_ci[0]) && isnan(p.pct_ci[1]));
 	ck_assert(isfinite(p.diff_ci[0]));
 	ck_assert_uint_eq(sb_paired_diffs(x, N(x), base, 2, NULL), 2);
+}
+END_TEST
+
+START_TEST(test_unpaired_hand)
+{
+	/*
+	 * Sorted x: 11 12 13 14 15, median 13; sorted base: 8 9 10 11, median
+	 * 9.5 (five against four: nothing pairs). 13 - 9.5 = 3.5, and
+	 * 100 * 3.5 / 9.5 = 36.84 %.
+	 */
+	const double x[] = { 15, 11, 13, 12, 14 }, base[] = { 10, 8, 11, 9 };
+	struct sb_paired u, again;
+
+	ck_assert_int_eq(sb_unpaired_overhead(x, N(x), base, N(base), &u), 0);
+	ck_assert_uint_eq(u.pairs, 0);
+	ck_assert_double_eq(u.diff, 3.5);
+	ck_assert_double_eq_tol(u.pct, 350.0 / 9.5, 1e-12);
+	ck_assert(u.diff_ci[0] <= 3.5 && 3.5 <= u.diff_ci[1]);
+	ck_assert(u.diff_ci[0] < u.diff_ci[1]);
+	/* Each resampled median lies in its sample's range: 11 - 11 .. 15 - 8. */
+	ck_assert(u.diff_ci[0] >= 0 && u.diff_ci[1] <= 7);
+	ck_assert(u.pct_ci[0] <= u.pct && u.pct <= u.pct_ci[1]);
+	/* Fixed seed: the same data gives the same intervals. */
+	ck_assert_int_eq(sb_unpaired_overhead(x, N(x), base, N(base), &again), 0);
+	ck_same_overhead(&u, &again);
+}
+END_TEST
+
+START_TEST(test_unpaired_degenerate)
+{
+	const double x[] = { 7, 7, 7, 7, 7 }, base[] = { 4, 4, 4 }, zero[] = { 0, 4, 4 };
+	struct sb_paired u;
+
+	ck_assert_int_eq(sb_unpaired_overhead(x, N(x), base, N(base), &u), 0);
+	ck_assert_double_eq(u.diff, 3);
+	ck_assert_double_eq(u.diff_ci[0], 3);
+	ck_assert_double_eq(u.diff_ci[1], 3);
+	ck_assert_double_eq_tol(u.pct, 75, 1e-12);
+	ck_assert_double_eq_tol(u.pct_ci[0], 75, 1e-12);
+	ck_assert_double_eq_tol(u.pct_ci[1], 75, 1e-12);
+	/* A baseline value not > 0: no relative overhead, the difference stands. */
+	ck_assert_int_eq(sb_unpaired_overhead(x, N(x), zero, N(zero), &u), 0);
+	ck_assert_double_eq(u.diff, 3);
+	ck_assert(isnan(u.pct) && isnan(u.pct_ci[0]) && isnan(u.pct_ci[1]));
+	ck_assert_int_eq(sb_unpaired_overhead(x, N(x), base, 0, &u), -1);
+	ck_assert(isnan(u.diff));
+	ck_assert_int_eq(sb_unpaired_overhead(x, 0, base, N(base), &u), -1);
+	ck_assert(isnan(u.diff));
+}
+END_TEST
+
+START_TEST(test_unpaired_ignores_order)
+{
+	/*
+	 * The backend costs 50 more than `none` in every repetition, but its
+	 * repetitions come in another order than none's (as two blocks of
+	 * hyperfine repetitions would): x is base + 50 rotated by three.
+	 * Pairing by index pairs unrelated repetitions: differences 550 -150
+	 * -150 -200 -150 850 -500 150 -50 150, median -100. The difference of
+	 * medians, 1100 - 1050, does not depend on the order.
+	 */
+	const double base[] = { 1000, 1300, 800, 1500, 1100, 600, 1250, 900, 1400, 700 };
+	const double x[] = { 1550, 1150, 650, 1300, 950, 1450, 750, 1050, 1350, 850 };
+	struct sb_paired p, u;
+
+	ck_assert_int_eq(sb_paired_overhead(x, N(x), base, N(base), &p), 0);
+	ck_assert_double_eq(p.diff, -100);
+	ck_assert_int_eq(sb_unpaired_overhead(x, N(x), base, N(base), &u), 0);
+	ck_assert_double_eq(u.diff, 50);
+	ck_assert(u.diff_ci[0] <= 50 && 50 <= u.diff_ci[1]);
 }
 END_TEST
 
@@ -536,6 +614,69 @@ START_TEST(test_json_unequal_pairs)
 }
 END_TEST
 
+START_TEST(test_json_unpaired)
+{
+	/* test_unpaired_hand's samples: five against four. */
+	const double x[] = { 15, 11, 13, 12, 14 }, base[] = { 10, 8, 11, 9 };
+	static const char *const paired_keys[] = { "value", "ci95", "estimator", "pairs",
+						   "modes", "bimodal", "modes_estimator" };
+	json_t *w = json_array(), *st, *o, *v;
+	struct sb_paired u;
+	const char *key;
+	size_t k = 0;
+
+	ck_assert_int_eq(sb_unpaired_overhead(x, N(x), base, N(base), &u), 0);
+	st = sb_stats_json_unpaired(x, N(x), base, N(base), w);
+	ck_assert_ptr_nonnull(st);
+	o = json_object_get(st, "overhead");
+	ck_assert_double_eq(json_real_value(json_object_get(o, "value")), 3.5);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "estimator")),
+			 SB_EST_OVERHEAD_UNPAIRED);
+	ck_assert(!strncmp(SB_EST_OVERHEAD_UNPAIRED, "unpaired: difference of medians", 31));
+	ck_assert(strstr(SB_EST_OVERHEAD_UNPAIRED, "independent bootstrap"));
+	ck_assert_double_eq(json_real_value(json_array_get(json_object_get(o, "ci95"), 0)),
+			    u.diff_ci[0]);
+	ck_assert_double_eq(json_real_value(json_array_get(json_object_get(o, "ci95"), 1)),
+			    u.diff_ci[1]);
+	/* Nothing is paired: no pair count, no modes of per-repetition differences. */
+	ck_assert(json_is_null(json_object_get(o, "pairs")));
+	ck_assert_ptr_null(json_object_get(o, "modes"));
+	ck_assert_ptr_null(json_object_get(o, "bimodal"));
+	ck_assert_ptr_null(json_object_get(o, "modes_estimator"));
+	o = json_object_get(st, "overhead_pct");
+	ck_assert_double_eq_tol(json_real_value(json_object_get(o, "value")), 350.0 / 9.5, 1e-12);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "estimator")),
+			 SB_EST_OVERHEAD_PCT_UNPAIRED);
+	ck_assert(!strncmp(SB_EST_OVERHEAD_PCT_UNPAIRED, "unpaired: difference of medians", 31));
+	/* Every sample of both counts: unequal counts are no warning. */
+	ck_assert(!has_warning(w, "baseline samples: the paired"));
+	ck_assert(has_warning(w, "only 4 baseline samples"));
+	json_decref(st);
+	json_array_clear(w);
+
+	/* The paired call on the same samples is what it was. */
+	st = sb_stats_json(x, N(x), base, N(base), w);
+	ck_assert_ptr_nonnull(st);
+	o = json_object_get(st, "overhead");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "estimator")), SB_EST_OVERHEAD);
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "pairs")), 4);
+	/* 15-10 11-8 13-11 12-9: 5 3 2 3, median 3 */
+	ck_assert_double_eq(json_real_value(json_object_get(o, "value")), 3);
+	json_object_foreach(o, key, v) {
+		ck_assert_uint_lt(k, N(paired_keys));
+		ck_assert_str_eq(key, paired_keys[k]);
+		k++;
+	}
+	ck_assert_uint_eq(k, N(paired_keys));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(st, "overhead_pct"),
+							   "estimator")), SB_EST_OVERHEAD_PCT);
+	ck_assert(has_warning(w, "5 samples but 4 baseline samples: the paired overhead uses "
+			      "the first 4"));
+	json_decref(st);
+	json_decref(w);
+}
+END_TEST
+
 START_TEST(test_warnings)
 {
 	const double few[] = { 100, 101, 99 };
@@ -573,6 +714,9 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, test_ci_spread_reproducible);
 	tcase_add_test(tc, test_paired_cancels_drift);
 	tcase_add_test(tc, test_paired_pct);
+	tcase_add_test(tc, test_unpaired_hand);
+	tcase_add_test(tc, test_unpaired_degenerate);
+	tcase_add_test(tc, test_unpaired_ignores_order);
 	tcase_add_test(tc, test_modes_bimodal);
 	tcase_add_test(tc, test_modes_unimodal_normal);
 	tcase_add_test(tc, test_modes_icount_noise);
@@ -582,6 +726,7 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, test_json_outlier_indices);
 	tcase_add_test(tc, test_json_bimodal);
 	tcase_add_test(tc, test_json_unequal_pairs);
+	tcase_add_test(tc, test_json_unpaired);
 	tcase_add_test(tc, test_warnings);
 	suite_add_tcase(s, tc);
 	return s;
