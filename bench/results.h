@@ -97,6 +97,9 @@ int sb_results_add_unavailable(struct sb_results *r, const char *backend,
 int sb_results_flush(struct sb_results *r, char *err, size_t errlen);
 void sb_results_close(struct sb_results *r);
 
+/* "subtree-bench CMD ARGS...", as the results record it (argv[0]: main.c). */
+void sb_command_line(int argc, char **argv, char *buf, size_t len);
+
 /* Load and check a results file (schema_version, runs array). */
 json_t *sb_results_load(const char *path, char *err, size_t errlen);
 
