@@ -130,7 +130,7 @@ static int same_header(json_t *a, json_t *b, const char *pa, const char *pb, cha
 		differs(err, errlen, pa, pb, field, json_object_get(ba, key), json_object_get(bb, key),
 			"measured on different boxes or kernels, whose figures do not mix",
 			"fix: run every shard on one box kind, kernel and CPU model (vm-icount counts "
-			"instructions: its figures are the same on any host)");
+			"instructions, which the host's speed and load do not change)");
 		return -1;
 	}
 	return same_plan(json_object_get(a, "plan"), json_object_get(b, "plan"), pa, pb, err, errlen);

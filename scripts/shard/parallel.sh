@@ -13,7 +13,8 @@
 #
 # JOBS (default 1). Shards running at once share the machine: on --box
 # vm-icount that does not change a figure (guest time is an instruction
-# count), so JOBS can go up to the CPUs there are; on the host box and --box
+# count, whatever the host's load), so JOBS can go up to the CPUs there
+# are (each VM takes one, and 1 GiB); on the host box and --box
 # vm they would measure each other: keep JOBS=1 there (the shards then only
 # cut the sweep into parts that can be re-run alone).
 # SUBTREE_BENCH overrides the binary (default: this clone's ./subtree-bench).
