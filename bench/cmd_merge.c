@@ -213,9 +213,37 @@ static int by_cell(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/*
+ * A shard that stopped early (interrupted, or a fatal error) has no runs of
+ * its last cells: every cell a shard measured has its `none` at least. Its
+ * runs are sorted by cell: which cell of a given shard has none?
+ */
+static int incomplete(const struct placed *all, size_t k,
+		      const char *const *paths, size_t n, const struct sb_shard *shards,
+		      json_int_t cells, char *err, size_t errlen)
+{
+	size_t j = 0;
+
+	for (json_int_t c = 0; c < cells; c++) {
+		while (j < k && all[j].cell < c)
+			j++;
+		if (j < k && all[j].cell == c)
+			continue;
+		for (size_t f = 0; f < n; f++) {
+			if (!sb_shard_owns(&shards[f], (size_t)c))
+				continue;
+			msg(err, errlen, "'%s' (shard %lu/%lu) has no run of cell %lld of %lld: it stopped early (interrupted, or an error: see its log); fix: re-run that shard, or --partial to merge what there is",
+			    paths[f], shards[f].index, shards[f].count, (long long)c, (long long)cells);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Every run, checked (id once, in a cell its shard measures), in cell order. */
 static json_t *merged_runs(json_t *const *roots, const char *const *paths, size_t n,
-			   const struct sb_shard *shards, json_int_t cells, char *err, size_t errlen)
+			   const struct sb_shard *shards, json_int_t cells, bool partial,
+			   char *err, size_t errlen)
 {
 	json_t *seen = json_object(), *runs = NULL, *run;
 	struct placed *all = NULL;
@@ -261,6 +289,8 @@ static json_t *merged_runs(json_t *const *roots, const char *const *paths, size_
 		}
 	}
 	qsort(all, k, sizeof(*all), by_cell);
+	if (!partial && incomplete(all, k, paths, n, shards, cells, err, errlen))
+		goto out;
 	runs = json_array();
 	for (i = 0; runs && i < k; i++)
 		json_array_append(runs, all[i].run);
@@ -338,7 +368,7 @@ json_t *sb_merge(json_t *const *roots, const char *const *paths, size_t n, bool 
 	}
 	cells = json_object_get(json_object_get(roots[0], "plan"), "cells");
 	runs = merged_runs(roots, paths, n, shards, json_is_integer(cells) ? json_integer_value(cells) : 0,
-			   err, errlen);
+			   partial, err, errlen);
 	if (!runs)
 		goto fail;
 	/* The first file's header; the sweep started when its first shard did. */
@@ -380,7 +410,7 @@ struct merge_opts {
 
 static const struct argp_option merge_options[] = {
 	{ "out", 'o', "FILE.json", 0, "the merged results file (FILE.csv is written beside it, as by run)", 0 },
-	{ "partial", 'p', NULL, 0, "merge the shards given although some are missing (listed in \"missing_shards\")", 0 },
+	{ "partial", 'p', NULL, 0, "merge the shards given although some are missing (listed in \"missing_shards\") or stopped early", 0 },
 	{ 0 }
 };
 
@@ -418,7 +448,8 @@ static const struct argp merge_argp = {
 	"sweep: variants, axes, ops, reps, count-reps, files, seed, tree shape,\n"
 	"reporting, settle/drain/watchdog, whether the consumer shares the workload's\n"
 	"CPU), the same N and each shard once, every one of them unless --partial;\n"
-	"no run id twice.\n\n"
+	"no run id twice; and, unless --partial, runs of every cell of each shard (a\n"
+	"shard that was interrupted has none of its last cells).\n\n"
 	"Examples:\n"
 	"  subtree-bench run --spec s.spec --shard 1/2 --out s1.json   # one job\n"
 	"  subtree-bench run --spec s.spec --shard 2/2 --out s2.json   # another\n"

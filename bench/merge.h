@@ -12,7 +12,8 @@
  * count_reps, files, seed, tree shape, reporting, settle/drain/watchdog,
  * whether the consumer shares the workload's CPU); all shards of the same
  * N, each index once (unless partial, all of them), no run id twice, every
- * run in a cell its shard measures.
+ * run in a cell its shard measures, and (unless partial) runs of every cell
+ * its shard measures: a shard that stopped early has none of its last cells.
  */
 #ifndef SB_MERGE_H
 #define SB_MERGE_H

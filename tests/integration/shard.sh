@@ -172,6 +172,10 @@ expect merge-mixed-ops 2 "'ops.json': plan: sweep 1 ops 50, 's1.json' has 100" "
 cp s1.json s1-again.json
 expect merge-shard-twice 2 "'s1.json' and 's1-again.json' are both shard 1/2" -- \
 	"$BIN" merge s1.json s1-again.json s2.json --out bad.json
+# A shard that stopped early (here: without its last cell) is refused too.
+jq 'del(.runs[] | select(.cell == 4))' s1.json > cut.json
+expect merge-shard-cut-short 2 "'cut.json' (shard 1/2) has no run of cell 4 of 5" "re-run that shard" -- \
+	"$BIN" merge cut.json s2.json --out bad.json
 expect merge-shard-missing 2 "shard 2/2 is missing" "--partial" -- \
 	"$BIN" merge s1.json --out bad.json
 expect merge-unsharded-with-shard 2 "'s1.json': shard 1/2, 'all.json' is shard 1/1" -- \

@@ -144,6 +144,11 @@ START_TEST(test_merge_refusals)
 	b = shard(2, "x");
 	json_array_append_new(json_object_get(b, "runs"), run("bpf-lsm/walk", 0, true, 1));
 	refused(shard(1, "x"), b, false, (const char *[]){ "'s2.json'", "cell 0", "shard 2/2", NULL });
+	/* A shard that stopped before its last cell (cell 2: its runs 3 and 4). */
+	b = shard(1, "x");
+	json_array_remove(json_object_get(b, "runs"), 3);
+	json_array_remove(json_object_get(b, "runs"), 2);
+	refused(b, shard(2, "x"), false, (const char *[]){ "'s1.json' (shard 1/2) has no run of cell 2 of 3", "re-run that shard", "--partial", NULL });
 }
 END_TEST
 
