@@ -10,6 +10,8 @@ int cmd_vm(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Exit codes shared by the subcommands. */
 #define SB_EXIT_OK 0

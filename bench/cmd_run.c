@@ -27,6 +27,7 @@
 #include "oracle.h"
 #include "results.h"
 #include "scratch.h"
+#include "shard.h"
 #include "stats.h"
 #include "../workloads/workload.h"
 
@@ -45,6 +46,8 @@ struct dbl_list {
 
 struct run_opts {
 	const char *backends, *strategies, *workloads, *out, *root, *box, *spec;
+	const char *shard_arg;		/* --shard as given, NULL: every cell */
+	struct sb_shard shard;
 	struct uint_list rules, depth;
 	struct uint_list fs;		/* enum sb_fs values (--fs) */
 	struct dbl_list hit;
@@ -81,7 +84,7 @@ enum {
 	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
 	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU, OPT_SETTLE,
 	OPT_COUNT_REPS, OPT_FILES_BURST, OPT_REPORT,
-	OPT_FS,
+	OPT_FS, OPT_SHARD,
 };
 
 static const struct argp_option run_options[] = {
@@ -112,6 +115,7 @@ static const struct argp_option run_options[] = {
 	{ "consumer-cpu", OPT_CCPU, "CPU", 0, "pin the consumer thread (default 1, or 0 on one CPU)", 0 },
 	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: run inside that box", 0 },
 	{ "spec", 'S', "FILE", 0, "run the sweeps of FILE, one line of run options each", 0 },
+	{ "shard", OPT_SHARD, "I/N", 0, "measure only shard I of N: the cells whose index in the spec's order is I-1 modulo N (same options and seed in every shard; 'subtree-bench merge' combines the N results files)", 0 },
 	{ "verbose", 'v', NULL, 0, "say more (libbpf, skipped combinations)", 0 },
 	{ 0 }
 };
@@ -245,6 +249,14 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case 'R': o->root = arg; break;
 	case 'B': o->box = arg; break;
 	case 'S': o->spec = arg; break;
+	case OPT_SHARD: {
+		char err[256];
+
+		if (sb_shard_parse(arg, &o->shard, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		o->shard_arg = arg;
+		break;
+	}
 	case 'v': o->verbose = true; break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -381,6 +393,8 @@ static int pick_variants(const struct run_opts *o, unsigned int strategies,
 }
 
 struct cell {
+	size_t index;			/* in the expanded spec order: what --shard splits */
+	unsigned int rep_base;		/* the first prepare()'s w->rep: the steps before it */
 	const struct sb_workload_ops *wl;
 	enum sb_fs fs;
 	unsigned long rules, depth;
@@ -690,6 +704,8 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 			"seed", (json_int_t)o->seed, "fanout", (json_int_t)o->fanout,
 			"files_per_dir", (json_int_t)o->files_per_dir,
 			"chains", (json_int_t)o->chains, "root_depth", (json_int_t)o->root_depth);
+	/* Which shard measures it, and where merge puts it back (bench/shard.h). */
+	json_object_set_new(run, "cell", json_integer((json_int_t)c->index));
 	/* With --root the tree is on whatever filesystem DIR is on. */
 	json_object_set_new(run, "fs", o->root ? json_null() : json_string(sb_fs_name(c->fs)));
 	json_t *samples = json_array(), *bsamples = json_array();
@@ -784,7 +800,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 			size_t nv, struct sb_counters *ctr, struct sb_results *res,
 			struct progress *prog, bool *any_invalid)
 {
-	static unsigned int rep_id;
+	unsigned int rep_id = c->rep_base;
 	const char *unit = strcmp(sb_box_kind(), "vm-icount") ? "ns" : "instr";
 	size_t n = nv + 1, order[MAX_VARIANTS + 1];
 	struct variant *all[MAX_VARIANTS + 1];
@@ -1077,11 +1093,74 @@ static bool sweeps_overlap(const struct sweep *a, const struct sweep *b, char *c
 	return false;
 }
 
-static size_t sweep_steps(const struct sweep *s)
+static size_t sweep_cells(const struct sweep *s)
 {
 	const struct run_opts *o = &s->o;
 
-	return o->fs.n * s->nw * o->rules.n * o->depth.n * o->hit.n * (o->reps + o->count_reps) * (s->nv + 1);
+	return o->fs.n * s->nw * o->rules.n * o->depth.n * o->hit.n;
+}
+
+/* The steps of one of its cells: none and every variant, every repetition. */
+static size_t cell_steps(const struct sweep *s)
+{
+	return (s->o.reps + s->o.count_reps) * (s->nv + 1);
+}
+
+static json_t *uint_list_json(const struct uint_list *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_integer((json_int_t)l->v[i]));
+	return a;
+}
+
+/*
+ * What the sweeps measure, as resolved: every option that changes a figure
+ * or the set of runs. The shards of one sweep must agree on it (merge
+ * checks); --out, --shard, --box (the "box" object says where it ran),
+ * --root's path, the CPU numbers (only whether the consumer shares the
+ * workload's CPU) and --verbose are not in it.
+ */
+static json_t *plan_json(const struct sweep *sweeps, size_t nsweeps, size_t cells)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < nsweeps; i++) {
+		const struct sweep *s = &sweeps[i];
+		const struct run_opts *o = &s->o;
+		json_t *hit = json_array(), *fs = json_array(), *wls = json_array(), *vars = json_array();
+
+		for (size_t k = 0; k < o->hit.n; k++)
+			json_array_append_new(hit, json_real(o->hit.v[k]));
+		for (size_t k = 0; k < o->fs.n; k++)
+			json_array_append_new(fs, json_string(sb_fs_name(o->fs.v[k])));
+		for (size_t k = 0; k < s->nw; k++)
+			json_array_append_new(wls, json_string(s->wls[k]->name));
+		for (size_t k = 0; k < s->nv; k++) {
+			char name[128];
+
+			snprintf(name, sizeof(name), "%s/%s", s->vars[k].ops->name,
+				 sb_strategy_name(s->vars[k].strategy));
+			json_array_append_new(vars, json_string(name));
+		}
+		json_array_append_new(list, json_pack(
+			"{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"variants", vars, "workloads", wls, "mode", sb_mode_name(o->mode),
+			"rules", uint_list_json(&o->rules), "depth", uint_list_json(&o->depth),
+			"hit_ratio", hit, "fs", fs, "ops", (json_int_t)o->ops,
+			"reps", (json_int_t)o->reps, "count_reps", (json_int_t)o->count_reps,
+			"files", (json_int_t)o->files, "seed", (json_int_t)o->seed,
+			"fanout", (json_int_t)o->fanout, "files_per_dir", (json_int_t)o->files_per_dir,
+			"chains", (json_int_t)o->chains, "root_depth", (json_int_t)o->root_depth));
+		json_object_update_new(json_array_get(list, i), json_pack(
+			"{s:s, s:b, s:I, s:I, s:I, s:b}",
+			"report", o->report < 0 ? "auto" : sb_report_name(o->report),
+			"root", o->root != NULL, "settle_ms", (json_int_t)o->settle_ms,
+			"drain_ms", (json_int_t)o->drain_ms, "watchdog_ms", (json_int_t)o->watchdog_ms,
+			"consumer_shares_cpu", o->consumer_cpu == o->workload_cpu));
+	}
+	return json_pack("{s:I, s:o}", "cells", (json_int_t)cells, "sweeps", list);
 }
 
 static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t nsweeps)
@@ -1092,6 +1171,7 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 	struct progress prog = { .clock_file = sb_in_guest() ? main_opts->out : NULL };
 	char err[512] = "";
 	bool any_invalid = false;
+	size_t cells = 0, owned = 0, cell = 0, steps_before = 0;
 	int ret = 0;
 
 	if (sb_results_open(&res, main_opts->out, sb_box_kind(), main_opts->argc, main_opts->argv,
@@ -1105,7 +1185,12 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 			sb_results_close(&res);
 			return SB_EXIT_USAGE;
 		}
-		prog.total += sweep_steps(&sweeps[i]);
+		for (size_t k = 0; k < sweep_cells(&sweeps[i]); k++, cells++) {
+			if (sb_shard_owns(&main_opts->shard, cells)) {
+				prog.total += cell_steps(&sweeps[i]);
+				owned++;
+			}
+		}
 		for (size_t j = 0; j < i; j++) {
 			char cell[256];
 
@@ -1117,6 +1202,15 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 				return SB_EXIT_USAGE;
 			}
 		}
+	}
+	json_object_set_new(res.root, "plan", plan_json(sweeps, nsweeps, cells));
+	if (main_opts->shard_arg) {
+		char shard[64];
+
+		snprintf(shard, sizeof(shard), "%lu/%lu", main_opts->shard.index, main_opts->shard.count);
+		json_object_set_new(res.root, "shard", json_string(shard));
+		fprintf(stderr, "subtree-bench run: shard %s: %zu of the %zu cells%s\n", shard, owned,
+			cells, owned ? "" : " (none: the results file will have no runs)");
 	}
 	sb_results_flush(&res, err, sizeof(err));
 	prog.start = wall_now(&prog);
@@ -1150,10 +1244,19 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 		for (size_t id = 0; id < o->depth.n && !ret; id++)
 		for (size_t ih = 0; ih < o->hit.n && !ret; ih++) {
 			struct cell c = {
+				.index = cell++, .rep_base = (unsigned int)steps_before,
 				.wl = s->wls[iw], .fs = o->fs.v[ifs], .rules = o->rules.v[ir], .depth = o->depth.v[id],
 				.hit = o->hit.v[ih],
 			};
 
+			/*
+			 * Every step makes its own names (w->rep); counted over
+			 * every cell, shard or not, a cell's names are those it
+			 * has in the unsharded run.
+			 */
+			steps_before += cell_steps(s);
+			if (!sb_shard_owns(&main_opts->shard, c.index))
+				continue;
 			if (setup_cell(o, &scratch, &c)) {
 				ret = -1;
 				break;
@@ -1193,6 +1296,7 @@ static const struct argp run_argp = {
 	"  subtree-bench run --backend fanotify-user,fanotify-dirmarks --mode deny --out deny.json\n"
 	"  subtree-bench run --backend all --rules 1,10,100,1000 --depth 1,4,16 --hit-ratio 0,0.5,1\n"
 	"  subtree-bench run --box vm-icount --spec scripts/matrices/default.spec --out results/default/results.json\n"
+	"  subtree-bench run --spec scripts/matrices/quick.spec --shard 2/4 --out q2.json   # then: subtree-bench merge q*.json --out q.json\n"
 	"\vExit status: 0 all runs valid; 1 a run failed the oracle; 2 bad input;\n"
 	"128+signal when interrupted (what was measured is kept).",
 	NULL, NULL, NULL
@@ -1254,8 +1358,9 @@ static int parse_spec(const struct run_opts *defaults, const char *path,
 			break;
 		}
 		if (sweeps[*n].o.spec != defaults->spec || sweeps[*n].o.out != defaults->out ||
-		    sweeps[*n].o.box != defaults->box || sweeps[*n].o.root != defaults->root) {
-			fprintf(stderr, "%s: --spec, --out, --box and --root belong on the command line\n", where);
+		    sweeps[*n].o.box != defaults->box || sweeps[*n].o.root != defaults->root ||
+		    sweeps[*n].o.shard_arg != defaults->shard_arg) {
+			fprintf(stderr, "%s: --spec, --out, --box, --root and --shard belong on the command line\n", where);
 			bad = 1;
 			break;
 		}
@@ -1279,7 +1384,7 @@ int cmd_run(int argc, char **argv)
 		.ops = 2000, .reps = 10, .count_reps = 1, .files = 0, .seed = 1, .fanout = 1, .files_per_dir = 16,
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
 		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
-		.report = -1,
+		.report = -1, .shard = { 1, 1 },
 		.argc = argc, .argv = argv,
 	};
 	static struct sweep sweeps[MAX_SWEEPS];

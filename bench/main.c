@@ -19,6 +19,8 @@ static const struct {
 	{ "report", "plots and REPORT.md from results files", cmd_report },
 	{ "compare", "compare two results files; exit 1 on a regression", cmd_compare },
 	{ "import", "fio and hyperfine JSON into a results file", cmd_import },
+	{ "merge", "combine the results files of the shards of a sweep (run --shard I/N)", cmd_merge },
+	{ "export", "a results file as Bencher Metric Format JSON or LKP-style stats", cmd_export },
 };
 
 static void usage(FILE *out)
@@ -35,7 +37,9 @@ static void usage(FILE *out)
 		"  subtree-bench run --backend all --workload open-close --rules 10 --out r.json\n"
 		"  subtree-bench monitor --backend fanotify-user --rule /srv/data -- touch /srv/data/x\n"
 		"  subtree-bench vm --box vm-icount -- subtree-bench list\n"
-		"  subtree-bench compare results/baseline/quick.json new.json\n");
+		"  subtree-bench compare results/baseline/quick.json new.json\n"
+		"  subtree-bench merge s1.json s2.json --out all.json\n"
+		"  subtree-bench export --format bmf results.json\n");
 }
 
 /*

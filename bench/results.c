@@ -33,10 +33,21 @@ static json_t *git_revision(void)
 	return json_string(rev);
 }
 
+void sb_command_line(int argc, char **argv, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	/* argv[0] is "subtree-bench CMD" (main.c). */
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strncat(buf, " ", len - strlen(buf) - 1);
+		strncat(buf, argv[i], len - strlen(buf) - 1);
+	}
+}
+
 int sb_results_open(struct sb_results *r, const char *path, const char *box_kind,
 		    int argc, char **argv, char *err, size_t errlen)
 {
-	char created[32], cmdline[4096] = "";
+	char created[32], cmdline[4096];
 	time_t now = time(NULL);
 	json_t *box;
 
@@ -44,12 +55,7 @@ int sb_results_open(struct sb_results *r, const char *path, const char *box_kind
 	memset(r, 0, sizeof(*r));
 	r->path = strdup(path);
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	/* argv[0] is "subtree-bench CMD" (main.c). */
-	for (int i = 0; i < argc; i++) {
-		if (i)
-			strncat(cmdline, " ", sizeof(cmdline) - strlen(cmdline) - 1);
-		strncat(cmdline, argv[i], sizeof(cmdline) - strlen(cmdline) - 1);
-	}
+	sb_command_line(argc, argv, cmdline, sizeof(cmdline));
 	box = sb_box_json();
 	r->root = json_pack("{s:i, s:s, s:o, s:s, s:s, s:o, s:[], s:[]}",
 			    "schema_version", SB_SCHEMA_VERSION, "tool", "subtree-bench",

@@ -14,9 +14,23 @@
  *   "box": { "kind": "host" | "vm" | "vm-icount", "kernel": "<uname -r>",
  *            "kernel_build": "<uname -v>", "cpu_model": "...", "cores": 2,
  *            "time_unit": "ns" | "instructions" },
+ *   "plan": { "cells": 12, "sweeps": [ { "variants": ["fanotify-user/walk", ...],
+ *            "workloads": [...], "mode": "notify", "rules": [...], "depth": [...],
+ *            "hit_ratio": [...], "fs": [...], "ops": n, "reps": n, "count_reps": n,
+ *            "files": n, "seed": n, "fanout": n, "files_per_dir": n, "chains": n,
+ *            "root_depth": n, "report": "auto" | "fid" | "dfid-name", "root": bool,
+ *            "settle_ms": n, "drain_ms": n, "watchdog_ms": n,
+ *            "consumer_shares_cpu": bool } ] },   what the sweeps measure,
+ *            resolved, one entry per --spec line (bench/cmd_run.c: plan_json)
+ *   "shard": "I/N",                          run --shard only: this file has
+ *            the cells whose index is I-1 modulo N (bench/shard.h)
+ *   "merged_from": [ { "file": "...", "shard": "I/N" | null, "created_utc": "...",
+ *            "command_line": "..." } ],     merge only: the files it combined
+ *   "missing_shards": [ "I/N", ... ],        merge --partial only
  *   "runs": [ {
  *     "id": "fanotify-user/walk/open-close/notify/r10/d4/h0.5",
  *     "backend": "fanotify-user", "strategy": "walk", "workload": "open-close",
+ *     "cell": 3,                               index of its cell in the plan's order
  *     "mode": "notify", "rules": 10, "depth": 4, "hit_ratio": 0.5,
  *     "ops": 2000, "reps": 10, "seed": 1, "fanout": 1, "files_per_dir": 16,
  *     "files": 0, "regime": "distinct" | "burst",  burst: --files N objects reused
@@ -82,6 +96,9 @@ int sb_results_add_unavailable(struct sb_results *r, const char *backend,
 			       const char *mode, const char *reason);
 int sb_results_flush(struct sb_results *r, char *err, size_t errlen);
 void sb_results_close(struct sb_results *r);
+
+/* "subtree-bench CMD ARGS...", as the results record it (argv[0]: main.c). */
+void sb_command_line(int argc, char **argv, char *buf, size_t len);
 
 /* Load and check a results file (schema_version, runs array). */
 json_t *sb_results_load(const char *path, char *err, size_t errlen);

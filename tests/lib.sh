@@ -33,3 +33,41 @@ scratch_tmpfs() {
 
 # No scratch mount of the harness is left in the mount table.
 no_scratch_mounts() { ! grep -q ' /tmp/subtree-bench\.' /proc/self/mounts; }
+
+# expect NAME STATUS [GREP...] -- COMMAND...: pass when COMMAND exits STATUS
+# and its output (stdout and stderr, in $T/expect.out) has every GREP (fixed
+# strings); else fail, showing that output.
+expect() {
+	name=$1 want=$2
+	shift 2
+	greps=
+	while [ "$1" != -- ]; do
+		greps="$greps
+$1"
+		shift
+	done
+	shift
+	"$@" > "$T/expect.out" 2>&1
+	got=$?
+	why=
+	if [ "$got" != "$want" ]; then
+		why="exit status $got, expected $want"
+	else
+		old_ifs=$IFS
+		set -f
+		IFS='
+'
+		for g in $greps; do
+			grep -qF -- "$g" "$T/expect.out" || { why="output lacks '$g'"; break; }
+		done
+		IFS=$old_ifs
+		set +f
+	fi
+	if [ -z "$why" ]; then
+		pass "$name"
+		return
+	fi
+	fail "$name" "$why"
+	echo "---- output of the failed check:"
+	sed 's/^/| /' "$T/expect.out"
+}

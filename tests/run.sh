@@ -2,7 +2,8 @@
 # `make test`: the whole suite, then one closing line `N passed, N failed`.
 #   unit         Check programs (build/tests/test_*)
 #   integration  host tests (tests/integration/*.sh): monitor, run, rules,
-#                cleanup, watchdog, compare, report
+#                cleanup, watchdog, compare, report, fs, import, shard (run
+#                --shard and merge), export
 #   vm           the bench VM (tests/vm/*.sh) and the harness inside it
 #                (tests/guest/*.sh: list, run --backend all, monitor, a kill
 #                mid-run)

@@ -20,44 +20,6 @@
 FIX=$ROOT/tests/fixtures/compare
 TMP=$T
 
-# fail_out NAME WHY: fail, and show what compare printed.
-fail_out() {
-	fail "$1" "$2"
-	echo "---- output of the failed check:"
-	sed 's/^/| /' "$TMP/out"
-}
-
-# expect NAME STATUS [GREP...] -- ARGS...: run compare, check status and output.
-expect() {
-	name=$1 want=$2
-	shift 2
-	greps=
-	while [ "$1" != -- ]; do
-		greps="$greps
-$1"
-		shift
-	done
-	shift
-	"$BIN" compare "$@" >"$TMP/out" 2>&1
-	got=$?
-	if [ "$got" != "$want" ]; then
-		fail_out "$name" "exit status $got, expected $want"
-		return
-	fi
-	old_ifs=$IFS
-	IFS='
-'
-	for g in $greps; do
-		if ! grep -qF -- "$g" "$TMP/out"; then
-			IFS=$old_ifs
-			fail_out "$name" "output lacks '$g'"
-			return
-		fi
-	done
-	IFS=$old_ifs
-	pass "$name"
-}
-
 if [ ! -x "$BIN" ]; then
 	echo "FAIL compare-binary: $BIN not found or not executable; fix: run 'make build' first"
 	exit 1
@@ -67,24 +29,24 @@ ID=fanotify-user/walk/open-close/notify/r10/d4/h0.5
 
 for kind in vm-icount host; do
 	cp "$FIX/$kind-base.json" "$TMP/$kind-same.json"
-	expect "$kind-unchanged" 0 "compare: OK: no regression" "0 regressions" "0 lost in NEW" -- \
+	expect "$kind-unchanged" 0 "compare: OK: no regression" "0 regressions" "0 lost in NEW" -- "$BIN" compare \
 		"$FIX/$kind-base.json" "$TMP/$kind-same.json"
 	expect "$kind-slower-5pct" 1 "REGRESSION  $ID/median_ns_per_op" \
-		"compare: REGRESSION" -- "$FIX/$kind-base.json" "$FIX/$kind-slow5.json"
+		"compare: REGRESSION" -- "$BIN" compare "$FIX/$kind-base.json" "$FIX/$kind-slow5.json"
 	# Faster is an improvement: reported, never a failure (host: -4.8 % on the
 	# median is below --min-effect, the overhead improves by 7 %).
-	expect "$kind-faster-is-not-failure" 0 "improved    $ID/" "compare: OK" -- \
+	expect "$kind-faster-is-not-failure" 0 "improved    $ID/" "compare: OK" -- "$BIN" compare \
 		"$FIX/$kind-slow5.json" "$FIX/$kind-base.json"
 done
 
 # Host noise alone (same distribution, measured again) must not fail.
-expect host-remeasured-noise 0 "compare: OK: no regression" -- \
+expect host-remeasured-noise 0 "compare: OK: no regression" -- "$BIN" compare \
 	"$FIX/host-base.json" "$FIX/host-noise.json"
 # ... and the slowdown is still found against the re-measured base.
-expect host-slower-vs-remeasured 1 "REGRESSION  $ID/" -- \
+expect host-slower-vs-remeasured 1 "REGRESSION  $ID/" -- "$BIN" compare \
 	"$FIX/host-noise.json" "$FIX/host-slow5.json"
 # vm-icount: a looser --threshold-icount lets 5 % through.
-expect vm-icount-threshold-option 0 "compare: OK: no regression" -- \
+expect vm-icount-threshold-option 0 "compare: OK: no regression" -- "$BIN" compare \
 	--threshold-icount=20 "$FIX/vm-icount-base.json" "$FIX/vm-icount-slow5.json"
 
 # A run valid in BASE and lost in NEW fails the gate, naming the run and why;
@@ -98,32 +60,32 @@ jq 'del(.runs[] | select(.backend == "bpf-lsm")) | .unavailable += [{"backend": 
 	"mode": "notify", "reason": "loading a minimal lsm/file_open program: EPERM"}]' \
 	"$B" >"$TMP/lost-unavailable.json"
 expect lost-missing 1 "  $LSM: missing from NEW" "compare: FAIL: 1 run valid in" \
-	"--allow-missing" -- "$B" "$TMP/lost-missing.json"
-expect lost-invalid 1 "  $LSM: invalid in NEW: 2 unexpected events" "compare: FAIL: 1 run" -- \
+	"--allow-missing" -- "$BIN" compare "$B" "$TMP/lost-missing.json"
+expect lost-invalid 1 "  $LSM: invalid in NEW: 2 unexpected events" "compare: FAIL: 1 run" -- "$BIN" compare \
 	"$B" "$TMP/lost-invalid.json"
 expect lost-unavailable 1 \
 	"  $LSM: unavailable in NEW: loading a minimal lsm/file_open program: EPERM" \
-	"compare: FAIL: 1 run" -- "$B" "$TMP/lost-unavailable.json"
+	"compare: FAIL: 1 run" -- "$BIN" compare "$B" "$TMP/lost-unavailable.json"
 for v in missing invalid unavailable; do
 	expect "lost-$v-allowed" 0 "allowed by --allow-missing" "  $LSM: " \
-		"compare: OK: no regression" -- --allow-missing "$B" "$TMP/lost-$v.json"
+		"compare: OK: no regression" -- "$BIN" compare --allow-missing "$B" "$TMP/lost-$v.json"
 done
 # --allow-missing does not hide a regression of the runs that are there.
 jq 'del(.runs[] | select(.backend == "bpf-lsm"))' "$FIX/vm-icount-slow5.json" >"$TMP/slow-lost.json"
-expect lost-allowed-regression-still-fails 1 "compare: REGRESSION" "  $LSM: missing from NEW" -- \
+expect lost-allowed-regression-still-fails 1 "compare: REGRESSION" "  $LSM: missing from NEW" -- "$BIN" compare \
 	--allow-missing "$B" "$TMP/slow-lost.json"
 
 # Bad input: exit 2 with a message naming the file and the fix.
-expect different-box-kinds 2 "host-base.json" "vm-icount-base.json" "fix:" -- \
+expect different-box-kinds 2 "host-base.json" "vm-icount-base.json" "fix:" -- "$BIN" compare \
 	"$FIX/host-base.json" "$FIX/vm-icount-base.json"
-expect missing-file 2 "$TMP/nope.json" "fix:" -- "$TMP/nope.json" "$FIX/host-base.json"
+expect missing-file 2 "$TMP/nope.json" "fix:" -- "$BIN" compare "$TMP/nope.json" "$FIX/host-base.json"
 printf '{"schema_version": 2, "runs": [' >"$TMP/broken.json"
-expect not-json 2 "broken.json" "not JSON" -- "$FIX/host-base.json" "$TMP/broken.json"
+expect not-json 2 "broken.json" "not JSON" -- "$BIN" compare "$FIX/host-base.json" "$TMP/broken.json"
 printf '{"schema_version": 7, "box": {"kind": "host"}, "runs": []}\n' >"$TMP/v7.json"
-expect wrong-schema 2 "schema_version 7" "fix:" -- "$FIX/host-base.json" "$TMP/v7.json"
-expect usage-one-file 2 "BASE.json NEW.json" -- "$FIX/host-base.json"
+expect wrong-schema 2 "schema_version 7" "fix:" -- "$BIN" compare "$FIX/host-base.json" "$TMP/v7.json"
+expect usage-one-file 2 "BASE.json NEW.json" -- "$BIN" compare "$FIX/host-base.json"
 expect help 0 "Examples:" "--threshold-icount" "--min-effect" "--alpha" "--allow-missing" \
-	"compare --allow-missing" -- --help
+	"compare --allow-missing" -- "$BIN" compare --help
 
 if [ "$failures" -ne 0 ]; then
 	echo "compare.sh: $failures test(s) failed"
