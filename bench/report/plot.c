@@ -3,7 +3,7 @@
  * Plotting: for each figure a gnuplot data file (.dat: one block per series,
  * then the `none` floor) and a script (.gp: the variables the template needs,
  * then the template from scripts/plot/ verbatim), and the figure itself, PNG
- * and SVG, by running gnuplot on the script in the output directory.
+ * SVG and PDF, by running gnuplot on the script in the output directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -368,6 +369,8 @@ static int run_gnuplot(const char *dir, const char *base)
 		}
 		if (chdir(dir))
 			_exit(126);
+		/* cairo dates a PDF in local time: UTC, for pdf_fix_date. */
+		setenv("TZ", "UTC0", 1);
 		execlp(gp, gp, script, (char *)NULL);
 		_exit(127);
 	}
@@ -389,21 +392,99 @@ static int run_gnuplot(const char *dir, const char *base)
 	return -1;
 }
 
-/* base.dat and base.gp, then (unless --no-plots) base.png and base.svg. */
-static int write_plot_files(const struct report *r, const char *base, const char *dat,
-			    size_t dlen, const char *gp, size_t glen)
+/*
+ * The date a PDF says it was made: cairo writes the time gnuplot ran
+ * (/CreationDate (D:YYYYMMDDHHMMSS...), local time; gnuplot runs with
+ * TZ=UTC0, so "Z"). Replaced, in place and at the same length, by the time
+ * of SOURCE_DATE_EPOCH when set, else of the first results file's
+ * created_utc: the same results give the same PDF bytes.
+ */
+static void pdf_stamp(const struct report *r, char out[15])
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	const char *c = r->in[0].created;
+	size_t n = 0;
+
+	memcpy(out, "19700101000000", 15);
+	if (sde && *sde && strspn(sde, "0123456789") == strlen(sde)) {
+		time_t t = (time_t)strtoll(sde, NULL, 10);
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) && strftime(out, 15, "%Y%m%d%H%M%S", &tm) == 14)
+			return;
+		memcpy(out, "19700101000000", 15);
+		return;
+	}
+	for (; c && *c && n < 14; c++)
+		if (*c >= '0' && *c <= '9')
+			out[n++] = *c;
+	if (n != 14)
+		memcpy(out, "19700101000000", 15);
+}
+
+static int pdf_fix_date(const struct report *r, const char *base)
+{
+	static const char *const keys[] = { "/CreationDate (D:", "/ModDate (D:" };
+	char path[PATH_MAX], stamp[15];
+	FILE *f;
+	char *buf = NULL;
+	size_t cap = 0, len = 0, got;
+	bool changed = false;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.pdf", r->dir, base);
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;	/* no pdfcairo terminal: no PDF */
+	do {
+		buf = xgrow(buf, &cap, len + 65536, 1);
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	fclose(f);
+	pdf_stamp(r, stamp);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		size_t kl = strlen(keys[k]);
+
+		for (size_t i = 0; i + kl + 14 <= len; i++) {
+			bool digits = true;
+
+			if (memcmp(buf + i, keys[k], kl))
+				continue;
+			for (size_t d = 0; d < 14; d++)
+				digits &= buf[i + kl + d] >= '0' && buf[i + kl + d] <= '9';
+			if (digits) {
+				memcpy(buf + i + kl, stamp, 14);
+				changed = true;
+			}
+		}
+	}
+	ret = changed ? write_file(path, buf, len) : 0;
+	free(buf);
+	return ret;
+}
+
+/* base.dat and base.gp, from dat and gp (which it frees), then (unless
+ * --no-plots) base.png, base.svg and, with the pdfcairo terminal, base.pdf. */
+static int write_plot_files(const struct report *r, const char *base, char *dat, size_t dlen,
+			    char *gp, size_t glen)
 {
 	char path[PATH_MAX];
+	int ret = -1;
 
 	snprintf(path, sizeof(path), "%s/%s.dat", r->dir, base);
 	if (write_file(path, dat, dlen))
-		return -1;
+		goto cleanup;
 	snprintf(path, sizeof(path), "%s/%s.gp", r->dir, base);
 	if (write_file(path, gp, glen))
-		return -1;
-	if (!r->no_plots && run_gnuplot(r->dir, base))
-		return -1;
-	return 0;
+		goto cleanup;
+	if (!r->no_plots && (run_gnuplot(r->dir, base) || pdf_fix_date(r, base)))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(dat);
+	free(gp);
+	return ret;
 }
 
 static int write_figure(const struct report *r, const struct group *g, enum fig fig,
@@ -411,14 +492,11 @@ static int write_figure(const struct report *r, const struct group *g, enum fig 
 {
 	const char *base = fig == FIG_COST ? g->base : g->ovh_base;
 	size_t dlen, glen, nblocks;
-	int floor_index, ret;
+	int floor_index;
 	char *dat = group_dat(r, g, fig, &dlen, &nblocks, &floor_index);
 	char *gp = group_gp(r, g, fig, base, nblocks, floor_index, tmpl, &glen);
 
-	ret = write_plot_files(r, base, dat, dlen, gp, glen);
-	free(dat);
-	free(gp);
-	return ret;
+	return write_plot_files(r, base, dat, dlen, gp, glen);
 }
 
 /* --- the cost-split figure ------------------------------------------------ */
@@ -530,11 +608,127 @@ static int write_split(const struct report *r, const struct split_fig *s, const 
 	size_t dlen, glen;
 	char *dat = split_dat(r, s, &dlen);
 	char *gp = split_gp(r, s, tmpl, &glen);
-	int ret = write_plot_files(r, s->base, dat, dlen, gp, glen);
+	return write_plot_files(r, s->base, dat, dlen, gp, glen);
+}
 
-	free(dat);
-	free(gp);
-	return ret;
+/* --- the headline figure -------------------------------------------------- */
+
+static unsigned long color_int(const char *hex)
+{
+	return strtoul(hex + 1, NULL, 16);
+}
+
+/* One row per backend: per scope its overhead, CI and the number printed
+ * over the bar ("not measured" where it was not). */
+static char *headline_dat(const struct report *r, const struct headline *h, size_t *len)
+{
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+
+	fputs("# subtree-bench report data: the headline figure, each backend's overhead over none\n"
+	      "# in its cheapest non-reference strategy (the lowest stats.overhead in the first scope\n"
+	      "# that has the backend), in three scopes:\n", f);
+	for (int sc = 0; sc < SC__COUNT; sc++)
+		fprintf(f, "#   %s: %s\n", scope_words[sc], CW(&h->cell[sc]));
+	dat_source(f, r);
+	fputs("# columns: 1 x  2 label  then per scope (in scope 3-7, out of scope 8-12, another\n"
+	      "#  filesystem 13-17): overhead, ci95_lo, ci95_hi, the text over the bar, measured (0/1);\n"
+	      "#  18-20 the run ids (- where not measured)  21 colour (0xRRGGBB)\n", f);
+	for (size_t i = 0; i < h->n; i++) {
+		const struct headline_bar *b = &h->bars[i];
+		char label[160];
+
+		snprintf(label, sizeof(label), "%s/%s", b->backend, b->strategy);
+		fprintf(f, "%zu ", i + 1);
+		gp_str(f, label);
+		for (int sc = 0; sc < SC__COUNT; sc++) {
+			const struct run *p = b->run[sc];
+			const struct est *o = p ? &p->overhead : NULL;
+			char txt[64];
+
+			if (!p) {
+				fputs(" NaN NaN NaN \"not measured\" 0", f);
+				continue;
+			}
+			snprintf(txt, sizeof(txt), "%s", NUM(o->v));
+			fprintf(f, " %.10g %.10g %.10g ", o->v, o->has_ci ? o->lo : o->v,
+				o->has_ci ? o->hi : o->v);
+			gp_str(f, txt);
+			fputs(" 1", f);
+		}
+		for (int sc = 0; sc < SC__COUNT; sc++)
+			fprintf(f, " %s", b->run[sc] ? b->run[sc]->id : "-");
+		fprintf(f, " %lu\n", color_int(series_color(b->run[0] ? b->run[0] : b->run[1] ? b->run[1] : b->run[2])));
+	}
+	xmemclose(f);
+	return buf;
+}
+
+static char *headline_gp(const struct report *r, const struct headline *h, const char *tmpl,
+			 size_t *len)
+{
+	static const char *const title[SC__COUNT] = {
+		"In scope", "Out of scope, monitored filesystem", "Another filesystem",
+	};
+	char *buf, t[512];
+	FILE *f = xmemopen(&buf, len);
+
+	fprintf(f, "# Generated by `subtree-bench report`; re-plot with: gnuplot %s.gp\n", h->base);
+	fprintf(f, "datafile = \"%s.dat\"\noutbase = \"%s\"\n", h->base, h->base);
+	snprintf(t, sizeof(t), "%s%sOverhead per operation over no monitoring (%s, 95 %% CI)",
+		 r->title ? r->title : "", r->title ? ": " : "", r->unit);
+	fputs("plot_title = ", f);
+	gp_str(f, t);
+	snprintf(t, sizeof(t), "each backend in its cheapest filter strategy (references left out); box %s",
+		 r->in[0].kind);
+	fputs("\nplot_subtitle = ", f);
+	gp_str(f, t);
+	fputc('\n', f);
+	fprintf(f, "nbars = %zu\narray panel_title[%d]\narray panel_cell[%d]\narray panel_floor[%d]\n"
+		   "array panel_ymin[%d]\narray panel_ymax[%d]\n", h->n, SC__COUNT, SC__COUNT, SC__COUNT,
+		SC__COUNT, SC__COUNT);
+	for (int sc = 0; sc < SC__COUNT; sc++) {
+		const struct headline_cell *c = &h->cell[sc];
+		double lo = 0, hi = 0;
+
+		for (size_t i = 0; i < h->n; i++) {
+			const struct run *p = h->bars[i].run[sc];
+
+			if (!p)
+				continue;
+			lo = fmin(lo, p->overhead.has_ci ? p->overhead.lo : p->overhead.v);
+			hi = fmax(hi, p->overhead.has_ci ? p->overhead.hi : p->overhead.v);
+		}
+		if (!(hi > lo))
+			hi = lo + 1;
+		fprintf(f, "panel_title[%d] = ", sc + 1);
+		gp_str(f, title[sc]);
+		snprintf(t, sizeof(t), "%s", c->found ? CW(c) : "not measured");
+		fprintf(f, "; panel_cell[%d] = ", sc + 1);
+		gp_str(f, t);
+		if (c->none)
+			snprintf(t, sizeof(t), "none (the zero line): %s %s", NUM(c->none->median.v), r->unit);
+		else
+			snprintf(t, sizeof(t), "%s", c->found ? "none: not measured at this cell" : "");
+		fprintf(f, "; panel_floor[%d] = ", sc + 1);
+		gp_str(f, t);
+		/* Room over the bars for their numbers, under them for a negative CI. */
+		fprintf(f, "\npanel_ymin[%d] = %.10g; panel_ymax[%d] = %.10g\n", sc + 1,
+			lo < 0 ? lo - 0.08 * (hi - lo) : 0, sc + 1, hi + 0.24 * (hi - lo));
+	}
+	fputs("\n# ---- the template (scripts/plot/headline.gp) ----\n", f);
+	fputs(tmpl, f);
+	xmemclose(f);
+	return buf;
+}
+
+static int write_headline(const struct report *r, const char *tmpl)
+{
+	const struct headline *h = &r->headline;
+	size_t dlen, glen;
+	char *dat = headline_dat(r, h, &dlen);
+	char *gp = headline_gp(r, h, tmpl, &glen);
+	return write_plot_files(r, h->base, dat, dlen, gp, glen);
 }
 
 int report_plot(const struct report *r)
@@ -542,9 +736,10 @@ int report_plot(const struct report *r)
 	char *cost_tmpl = read_template(r, "cost.gp");
 	char *ovh_tmpl = read_template(r, "overhead.gp");
 	char *split_tmpl = r->nsplits ? read_template(r, "split.gp") : NULL;
+	char *headline_tmpl = r->headline.n ? read_template(r, "headline.gp") : NULL;
 	int ret = EXIT_OUTPUT;
 
-	if (!cost_tmpl || !ovh_tmpl || (r->nsplits && !split_tmpl))
+	if (!cost_tmpl || !ovh_tmpl || (r->nsplits && !split_tmpl) || (r->headline.n && !headline_tmpl))
 		goto cleanup;
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct group *g = &r->groups[i];
@@ -557,10 +752,13 @@ int report_plot(const struct report *r)
 	for (size_t i = 0; i < r->nsplits; i++)
 		if (write_split(r, &r->splits[i], split_tmpl))
 			goto cleanup;
+	if (r->headline.n && write_headline(r, headline_tmpl))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	free(cost_tmpl);
 	free(ovh_tmpl);
 	free(split_tmpl);
+	free(headline_tmpl);
 	return ret;
 }
