@@ -78,4 +78,10 @@ eval(plot_cmd)
 set terminal svg size 1280,720 dynamic font "Sans,12" noenhanced background "white"
 set output outbase.".svg"
 replot
+
+if (strstrt(GPVAL_TERMINALS, "pdfcairo") > 0) {
+	set terminal pdfcairo size 13.33in,7.5in font "Sans,13" noenhanced
+	set output outbase.".pdf"
+	replot
+}
 unset output

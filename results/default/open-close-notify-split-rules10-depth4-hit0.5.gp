@@ -3,7 +3,7 @@ datafile = "open-close-notify-split-rules10-depth4-hit0.5.dat"
 outbase = "open-close-notify-split-rules10-depth4-hit0.5"
 plot_title = "open-close, notify mode: cost split at 10 rules, depth 4, hit ratio 0.5 (box vm-icount)"
 ylabel_text = "median over the timing repetitions (instructions/op)"
-nbars = 16
+nbars = 10
 have_consumer_in = 1
 have_beside = 0
 have_bimodal = 0
@@ -78,4 +78,10 @@ eval(plot_cmd)
 set terminal svg size 1280,720 dynamic font "Sans,12" noenhanced background "white"
 set output outbase.".svg"
 replot
+
+if (strstrt(GPVAL_TERMINALS, "pdfcairo") > 0) {
+	set terminal pdfcairo size 13.33in,7.5in font "Sans,13" noenhanced
+	set output outbase.".pdf"
+	replot
+}
 unset output

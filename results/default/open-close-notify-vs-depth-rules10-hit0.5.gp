@@ -80,4 +80,10 @@ if (floor_index >= 0) {
 set terminal svg size 1100,680 dynamic font "Sans,11" noenhanced background "white"
 set output outbase.".svg"
 replot
+
+if (strstrt(GPVAL_TERMINALS, "pdfcairo") > 0) {
+	set terminal pdfcairo size 13.33in,7.5in font "Sans,13" noenhanced
+	set output outbase.".pdf"
+	replot
+}
 unset output
