@@ -25,8 +25,10 @@ static const char *const backend_color[] = {	/* same index as backend_order */
 static const char *const extra_color[] = {
 	"#e377c2", "#17becf", "#bcbd22", "#7f7f7f", NULL,
 };
-static const int strategy_pt[] = { 6, 7, 5, 9, 13, 1, 2, 11 };	/* as strategy_order; last: others */
-static const int strategy_dt[] = { 1, 1, 4, 5, 3, 3, 3, 1 };	/* none uses 2 */
+/* Greyscale prints: the point type tells the backend and the dash type the
+ * strategy, the colour only repeats the backend. */
+static const int backend_pt[] = { 6, 7, 5, 9, 11, 13, 4, 8 };	/* as backend_order; last: others */
+static const int strategy_dt[] = { 1, 1, 2, 4, 5, 3, 5, 1 };	/* as strategy_order; the floor uses 2 */
 
 static const char *series_color(const struct run *r)
 {
@@ -44,9 +46,9 @@ static const char *series_color(const struct run *r)
 
 static int series_pt(const struct run *r)
 {
-	int i = rank(strategy_order, r->strategy);
+	int i = rank(backend_order, r->backend);
 
-	return i == INT_MAX ? strategy_pt[7] : strategy_pt[i];
+	return i == INT_MAX ? backend_pt[7] : backend_pt[i];
 }
 
 static int series_dt(const struct run *r)
@@ -121,26 +123,30 @@ static void gp_series_title(FILE *f, const char *label, bool bimodal)
 }
 
 /* A bimodal run's median lies between its modes, where no repetition was:
- * never drawn without a circle and the word. */
-static void gp_bimodal_mark(FILE *f, double x, double y)
+ * never drawn without a circle and the word. Each command ends with end. */
+static void gp_bimodal_mark(FILE *f, double x, double y, const char *end)
 {
 	fprintf(f, "set label \"bimodal\" at %.10g, %.10g point pt 6 ps 3.2 lw 2 lc rgb \"black\" "
-		   "offset char 1.2, char 1.2 tc rgb \"black\" front\n", x, y);
+		   "center offset 0, char 1.8 tc rgb \"black\" front%s", x, y, end);
 }
 
-static void gp_bimodal_marks(FILE *f, const struct group *g, enum fig fig)
+/* The marks of the series of `backend` (NULL: all) and of the floor. */
+static void gp_bimodal_marks(FILE *f, const struct group *g, enum fig fig, const char *backend,
+			     const char *end)
 {
 	for (size_t k = 0; k < g->ns; k++) {
 		const struct series *s = &g->s[k];
 
 		if (!series_drawn(s, fig) && !(fig == FIG_COST && s == g->floor))
 			continue;
+		if (backend && s != g->floor && strcmp(s->pts[0]->backend, backend))
+			continue;
 		for (size_t i = 0; i < s->n; i++) {
 			const struct run *p = s->pts[i];
 			double x = s->is_none && s->n == 1 ? g->xmin : run_x(p, g->axis);
 
 			if (fig_modes(p, fig)->bimodal)
-				gp_bimodal_mark(f, x, fig == FIG_COST ? p->median.v : p->overhead.v);
+				gp_bimodal_mark(f, x, fig == FIG_COST ? p->median.v : p->overhead.v, end);
 		}
 	}
 }
@@ -243,6 +249,133 @@ static char *read_template(const struct report *r, const char *name)
 	return buf;
 }
 
+/* The panels' one legend: a line per strategy drawn (its dash type, as in
+ * every panel; the point type and colour are the panel's backend), whether
+ * a median is circled as bimodal. */
+static void gp_legend(FILE *f, const struct group *g, enum fig fig)
+{
+	const struct run *v[32];
+	size_t n = 0;
+	bool bimodal = false;
+
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+		size_t i = 0;
+
+		if (!series_drawn(s, fig) && !(fig == FIG_COST && s == g->floor))
+			continue;
+		bimodal |= series_bimodal(s, fig);
+		if (s->is_none)
+			continue;
+		while (i < n && strcmp(v[i]->strategy, s->pts[0]->strategy))
+			i++;
+		if (i < n || n == sizeof(v) / sizeof(v[0]))
+			continue;
+		for (i = n++; i > 0 && cmp_named(strategy_order, v[i - 1]->strategy,
+						 s->pts[0]->strategy) > 0; i--)
+			v[i] = v[i - 1];
+		v[i] = s->pts[0];
+	}
+	fprintf(f, "nlegend = %zu\narray legend_title[%zu]\narray legend_dt[%zu]\n", n, n ? n : 1,
+		n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		char label[160];
+
+		snprintf(label, sizeof(label), "%s%s", v[i]->strategy,
+			 is_reference(v[i]) ? " (reference)" : "");
+		fprintf(f, "legend_title[%zu] = ", i + 1);
+		gp_str(f, label);
+		fprintf(f, "; legend_dt[%zu] = %d\n", i + 1, series_dt(v[i]));
+	}
+	fprintf(f, "legend_bimodal = %d\n", bimodal);
+}
+
+/*
+ * Small multiples: past SERIES_ON_ONE_AXIS lines, one panel per backend with
+ * its strategies and the floor, on shared axes (given here, so that every
+ * panel has the same), instead of all the lines on one axis. Writes the
+ * panel variables and returns the number of panels (1: one axis, as before).
+ */
+#define SERIES_ON_ONE_AXIS 6
+#define MAX_PANELS 12
+
+static size_t gp_panels(FILE *f, const struct group *g, enum fig fig, const char *unit,
+			size_t nseries, bool logx, bool logy, double xlo, double xhi, double ylo,
+			double yhi)
+{
+	const char *backend[MAX_PANELS];
+	size_t first[MAX_PANELS], last[MAX_PANELS], np = 0, blk = 0, cols;
+
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (!series_drawn(s, fig))
+			continue;
+		blk++;
+		if (np && !strcmp(backend[np - 1], s->pts[0]->backend)) {
+			last[np - 1] = blk;
+			continue;
+		}
+		if (np == MAX_PANELS) {
+			np = 1;	/* too many backends for panels */
+			break;
+		}
+		backend[np] = s->pts[0]->backend;
+		first[np] = last[np] = blk;
+		np++;
+	}
+	if (nseries <= SERIES_ON_ONE_AXIS || np < 2) {
+		fputs("npanels = 1\n", f);
+		return 1;
+	}
+	cols = np <= 3 ? np : np == 4 ? 2 : 3;
+	fprintf(f, "\n# One panel per backend, on the same axes.\nnpanels = %zu\npanel_cols = %zu\n"
+		   "panel_rows = %zu\n", np, cols, (np + cols - 1) / cols);
+	fprintf(f, "panel_ylabel = \"%s (%s)\"\n", fig == FIG_COST ? "cost" : "overhead", unit);
+	if (logx)
+		fprintf(f, "panel_xlo = %.10g; panel_xhi = %.10g\n", xlo / 1.4, xhi * 1.4);
+	else
+		fprintf(f, "panel_xlo = %.10g; panel_xhi = %.10g\n", xlo - 0.05 * (xhi - xlo + 1),
+			xhi + 0.05 * (xhi - xlo + 1));
+	if (logy)
+		fprintf(f, "panel_ylo = %.10g; panel_yhi = %.10g\n", ylo / 1.25, yhi * 1.25);
+	else if (fig == FIG_COST)
+		fprintf(f, "panel_ylo = 0; panel_yhi = %.10g\n", yhi * 1.08);
+	else
+		fprintf(f, "panel_ylo = %.10g; panel_yhi = %.10g\n",
+			fmin(0, ylo) - 0.06 * (yhi - fmin(0, ylo)), yhi + 0.3 * (yhi - fmin(0, ylo)));
+	fprintf(f, "array panel_title[%zu]\narray panel_first[%zu]\narray panel_last[%zu]\n"
+		   "array panel_labels[%zu]\n", np, np, np, np);
+	for (size_t p = 0; p < np; p++) {
+		fprintf(f, "panel_title[%zu] = ", p + 1);
+		gp_str(f, backend[p]);
+		fprintf(f, "; panel_first[%zu] = %zu; panel_last[%zu] = %zu\n", p + 1, first[p], p + 1,
+			last[p]);
+		fprintf(f, "panel_labels[%zu] = '", p + 1);
+		gp_bimodal_marks(f, g, fig, backend[p], "; ");
+		fputs("'\n", f);
+	}
+	gp_legend(f, g, fig);
+	return np;
+}
+
+/* A log cost axis of a decade or two shows 1, 2 and 5 of each decade, not
+ * one or two labelled powers of ten. */
+static void gp_log_ytics(FILE *f, double lo, double hi)
+{
+	static const double steps[] = { 1, 2, 5 };
+	size_t n = 0;
+
+	if (!(lo > 0) || hi / lo > 1000)
+		return;
+	fputs("set ytics (", f);
+	for (double d = pow(10, floor(log10(lo / 1.25))); d <= hi * 1.25; d *= 10)
+		for (size_t i = 0; i < 3; i++)
+			if (steps[i] * d >= lo / 1.25 && steps[i] * d <= hi * 1.25)
+				fprintf(f, "%s\"%s\" %.10g", n++ ? ", " : "", NUM(steps[i] * d), steps[i] * d);
+	fputs(")\n", f);
+}
+
 /* The generated script: variables for the template, then the template. */
 static char *group_gp(const struct report *r, const struct group *g, enum fig fig,
 		      const char *base, size_t nblocks, int floor_index, const char *tmpl,
@@ -253,7 +386,7 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 	double ylo = INFINITY, yhi = -INFINITY;
 	double xs[64];
 	size_t nx = 0, blk = 0;
-	bool too_many_x = false;
+	bool too_many_x = false, logx, logy;
 	char title[512];
 
 	for (size_t k = 0; k < g->ns; k++) {
@@ -301,13 +434,19 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 		g->axis == AX_RULES   ? "rules (sub-tree roots, count)" :
 		g->axis == AX_DEPTH   ? "directory depth (levels)" :
 					"hit ratio (share of operations on in-scope objects)");
+	fprintf(f, "ycols = \"%s\"\nzero_line = %d\n", fig == FIG_COST ? "2:3:4" : "5:6:7",
+		fig == FIG_OVERHEAD);
 	if (fig == FIG_COST)
 		fprintf(f, "ylabel_text = \"median cost per operation (%s), 95%% CI bars\"\n", r->unit);
 	else
 		fprintf(f, "ylabel_text = \"overhead over none (%s), 95%% CI bars\"\n", r->unit);
 	/* Log axes where the range calls for it. */
-	fprintf(f, "logx = %d\n", nx >= 2 && xs[0] > 0 && xs[nx - 1] / xs[0] > 20);
-	fprintf(f, "logy = %d\n", ylo > 0 && yhi / ylo > 100);
+	logx = nx >= 2 && xs[0] > 0 && xs[nx - 1] / xs[0] > 20;
+	logy = ylo > 0 && yhi / ylo > 10;
+	fprintf(f, "logx = %d\n", logx);
+	fprintf(f, "logy = %d\n", logy);
+	if (logy)
+		gp_log_ytics(f, ylo, yhi);
 	fprintf(f, "yformat = \"%s\"\n", ylo >= 1 ? "%.0f" : "%g");
 	if (nx && !too_many_x && nx <= 12) {
 		fputs("set xtics (", f);
@@ -336,9 +475,10 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 		fprintf(f, "floor_title = \"none (no monitoring)%s%s\"\n",
 			g->floor->n == 1 ? ", measured once" : "",
 			series_bimodal(g->floor, fig) ? " (circled: bimodal)" : "");
-	gp_bimodal_marks(f, g, fig);
-	fprintf(f, "\n# ---- the template (scripts/plot/%s) ----\n",
-		fig == FIG_COST ? "cost.gp" : "overhead.gp");
+	if (gp_panels(f, g, fig, r->unit, nblocks - (floor_index >= 0), logx, logy, xs[0], xs[nx ? nx - 1 : 0],
+		      ylo, yhi) < 2)
+		gp_bimodal_marks(f, g, fig, NULL, "\n");
+	fputs("\n# ---- the template (scripts/plot/cost.gp) ----\n", f);
 	fputs(tmpl, f);
 	xmemclose(f);
 	return buf;
@@ -734,19 +874,18 @@ static int write_headline(const struct report *r, const char *tmpl)
 int report_plot(const struct report *r)
 {
 	char *cost_tmpl = read_template(r, "cost.gp");
-	char *ovh_tmpl = read_template(r, "overhead.gp");
 	char *split_tmpl = r->nsplits ? read_template(r, "split.gp") : NULL;
 	char *headline_tmpl = r->headline.n ? read_template(r, "headline.gp") : NULL;
 	int ret = EXIT_OUTPUT;
 
-	if (!cost_tmpl || !ovh_tmpl || (r->nsplits && !split_tmpl) || (r->headline.n && !headline_tmpl))
+	if (!cost_tmpl || (r->nsplits && !split_tmpl) || (r->headline.n && !headline_tmpl))
 		goto cleanup;
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct group *g = &r->groups[i];
 
 		if (g->cost_fig && write_figure(r, g, FIG_COST, cost_tmpl))
 			goto cleanup;
-		if (g->ovh_fig && write_figure(r, g, FIG_OVERHEAD, ovh_tmpl))
+		if (g->ovh_fig && write_figure(r, g, FIG_OVERHEAD, cost_tmpl))
 			goto cleanup;
 	}
 	for (size_t i = 0; i < r->nsplits; i++)
@@ -757,7 +896,6 @@ int report_plot(const struct report *r)
 	ret = 0;
 cleanup:
 	free(cost_tmpl);
-	free(ovh_tmpl);
 	free(split_tmpl);
 	free(headline_tmpl);
 	return ret;

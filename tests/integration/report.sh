@@ -273,6 +273,31 @@ SOURCE_DATE_EPOCH=86400 "$BIN" report --out-dir "$WORK/scope3" "$WORK/scope.json
 grep -aq '/CreationDate (D:19700102000000Z)' "$WORK/scope3/$stem.pdf" || why="$why SOURCE_DATE_EPOCH not the PDF's date;"
 if [ -z "$why" ]; then pass report-figures-deterministic; else fail report-figures-deterministic "$why"; fi
 
+# Small multiples: past six series on one axis, one panel per backend on
+# shared axes (jq copies the basic fixture's fanotify-user/walk runs to four
+# more backends: seven series, six backends). Greyscale: every series a
+# distinct point type and dash type pair, the point type the backend's; the
+# figures are 1280x720.
+why=
+jq '.runs += ([.runs[] | select(.id | test("^fanotify-user/walk/open-close/notify/"))] as $u
+	| [["fanotify-dirmarks", "tag"], ["fanotify-bpf", "walk"], ["bpf-lsm", "walk"], ["bpf-fentry", "walk"]]
+	| map(. as [$b, $s] | $u[] | .backend = $b | .strategy = $s
+		| .id |= sub("^fanotify-user/walk/"; $b + "/" + $s + "/")) | flatten)' "$BASIC" >"$WORK/many.json"
+report --out-dir "$WORK/many" "$WORK/many.json"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+gp=$WORK/many/open-close-notify-vs-rules-depth4-hit0.5.gp
+grep -qx 'npanels = 6' "$gp" || why="$why not six panels;"
+grep -qF 'panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 4' "$gp" ||
+	why="$why fanotify-kmod's panel is not its two series;"
+grep -qx 'npanels = 1' "$OUT/open-close-notify-vs-rules-depth4-hit0.5.gp" || why="$why three series in panels;"
+pairs=$(sed -n 's/.*series_pt\[[0-9]*\] = \([0-9]*\); series_dt\[[0-9]*\] = \([0-9]*\)$/\1 \2/p' "$gp")
+[ "$(printf '%s\n' "$pairs" | grep -c .)" -eq 7 ] || why="$why not seven series;"
+[ "$(printf '%s\n' "$pairs" | sort -u | grep -c .)" -eq 7 ] || why="$why two series share a point and dash type;"
+[ "$(printf '%s\n' "$pairs" | awk '{ print $1 }' | sort -u | grep -c .)" -eq 6 ] || why="$why not one point type per backend;"
+file -b "$WORK/many/open-close-notify-vs-rules-depth4-hit0.5.png" | grep -q '1280 x 720' || why="$why the PNG is not 1280x720;"
+file -b "$WORK/many/open-close-notify-vs-rules-depth4-hit0.5.pdf" | grep -q '^PDF document' || why="$why no PDF;"
+if [ -z "$why" ]; then pass report-small-multiples; else fail report-small-multiples "$why"; fi
+
 # Bad input: a clear error naming the file and the fix, exit 2.
 bad_input() { # name file-args... ; expects $want in stderr
 	name=$1
