@@ -151,7 +151,7 @@ set output outbase.".svg"
 eval(page)
 
 if (strstrt(GPVAL_TERMINALS, "pdfcairo") > 0) {
-	set terminal pdfcairo size 13.33in,7.5in font "Sans,13" noenhanced
+	set terminal pdfcairo size 17.78in,10in font "Sans,13" noenhanced
 	set output outbase.".pdf"
 	eval(page)
 }
