@@ -372,7 +372,7 @@ static void gp_log_ytics(FILE *f, double lo, double hi)
 	for (double d = pow(10, floor(log10(lo / 1.25))); d <= hi * 1.25; d *= 10)
 		for (size_t i = 0; i < 3; i++)
 			if (steps[i] * d >= lo / 1.25 && steps[i] * d <= hi * 1.25)
-				fprintf(f, "%s\"%s\" %.10g", n++ ? ", " : "", NUM(steps[i] * d), steps[i] * d);
+				fprintf(f, "%s\"%.10g\" %.10g", n++ ? ", " : "", steps[i] * d, steps[i] * d);
 	fputs(")\n", f);
 }
 
