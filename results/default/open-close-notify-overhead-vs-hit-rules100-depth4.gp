@@ -8,7 +8,7 @@ zero_line = 1
 ylabel_text = "overhead over none (instructions/op), 95% CI bars"
 logx = 0
 logy = 1
-set ytics ("200.0" 200, "500.0" 500, "1000" 1000, "2000" 2000, "5000" 5000, "10000" 10000, "20000" 20000)
+set ytics ("200" 200, "500" 500, "1000" 1000, "2000" 2000, "5000" 5000, "10000" 10000, "20000" 20000)
 yformat = "%.0f"
 set xtics ("0" 0, "1" 1)
 nseries = 6
@@ -65,6 +65,11 @@ if (logy) { set logscale y; set format y yformat }
 series_part = 'datafile index (i - 1) using 1:' . ycols . ' with yerrorlines lw 2 ' \
 	. 'dt series_dt[i] lc rgb series_color[i] pt series_pt[i]'
 if (npanels == 1) {
+	# The title centred on the page, not over the plot (the legend takes the
+	# right), where a long one would run off the left edge.
+	unset title
+	set label 99 plot_title at screen 0.5, screen 0.965 center font ",14"
+	set tmargin 3
 	# The legend goes right of the plot, never over the data.
 	set key outside right top vertical box spacing 1.2 width 1
 	# A little room around the data; a linear cost axis starts at 0.

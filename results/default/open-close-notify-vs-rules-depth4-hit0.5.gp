@@ -105,6 +105,11 @@ if (logy) { set logscale y; set format y yformat }
 series_part = 'datafile index (i - 1) using 1:' . ycols . ' with yerrorlines lw 2 ' \
 	. 'dt series_dt[i] lc rgb series_color[i] pt series_pt[i]'
 if (npanels == 1) {
+	# The title centred on the page, not over the plot (the legend takes the
+	# right), where a long one would run off the left edge.
+	unset title
+	set label 99 plot_title at screen 0.5, screen 0.965 center font ",14"
+	set tmargin 3
 	# The legend goes right of the plot, never over the data.
 	set key outside right top vertical box spacing 1.2 width 1
 	# A little room around the data; a linear cost axis starts at 0.
