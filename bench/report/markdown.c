@@ -236,7 +236,7 @@ static void md_method_passes(FILE *f, const struct report *r)
 		      "`counters_per_op` and `counters_per_event` come from it, and its repetitions are no samples.\n", f);
 	md_method_consumer(f, r);
 	if (any_run(r->ok, r->nok, regime_known) || r->nburst) {
-		fputs("- Regime: the tables, figures and sentences above the burst section are of the distinct "
+		fputs("- Regime: the summary, figures, tables and sentences outside the burst section are of the distinct "
 		      "regime (every operation its own object: nothing identical for fanotify to merge)", f);
 		if (r->nburst)
 			fprintf(f, "; %zu run%s of the burst regime (`files` objects reused per side) %s in "
@@ -790,8 +790,8 @@ static void md_burst(FILE *f, const struct report *r)
 		fprintf(f, "## Burst regime: %lld objects reused, fanotify merges identical events\n\n", files);
 		fprintf(f, "These runs reuse %lld objects per side (`files` = %lld; their ids end in `/f%lld`): "
 			   "identical events wait unread in the queue and fanotify merges them, which `merged` "
-			   "counts. Another experiment than the distinct regime: never in the figures or "
-			   "sentences above.\n\n", files, files, files);
+			   "counts. Another experiment than the distinct regime: never in the summary, the figures or "
+			   "the other sections' sentences.\n\n", files, files, files);
 		md_table(f, r, &r->burst[i], j - i);
 		md_bimodal_note(f, &r->burst[i], j - i);
 		md_events(f, &r->burst[i], j - i);
@@ -929,7 +929,7 @@ static void md_failed(FILE *f, const struct report *r)
 	for (size_t i = 0; i < r->nbad; i++)
 		if (r->bad[i]->has_oracle[OR_MERGED])
 			cols = N_ORACLE;
-	fputs("These runs are not in the tables or figures above: the backend delivered (or denied) "
+	fputs("These runs are not in the summary, figures or other tables: the backend delivered (or denied) "
 	      "something other than what the workload did, so their timings measure a wrong filter.\n\n", f);
 	fputs("| run id | expected | delivered | missing | unexpected | overflows |", f);
 	if (cols > ORACLE_FAILED_COLS)

@@ -275,7 +275,5 @@ void md_summary(FILE *f, const struct report *r)
 	say_depth(f, r);
 	say_deny(f, r);
 	say_split(f, r);
-	fprintf(f, "- Runs: %zu passed the oracle and %s shown; %zu failed it and %s only listed, under \"Runs that failed the oracle\".\n\n",
-		r->nok + r->nburst, r->nok + r->nburst == 1 ? "is" : "are", r->nbad,
-		r->nbad == 1 ? "is" : "are");
+	fputc('\n', f);
 }

@@ -227,6 +227,10 @@ grep -qxF -- '- In scope: not measured (no open-close run of a filter in notify 
 for fig in $(sed -n '/^## Summary/,/^## Figures/p' "$MD" | sed -n 's/.* Figure: `\([^`]*\)`\.$/\1/p'); do
 	[ -s "$OUT/$fig" ] || why="$why the summary names $fig, which is not there;"
 done
+# A sentence without a figure only says that there is none.
+nofig=$(sed -n '/^## Summary/,/^## Figures/p' "$MD" | grep '^- ' | grep -v 'Figure: `[^`]*\.png`\.$' |
+	grep -v 'not measured\|: no \|^- No headline figure')
+[ -z "$nofig" ] || why="$why a summary sentence names no figure: $(printf '%s' "$nofig" | head -c 200);"
 if [ -z "$why" ]; then pass report-summary; else fail report-summary "$why"; fi
 
 # The headline figure, from a variant of the basic fixture with its 100-rule
