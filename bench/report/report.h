@@ -5,9 +5,11 @@
  *   load.c      results files -> struct input and struct run (only it reads JSON)
  *   derive.c    runs -> sorted lists (by regime and box), figure groups and
  *               series, split figures, instruction-count/wall-clock pairs, the
- *               facts the sentences state (cheapest, ...)
- *   plot.c      groups, split figures -> gnuplot .dat and .gp files, PNG + SVG
- *   markdown.c  everything -> REPORT.md
+ *               headline figure's bars, the facts the sentences state (cheapest, ...)
+ *   plot.c      groups, split and headline figures -> gnuplot .dat and .gp
+ *               files, PNG + SVG + PDF
+ *   markdown.c  everything -> REPORT.md, with summary.c (the summary at the
+ *               top) and sentences.c (the appendix of derived sentences)
  * bench/cmd_report.c is the front end (options, then the four jobs);
  * common.c, text.c and files.c hold what more than one job uses.
  */
@@ -258,6 +260,8 @@ int report_write_md(const struct report *r);
 /* summary.c: the summary at the top of REPORT.md, at most SUMMARY_LINES lines. */
 #define SUMMARY_LINES 15
 void md_summary(FILE *f, const struct report *r);
+/* sentences.c: the appendix, the sentences derived from each figure. */
+void md_appendix(FILE *f, const struct report *r);
 
 /* --- common.c: errors, memory, orders ---------------------------------- */
 
