@@ -557,13 +557,58 @@ static void md_figures(FILE *f, const struct report *r, const char *workload, co
 		}
 	}
 	if (!any && split)
-		fputs("Figures: none against rules or depth (no monitored backend/strategy was measured at "
-		      "two or more rule counts or depths here).\n\n", f);
-	else if (!any)
-		fputs("No figure: no monitored backend/strategy was measured at two or more rule counts or depths here.\n\n",
-		      f);
+		fputs("No figure against rules, depth or the hit ratio (no monitored backend/strategy was "
+		      "measured at two or more of them here).\n\n", f);
 	if (split)
 		md_split_figure(f, split, prefix);
+}
+
+/* Does a workload and mode have a figure against rules, depth or the hit ratio? */
+static bool slice_has_lines(const struct report *r, const char *workload, const char *mode)
+{
+	for (size_t gi = 0; gi < r->ngroups; gi++) {
+		const struct group *g = &r->groups[gi];
+
+		if (!strcmp(g->workload, workload) && !strcmp(g->mode, mode) &&
+		    (g->cost_fig || g->ovh_fig))
+			return true;
+	}
+	return false;
+}
+
+/* The figures of each workload and mode; one line names those without. */
+static void md_all_figures(FILE *f, const struct report *r, const char *prefix)
+{
+	size_t none = 0;
+
+	for (size_t i = 0, j; i < r->nok; i = j) {
+		const char *w = r->ok[i]->workload, *m = r->ok[i]->mode;
+
+		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
+			;
+		if (!slice_has_lines(r, w, m) && !split_of_slice(r, w, m))
+			continue;
+		fprintf(f, "### %s, %s mode\n\n", w, m);
+		md_figures(f, r, w, m, prefix);
+	}
+	for (size_t i = 0, j; i < r->nok; i = j) {
+		const char *w = r->ok[i]->workload, *m = r->ok[i]->mode;
+
+		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
+			;
+		if (slice_has_lines(r, w, m) || split_of_slice(r, w, m))
+			continue;
+		fprintf(f, "%s%s %s", none++ ? ", " : "No figure for ", w, m);
+		for (int sc = 0; sc < SC__COUNT; sc++)
+			if (r->headline.n && r->headline.cell[sc].found && !strcmp(m, "notify") &&
+			    !strcmp(r->headline.cell[sc].workload, w)) {
+				fputs(" (but in the headline figure)", f);
+				break;
+			}
+	}
+	if (none)
+		fputs(": no monitored backend/strategy was measured there at two or more rule counts, "
+		      "depths or hit ratios, nor with a cost split; their numbers are in the tables.\n\n", f);
 }
 
 /* --- the walk's cost per level ------------------------------------------ */
@@ -931,12 +976,7 @@ static char *report_md(const struct report *r, const char *prefix, size_t *len)
 	      "and gnuplot script it was drawn from; the tables follow the figures, and the "
 	      "sentences each figure's numbers give are in the appendix.\n\n", f);
 	md_headline(f, r, prefix);
-	for (i = 0; i < r->nok; i = j) {
-		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
-			;
-		fprintf(f, "### %s, %s mode\n\n", r->ok[i]->workload, r->ok[i]->mode);
-		md_figures(f, r, r->ok[i]->workload, r->ok[i]->mode, prefix);
-	}
+	md_all_figures(f, r, prefix);
 
 	for (i = 0; i < r->nok; i = j) {
 		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
