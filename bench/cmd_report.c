@@ -4,8 +4,8 @@
  *
  * Reads results files (bench/results.h), merges their runs and writes, under
  * DIR: one gnuplot data file (.dat) and script (.gp) per figure, the figures
- * themselves (PNG + SVG, by running gnuplot on the script; the styling lives
- * in the templates scripts/plot/cost.gp, overhead.gp and split.gp) and
+ * themselves (PNG + SVG + PDF, by running gnuplot on the script; the styling lives
+ * in the templates scripts/plot/cost.gp, split.gp and headline.gp) and
  * REPORT.md.
  *
  * Figures: for each workload and mode, cost per operation (and overhead over
@@ -48,7 +48,7 @@
 #include "report/report.h"
 
 static const char doc[] =
-	"Plots (gnuplot, PNG + SVG, with their .dat and .gp files) and REPORT.md from one or "
+	"Plots (gnuplot, PNG + SVG + PDF, with their .dat and .gp files) and REPORT.md from one or "
 	"more results files. Statistics are read from each run's \"stats\" object; runs that "
 	"failed the oracle are listed, never plotted.\v"
 	"Exit status: 0 done, 1 an output could not be written or gnuplot failed, 2 bad "

@@ -157,7 +157,7 @@ static void build_groups(struct report *r, enum axis ax)
 	struct run **v = r->by_axis[ax];
 	size_t i = 0;
 
-	while (i < r->nok) {
+	while (i < r->nfig) {
 		struct group g = { .axis = ax, .workload = v[i]->workload, .mode = v[i]->mode,
 				   .xmin = INFINITY, .xmax = -INFINITY };
 		size_t end = i, cap = 0;
@@ -168,7 +168,7 @@ static void build_groups(struct report *r, enum axis ax)
 		for (int k = 0; k < 2; k++)
 			g.fixed[k] = run_x(v[i], g.fixed_ax[k]);
 
-		while (end < r->nok && same_group(v[i], v[end], ax))
+		while (end < r->nfig && same_group(v[i], v[end], ax))
 			end++;
 		for (size_t k = i; k < end;) {
 			struct series s = { .pts = &v[k], .is_none = is_none(v[k]) };
@@ -246,7 +246,7 @@ static size_t split_bars_at(struct run **v, size_t n, const struct run *p)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		k += !is_none(v[i]) && has_split(v[i]) && same_cell(v[i], p);
+		k += !is_none(v[i]) && !is_variant(v[i]) && has_split(v[i]) && same_cell(v[i], p);
 	return k;
 }
 
@@ -275,7 +275,7 @@ static void build_split(struct report *r, struct run **v, size_t n, size_t *cap)
 	for (size_t i = 0; i < n; i++) {
 		size_t k;
 
-		if (is_none(v[i]) || !has_split(v[i]))
+		if (is_none(v[i]) || !has_split(v[i]) || is_variant(v[i]))
 			continue;
 		k = split_bars_at(v, n, v[i]);
 		if (!cell || better_split_cell(v[i], k, cell, best)) {
@@ -294,7 +294,7 @@ static void build_split(struct report *r, struct run **v, size_t n, size_t *cap)
 		exit(EXIT_OUTPUT);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (has_split(v[i]) && same_cell(v[i], cell))
+		if (has_split(v[i]) && !is_variant(v[i]) && same_cell(v[i], cell))
 			s.bars[s.n++] = v[i];
 	name_part(w, sizeof(w), s.workload);
 	name_part(m, sizeof(m), s.mode);
@@ -313,6 +313,145 @@ static void build_splits(struct report *r)
 			;
 		if (rank(split_workloads, r->ok[i]->workload) != INT_MAX)
 			build_split(r, &r->ok[i], j - i, &cap);
+	}
+}
+
+/* --- the headline figure -------------------------------------------------- */
+
+const char *const scope_words[SC__COUNT] = {
+	"in scope", "out of scope on the monitored filesystem", "on another filesystem",
+};
+
+static bool headline_run(const struct run *p)
+{
+	return !is_variant(p) && !strcmp(p->mode, "notify");
+}
+
+/* Monitored non-reference runs with an overhead at p's cell. */
+static size_t filters_at(const struct report *r, const struct run *p)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->nok; i++) {
+		const struct run *q = r->ok[i];
+
+		k += headline_run(q) && !is_none(q) && !is_reference(q) && q->overhead.has &&
+		     same_cell(q, p);
+	}
+	return k;
+}
+
+/*
+ * The cell of a scope: the runs of `workload` (notify mode) at hit ratio
+ * `hit` (any when < 0) with the most filters measured; on a tie the one at
+ * `like`'s rules and depth, then the most rules, then depth 4, then the first.
+ */
+static struct headline_cell pick_cell(const struct report *r, const char *workload, double hit,
+				      const struct headline_cell *like)
+{
+	struct headline_cell c = { 0 };
+	size_t best = 0;
+
+	for (size_t i = 0; i < r->nok; i++) {
+		const struct run *p = r->ok[i];
+		size_t k;
+		bool better;
+
+		if (!headline_run(p) || is_none(p) || strcmp(p->workload, workload) ||
+		    (hit >= 0 && p->hit != hit))
+			continue;
+		k = filters_at(r, p);
+		if (!k)
+			continue;
+		if (!c.found || k != best) {
+			better = !c.found || k > best;
+		} else {
+			bool pl = like && like->found && p->rules == like->rules && p->depth == like->depth;
+			bool cl = like && like->found && c.rules == like->rules && c.depth == like->depth;
+
+			better = pl != cl ? pl : p->rules != c.rules ? p->rules > c.rules
+						 : (p->depth == 4) > (c.depth == 4);
+		}
+		if (better) {
+			c = (struct headline_cell){ true, p->workload, p->rules, p->depth, p->hit, NULL };
+			best = k;
+		}
+	}
+	if (!c.found)
+		return c;
+	for (size_t i = 0; i < r->nok; i++) {
+		const struct run *p = r->ok[i];
+
+		if (headline_run(p) && is_none(p) && !strcmp(p->workload, c.workload) &&
+		    p->rules == c.rules && p->depth == c.depth && p->hit == c.hit)
+			c.none = p;
+	}
+	return c;
+}
+
+static bool at_cell(const struct run *p, const struct headline_cell *c)
+{
+	return c->found && headline_run(p) && !strcmp(p->workload, c->workload) &&
+	       p->rules == c->rules && p->depth == c->depth && p->hit == c->hit;
+}
+
+static void build_headline(struct report *r)
+{
+	struct headline *h = &r->headline;
+	size_t cap = 0;
+
+	h->cell[SC_IN] = pick_cell(r, "open-close", 1, NULL);
+	h->cell[SC_OUT] = pick_cell(r, "open-close", 0, &h->cell[SC_IN]);
+	h->cell[SC_OTHER_FS] = pick_cell(r, "outside-fs", -1, &h->cell[SC_IN]);
+	snprintf(h->base, sizeof(h->base), "headline-overhead-by-scope");
+	/* One bar per backend measured in some scope, in backend order; its
+	 * strategy: the cheapest in the first scope that has the backend. */
+	for (size_t i = 0; i < r->nok; i++) {
+		const struct run *p = r->ok[i];
+		size_t k = 0;
+		int sc = 0;
+
+		if (is_none(p) || is_reference(p) || !p->overhead.has)
+			continue;
+		while (sc < SC__COUNT && !at_cell(p, &h->cell[sc]))
+			sc++;
+		while (k < h->n && strcmp(h->bars[k].backend, p->backend))
+			k++;
+		if (sc == SC__COUNT || k < h->n)
+			continue;
+		h->bars = xgrow(h->bars, &cap, h->n + 1, sizeof(*h->bars));
+		for (k = h->n++; k > 0 && cmp_named(backend_order, h->bars[k - 1].backend, p->backend) > 0; k--)
+			h->bars[k] = h->bars[k - 1];
+		h->bars[k] = (struct headline_bar){ .backend = p->backend };
+	}
+	for (size_t k = 0; k < h->n; k++) {
+		struct headline_bar *b = &h->bars[k];
+
+		for (int sc = 0; sc < SC__COUNT && !b->strategy; sc++) {
+			const struct run *best = NULL;
+
+			for (size_t i = 0; i < r->nok; i++) {
+				const struct run *p = r->ok[i];
+
+				if (strcmp(p->backend, b->backend) || is_reference(p) ||
+				    !p->overhead.has || !at_cell(p, &h->cell[sc]))
+					continue;
+				if (!best || p->overhead.v < best->overhead.v)
+					best = p;
+			}
+			if (best)
+				b->strategy = best->strategy;
+		}
+		for (int sc = 0; sc < SC__COUNT; sc++) {
+			b->run[sc] = NULL;
+			for (size_t i = 0; i < r->nok; i++) {
+				const struct run *p = r->ok[i];
+
+				if (!strcmp(p->backend, b->backend) && !strcmp(p->strategy, b->strategy) &&
+				    p->overhead.has && at_cell(p, &h->cell[sc]))
+					b->run[sc] = p;
+			}
+		}
 	}
 }
 
@@ -483,12 +622,17 @@ int report_derive(struct report *r)
 	qsort(r->bad, r->nbad, sizeof(*r->bad), cmp_table);
 	qsort(r->burst, r->nburst, sizeof(*r->burst), cmp_burst);
 	qsort(r->other, r->nother, sizeof(*r->other), cmp_table);
+	for (size_t i = 0; i < r->nok; i++)
+		if (!is_variant(r->ok[i]))
+			r->by_axis[0][r->nfig++] = r->ok[i];
 	for (int a = 0; a < AX__COUNT; a++) {
-		memcpy(r->by_axis[a], r->ok, r->nok * sizeof(*r->ok));
-		qsort(r->by_axis[a], r->nok, sizeof(*r->ok), cmp_by_axis[a]);
+		if (a)
+			memcpy(r->by_axis[a], r->by_axis[0], r->nfig * sizeof(*r->ok));
+		qsort(r->by_axis[a], r->nfig, sizeof(*r->ok), cmp_by_axis[a]);
 		build_groups(r, (enum axis)a);
 	}
 	build_splits(r);
+	build_headline(r);
 	build_pairs(r);
 	return 0;
 }
@@ -507,6 +651,7 @@ void report_derive_free(struct report *r)
 	for (size_t i = 0; i < r->nsplits; i++)
 		free(r->splits[i].bars);
 	free(r->splits);
+	free(r->headline.bars);
 	free(r->pairs);
 	free(r->pair_series);
 }

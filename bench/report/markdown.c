@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Writing REPORT.md: the box, the method, the sentences derived from the
- * numbers, a table (and the figures) per workload and mode, then what was
- * not shown and why. Written once into the output directory with local
+ * Writing REPORT.md: the summary (summary.c), the figures (the headline, then
+ * per workload and mode), the tables, the box and the method, what was not
+ * shown and why, and last the appendix of sentences derived from the numbers. Written once into the output directory with local
  * figure links, and again to --report-md with links relative to it.
  */
 #include <errno.h>
@@ -236,7 +236,7 @@ static void md_method_passes(FILE *f, const struct report *r)
 		      "`counters_per_op` and `counters_per_event` come from it, and its repetitions are no samples.\n", f);
 	md_method_consumer(f, r);
 	if (any_run(r->ok, r->nok, regime_known) || r->nburst) {
-		fputs("- Regime: the tables, figures and sentences above the burst section are of the distinct "
+		fputs("- Regime: the summary, figures, tables and sentences outside the burst section are of the distinct "
 		      "regime (every operation its own object: nothing identical for fanotify to merge)", f);
 		if (r->nburst)
 			fprintf(f, "; %zu run%s of the burst regime (`files` objects reused per side) %s in "
@@ -514,8 +514,8 @@ static const struct split_fig *split_of_slice(const struct report *r, const char
 
 static void md_figure_links(FILE *f, const char *prefix, const char *base)
 {
-	fprintf(f, "[SVG](%s%s.svg) · [data](%s%s.dat) · [gnuplot script](%s%s.gp)\n\n",
-		prefix, base, prefix, base, prefix, base);
+	fprintf(f, "[SVG](%s%s.svg) · [PDF](%s%s.pdf) · [data](%s%s.dat) · [gnuplot script](%s%s.gp)\n\n",
+		prefix, base, prefix, base, prefix, base, prefix, base);
 }
 
 static void md_split_figure(FILE *f, const struct split_fig *s, const char *prefix)
@@ -549,8 +549,6 @@ static void md_figures(FILE *f, const struct report *r, const char *workload, co
 
 			if (!(fig == FIG_COST ? g->cost_fig : g->ovh_fig))
 				continue;
-			if (!any)
-				fputs("Figures:\n\n", f);
 			any = true;
 			fprintf(f, "![%s, %s: %s vs %s, %s](%s%s.png)\n\n", workload, mode,
 				fig == FIG_COST ? "cost per operation" : "overhead over none",
@@ -559,145 +557,58 @@ static void md_figures(FILE *f, const struct report *r, const char *workload, co
 		}
 	}
 	if (!any && split)
-		fputs("Figures: none against rules or depth (no monitored backend/strategy was measured at "
-		      "two or more rule counts or depths here).\n\n", f);
-	else if (!any)
-		fputs("No figure: no monitored backend/strategy was measured at two or more rule counts or depths here.\n\n",
-		      f);
+		fputs("No figure against rules, depth or the hit ratio (no monitored backend/strategy was "
+		      "measured at two or more of them here).\n\n", f);
 	if (split)
 		md_split_figure(f, split, prefix);
 }
 
-/* --- derived sentences ------------------------------------------------- */
-
-/* A median in a sentence; a bimodal run's names its modes beside it. */
-static const char *med_words(const struct run *p, char *buf, size_t len)
+/* Does a workload and mode have a figure against rules, depth or the hit ratio? */
+static bool slice_has_lines(const struct report *r, const char *workload, const char *mode)
 {
-	const struct modes *m = &p->modes;
-
-	if (!m->bimodal)
-		return fmt_num(buf, len, p->median.v);
-	snprintf(buf, len, "%s (bimodal: modes %s (%lld) and %s (%lld))", NUM(p->median.v),
-		 NUM(m->m[0].median), m->m[0].n, NUM(m->m[1].median), m->m[1].n);
-	return buf;
-}
-
-#define MEDW(p) med_words((p), (char[160]){ 0 }, 160)
-
-static void say_growth(FILE *f, const struct report *r, const struct group *g)
-{
-	for (size_t k = 0; k < g->ns; k++) {
-		const struct series *s = &g->s[k];
-		const struct run *a, *b;
-		double xa, xb;
-
-		if (s->n < 2)
-			continue;
-		a = s->pts[0];
-		b = s->pts[s->n - 1];
-		xa = run_x(a, g->axis);
-		xb = run_x(b, g->axis);
-		fprintf(f, "- %s: ", LABEL(a));
-		if (ci_overlap(&a->median, &b->median))
-			fprintf(f, "no measurable change from %s to %s (%s to %s %s; the 95 %% CIs overlap)",
-				XW(g->axis, xa), XW(g->axis, xb), MEDW(a), MEDW(b),
-				r->unit);
-		else if (a->median.v > 0)
-			fprintf(f, "cost per operation %s %.2fx from %s to %s (%s to %s %s)",
-				b->median.v >= a->median.v ? "grows" : "falls to",
-				b->median.v / a->median.v, XW(g->axis, xa), XW(g->axis, xb),
-				MEDW(a), MEDW(b), r->unit);
-		else
-			fprintf(f, "cost per operation goes from %s to %s %s from %s to %s",
-				MEDW(a), MEDW(b), r->unit, XW(g->axis, xa),
-				XW(g->axis, xb));
-		fprintf(f, ", at %s.\n", FW(g));
-	}
-}
-
-static void say_cheapest(FILE *f, const struct report *r, const struct group *g)
-{
-	const struct cheapest *c = &g->cheap;
-
-	if (!c->best)
-		return;
-	fprintf(f, "- At %s (%s) the cheapest is %s at %s %s",
-		XW(g->axis, c->x), FW(g), LABEL(c->best),
-		MEDW(c->best), r->unit);
-	if (c->floor && c->floor->median.v > 0)
-		fprintf(f, " (%.2fx the `none` floor of %s)", c->best->median.v / c->floor->median.v,
-			MEDW(c->floor));
-	fprintf(f, "; the most expensive, %s at %s %s", LABEL(c->worst), MEDW(c->worst),
-		r->unit);
-	if (c->best->median.v > 0)
-		fprintf(f, ", costs %.2fx as much", c->worst->median.v / c->best->median.v);
-	fputc('.', f);
-	if (ci_overlap(&c->best->median, &c->second->median))
-		fprintf(f, " %s and %s are within each other's 95 %% CIs, so neither is measurably cheaper.",
-			LABEL(c->best), LABEL(c->second));
-	fputc('\n', f);
-}
-
-static void say_overheads(FILE *f, const struct report *r, struct run **v, size_t n)
-{
-	bool outside = n && !strcmp(v[0]->workload, "outside-fs");
-	size_t zero = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct run *p = v[i];
-		const struct est *o = &p->overhead;
-
-		if (is_none(p) || !o->has)
-			continue;
-		zero += ci_has_zero(o);
-		if (!outside)
-			continue;
-		fprintf(f, "- Outside the monitored filesystem, %s (%s, depth %s, hit ratio %s) ",
-			LABEL(p), XW(AX_RULES, p->rules), PAR(p->depth), PAR(p->hit));
-		if (ci_has_zero(o))
-			fprintf(f, "shows no measurable overhead over `none` (%s %s, 95 %% CI [%s, %s] includes 0).\n",
-				NUM(o->v), r->unit, NUM(o->lo), NUM(o->hi));
-		else if (o->has_ci)
-			fprintf(f, "adds %s %s over `none` (95 %% CI [%s, %s]).\n", NUM(o->v), r->unit,
-				NUM(o->lo), NUM(o->hi));
-		else
-			fprintf(f, "adds %s %s over `none` (no CI in the results).\n", NUM(o->v),
-				r->unit);
-	}
-	if (outside || !zero)
-		return;
-	fputs("- No measurable overhead over `none` (overhead 95 % CI includes 0): ", f);
-	for (size_t i = 0, k = 0; i < n; i++) {
-		const struct run *p = v[i];
-
-		if (is_none(p) || !p->overhead.has || !ci_has_zero(&p->overhead))
-			continue;
-		fprintf(f, "%s%s at %s, depth %s, hit ratio %s", k++ ? "; " : "", LABEL(p),
-			XW(AX_RULES, p->rules), PAR(p->depth), PAR(p->hit));
-	}
-	fputs(".\n", f);
-}
-
-static void md_sentences(FILE *f, const struct report *r, const char *workload, const char *mode,
-			 struct run **v, size_t n)
-{
-	long start;
-
-	fprintf(f, "### %s, %s mode\n\n", workload, mode);
-	start = ftell(f);
 	for (size_t gi = 0; gi < r->ngroups; gi++) {
 		const struct group *g = &r->groups[gi];
 
-		if (strcmp(g->workload, workload) || strcmp(g->mode, mode) || !g->cost_fig)
-			continue;
-		say_growth(f, r, g);
-		say_cheapest(f, r, g);
+		if (!strcmp(g->workload, workload) && !strcmp(g->mode, mode) &&
+		    (g->cost_fig || g->ovh_fig))
+			return true;
 	}
-	say_overheads(f, r, v, n);
-	if (ftell(f) == start)
-		fputs("- Nothing derived here: no monitored backend/strategy that passed the oracle was measured at two or more rule counts or depths (single measurements are in the table).\n",
-		      f);
-	fputc('\n', f);
+	return false;
+}
+
+/* The figures of each workload and mode; one line names those without. */
+static void md_all_figures(FILE *f, const struct report *r, const char *prefix)
+{
+	size_t none = 0;
+
+	for (size_t i = 0, j; i < r->nok; i = j) {
+		const char *w = r->ok[i]->workload, *m = r->ok[i]->mode;
+
+		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
+			;
+		if (!slice_has_lines(r, w, m) && !split_of_slice(r, w, m))
+			continue;
+		fprintf(f, "### %s, %s mode\n\n", w, m);
+		md_figures(f, r, w, m, prefix);
+	}
+	for (size_t i = 0, j; i < r->nok; i = j) {
+		const char *w = r->ok[i]->workload, *m = r->ok[i]->mode;
+
+		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
+			;
+		if (slice_has_lines(r, w, m) || split_of_slice(r, w, m))
+			continue;
+		fprintf(f, "%s%s %s", none++ ? ", " : "No figure for ", w, m);
+		for (int sc = 0; sc < SC__COUNT; sc++)
+			if (r->headline.n && r->headline.cell[sc].found && !strcmp(m, "notify") &&
+			    !strcmp(r->headline.cell[sc].workload, w)) {
+				fputs(" (but in the headline figure)", f);
+				break;
+			}
+	}
+	if (none)
+		fputs(": no monitored backend/strategy was measured there at two or more rule counts, "
+		      "depths or hit ratios, nor with a cost split; their numbers are in the tables.\n\n", f);
 }
 
 /* --- the walk's cost per level ------------------------------------------ */
@@ -792,8 +703,8 @@ static void md_burst(FILE *f, const struct report *r)
 		fprintf(f, "## Burst regime: %lld objects reused, fanotify merges identical events\n\n", files);
 		fprintf(f, "These runs reuse %lld objects per side (`files` = %lld; their ids end in `/f%lld`): "
 			   "identical events wait unread in the queue and fanotify merges them, which `merged` "
-			   "counts. Another experiment than the distinct regime: never in the figures or "
-			   "sentences above.\n\n", files, files, files);
+			   "counts. Another experiment than the distinct regime: never in the summary, the figures or "
+			   "the other sections' sentences.\n\n", files, files, files);
 		md_table(f, r, &r->burst[i], j - i);
 		md_bimodal_note(f, &r->burst[i], j - i);
 		md_events(f, &r->burst[i], j - i);
@@ -931,7 +842,7 @@ static void md_failed(FILE *f, const struct report *r)
 	for (size_t i = 0; i < r->nbad; i++)
 		if (r->bad[i]->has_oracle[OR_MERGED])
 			cols = N_ORACLE;
-	fputs("These runs are not in the tables or figures above: the backend delivered (or denied) "
+	fputs("These runs are not in the summary, figures or other tables: the backend delivered (or denied) "
 	      "something other than what the workload did, so their timings measure a wrong filter.\n\n", f);
 	fputs("| run id | expected | delivered | missing | unexpected | overflows |", f);
 	if (cols > ORACLE_FAILED_COLS)
@@ -1029,6 +940,23 @@ static void md_skipped(FILE *f, const struct report *r)
 	fputc('\n', f);
 }
 
+/* The headline figure, first under Figures. */
+static void md_headline(FILE *f, const struct report *r, const char *prefix)
+{
+	const struct headline *h = &r->headline;
+
+	if (!h->n)
+		return;
+	fputs("### Headline: the overhead of each backend, in scope, out of scope and on another filesystem\n\n", f);
+	fputs("Each backend in its cheapest filter strategy (the lowest overhead in the first of these "
+	      "scopes that has the backend; the references `pass` and `kfunc` are left out), as the "
+	      "overhead over `none` with its 95 % CI; a panel's zero line is the `none` floor, whose "
+	      "cost its subtitle states. Each panel has its own y axis.\n\n", f);
+	fprintf(f, "![The overhead of each backend in scope, out of scope and on another filesystem](%s%s.png)\n\n",
+		prefix, h->base);
+	md_figure_links(f, prefix, h->base);
+}
+
 /* The whole report; image links are prefixed with `prefix` (relative). */
 static char *report_md(const struct report *r, const char *prefix, size_t *len)
 {
@@ -1039,38 +967,37 @@ static char *report_md(const struct report *r, const char *prefix, size_t *len)
 	fprintf(f, "# %s\n\n", r->title ? r->title : "subtree-bench report");
 	fputs("<!-- Generated by `subtree-bench report` from the results file(s) below; do not edit: "
 	      "`make report` regenerates it byte for byte. -->\n\n", f);
+	md_summary(f, r);
+
+	fputs("## Figures\n\n", f);
 	fputs("What it costs to monitor (or protect) directory sub-trees with each backend and filter "
 	      "strategy, compared with no monitoring (`none`), as the number of rules and the "
-	      "directory depth grow. Every number below is read from the results; the sentences "
-	      "under \"What the figures show\" are derived from those numbers by the report code.\n\n", f);
-	md_box(f, r);
-	md_method(f, r);
-
-	fputs("## What the figures show\n\n", f);
-	for (i = 0; i < r->nok; i = j) {
-		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
-			;
-		md_sentences(f, r, r->ok[i]->workload, r->ok[i]->mode, &r->ok[i], j - i);
-	}
+	      "directory depth grow. Every figure has an SVG and a PDF beside its PNG, and the data "
+	      "and gnuplot script it was drawn from; the tables follow the figures, and the "
+	      "sentences each figure's numbers give are in the appendix.\n\n", f);
+	md_headline(f, r, prefix);
+	md_all_figures(f, r, prefix);
 
 	for (i = 0; i < r->nok; i = j) {
 		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)
 			;
-		fprintf(f, "## %s, %s mode\n\n", r->ok[i]->workload, r->ok[i]->mode);
+		fprintf(f, "## Table: %s, %s mode\n\n", r->ok[i]->workload, r->ok[i]->mode);
 		md_table(f, r, &r->ok[i], j - i);
 		md_bimodal_note(f, &r->ok[i], j - i);
 		md_table_estimators(f, r, &r->ok[i], j - i);
 		md_events(f, &r->ok[i], j - i);
 		md_split(f, r, &r->ok[i], j - i);
-		md_figures(f, r, r->ok[i]->workload, r->ok[i]->mode, prefix);
 	}
 	md_levels(f, r);
 	md_burst(f, r);
 	md_pairs(f, r);
+	md_box(f, r);
+	md_method(f, r);
 	md_failed(f, r);
 	md_unavailable(f, r);
 	md_warnings(f, r);
 	md_skipped(f, r);
+	md_appendix(f, r);
 	xmemclose(f);
 	return buf;
 }

@@ -3,7 +3,7 @@
  * Plotting: for each figure a gnuplot data file (.dat: one block per series,
  * then the `none` floor) and a script (.gp: the variables the template needs,
  * then the template from scripts/plot/ verbatim), and the figure itself, PNG
- * and SVG, by running gnuplot on the script in the output directory.
+ * SVG and PDF, by running gnuplot on the script in the output directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -24,8 +25,10 @@ static const char *const backend_color[] = {	/* same index as backend_order */
 static const char *const extra_color[] = {
 	"#e377c2", "#17becf", "#bcbd22", "#7f7f7f", NULL,
 };
-static const int strategy_pt[] = { 6, 7, 5, 9, 13, 1, 2, 11 };	/* as strategy_order; last: others */
-static const int strategy_dt[] = { 1, 1, 4, 5, 3, 3, 3, 1 };	/* none uses 2 */
+/* Greyscale prints: the point type tells the backend and the dash type the
+ * strategy, the colour only repeats the backend. */
+static const int backend_pt[] = { 6, 7, 5, 9, 11, 13, 4, 8 };	/* as backend_order; last: others */
+static const int strategy_dt[] = { 1, 1, 2, 4, 5, 3, 5, 1 };	/* as strategy_order; the floor uses 2 */
 
 static const char *series_color(const struct run *r)
 {
@@ -43,9 +46,9 @@ static const char *series_color(const struct run *r)
 
 static int series_pt(const struct run *r)
 {
-	int i = rank(strategy_order, r->strategy);
+	int i = rank(backend_order, r->backend);
 
-	return i == INT_MAX ? strategy_pt[7] : strategy_pt[i];
+	return i == INT_MAX ? backend_pt[7] : backend_pt[i];
 }
 
 static int series_dt(const struct run *r)
@@ -120,26 +123,30 @@ static void gp_series_title(FILE *f, const char *label, bool bimodal)
 }
 
 /* A bimodal run's median lies between its modes, where no repetition was:
- * never drawn without a circle and the word. */
-static void gp_bimodal_mark(FILE *f, double x, double y)
+ * never drawn without a circle and the word. Each command ends with end. */
+static void gp_bimodal_mark(FILE *f, double x, double y, const char *end)
 {
 	fprintf(f, "set label \"bimodal\" at %.10g, %.10g point pt 6 ps 3.2 lw 2 lc rgb \"black\" "
-		   "offset char 1.2, char 1.2 tc rgb \"black\" front\n", x, y);
+		   "center offset 0, char 1.8 tc rgb \"black\" front%s", x, y, end);
 }
 
-static void gp_bimodal_marks(FILE *f, const struct group *g, enum fig fig)
+/* The marks of the series of `backend` (NULL: all) and of the floor. */
+static void gp_bimodal_marks(FILE *f, const struct group *g, enum fig fig, const char *backend,
+			     const char *end)
 {
 	for (size_t k = 0; k < g->ns; k++) {
 		const struct series *s = &g->s[k];
 
 		if (!series_drawn(s, fig) && !(fig == FIG_COST && s == g->floor))
 			continue;
+		if (backend && s != g->floor && strcmp(s->pts[0]->backend, backend))
+			continue;
 		for (size_t i = 0; i < s->n; i++) {
 			const struct run *p = s->pts[i];
 			double x = s->is_none && s->n == 1 ? g->xmin : run_x(p, g->axis);
 
 			if (fig_modes(p, fig)->bimodal)
-				gp_bimodal_mark(f, x, fig == FIG_COST ? p->median.v : p->overhead.v);
+				gp_bimodal_mark(f, x, fig == FIG_COST ? p->median.v : p->overhead.v, end);
 		}
 	}
 }
@@ -242,6 +249,133 @@ static char *read_template(const struct report *r, const char *name)
 	return buf;
 }
 
+/* The panels' one legend: a line per strategy drawn (its dash type, as in
+ * every panel; the point type and colour are the panel's backend), whether
+ * a median is circled as bimodal. */
+static void gp_legend(FILE *f, const struct group *g, enum fig fig)
+{
+	const struct run *v[32];
+	size_t n = 0;
+	bool bimodal = false;
+
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+		size_t i = 0;
+
+		if (!series_drawn(s, fig) && !(fig == FIG_COST && s == g->floor))
+			continue;
+		bimodal |= series_bimodal(s, fig);
+		if (s->is_none)
+			continue;
+		while (i < n && strcmp(v[i]->strategy, s->pts[0]->strategy))
+			i++;
+		if (i < n || n == sizeof(v) / sizeof(v[0]))
+			continue;
+		for (i = n++; i > 0 && cmp_named(strategy_order, v[i - 1]->strategy,
+						 s->pts[0]->strategy) > 0; i--)
+			v[i] = v[i - 1];
+		v[i] = s->pts[0];
+	}
+	fprintf(f, "nlegend = %zu\narray legend_title[%zu]\narray legend_dt[%zu]\n", n, n ? n : 1,
+		n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		char label[160];
+
+		snprintf(label, sizeof(label), "%s%s", v[i]->strategy,
+			 is_reference(v[i]) ? " (reference)" : "");
+		fprintf(f, "legend_title[%zu] = ", i + 1);
+		gp_str(f, label);
+		fprintf(f, "; legend_dt[%zu] = %d\n", i + 1, series_dt(v[i]));
+	}
+	fprintf(f, "legend_bimodal = %d\n", bimodal);
+}
+
+/*
+ * Small multiples: past SERIES_ON_ONE_AXIS lines, one panel per backend with
+ * its strategies and the floor, on shared axes (given here, so that every
+ * panel has the same), instead of all the lines on one axis. Writes the
+ * panel variables and returns the number of panels (1: one axis, as before).
+ */
+#define SERIES_ON_ONE_AXIS 6
+#define MAX_PANELS 12
+
+static size_t gp_panels(FILE *f, const struct group *g, enum fig fig, const char *unit,
+			size_t nseries, bool logx, bool logy, double xlo, double xhi, double ylo,
+			double yhi)
+{
+	const char *backend[MAX_PANELS];
+	size_t first[MAX_PANELS], last[MAX_PANELS], np = 0, blk = 0, cols;
+
+	for (size_t k = 0; k < g->ns; k++) {
+		const struct series *s = &g->s[k];
+
+		if (!series_drawn(s, fig))
+			continue;
+		blk++;
+		if (np && !strcmp(backend[np - 1], s->pts[0]->backend)) {
+			last[np - 1] = blk;
+			continue;
+		}
+		if (np == MAX_PANELS) {
+			np = 1;	/* too many backends for panels */
+			break;
+		}
+		backend[np] = s->pts[0]->backend;
+		first[np] = last[np] = blk;
+		np++;
+	}
+	if (nseries <= SERIES_ON_ONE_AXIS || np < 2) {
+		fputs("npanels = 1\n", f);
+		return 1;
+	}
+	cols = np <= 3 ? np : np == 4 ? 2 : 3;
+	fprintf(f, "\n# One panel per backend, on the same axes.\nnpanels = %zu\npanel_cols = %zu\n"
+		   "panel_rows = %zu\n", np, cols, (np + cols - 1) / cols);
+	fprintf(f, "panel_ylabel = \"%s (%s)\"\n", fig == FIG_COST ? "cost" : "overhead", unit);
+	if (logx)
+		fprintf(f, "panel_xlo = %.10g; panel_xhi = %.10g\n", xlo / 1.4, xhi * 1.4);
+	else
+		fprintf(f, "panel_xlo = %.10g; panel_xhi = %.10g\n", xlo - 0.05 * (xhi - xlo + 1),
+			xhi + 0.05 * (xhi - xlo + 1));
+	if (logy)
+		fprintf(f, "panel_ylo = %.10g; panel_yhi = %.10g\n", ylo / 1.25, yhi * 1.25);
+	else if (fig == FIG_COST)
+		fprintf(f, "panel_ylo = 0; panel_yhi = %.10g\n", yhi * 1.08);
+	else
+		fprintf(f, "panel_ylo = %.10g; panel_yhi = %.10g\n",
+			fmin(0, ylo) - 0.06 * (yhi - fmin(0, ylo)), yhi + 0.3 * (yhi - fmin(0, ylo)));
+	fprintf(f, "array panel_title[%zu]\narray panel_first[%zu]\narray panel_last[%zu]\n"
+		   "array panel_labels[%zu]\n", np, np, np, np);
+	for (size_t p = 0; p < np; p++) {
+		fprintf(f, "panel_title[%zu] = ", p + 1);
+		gp_str(f, backend[p]);
+		fprintf(f, "; panel_first[%zu] = %zu; panel_last[%zu] = %zu\n", p + 1, first[p], p + 1,
+			last[p]);
+		fprintf(f, "panel_labels[%zu] = '", p + 1);
+		gp_bimodal_marks(f, g, fig, backend[p], "; ");
+		fputs("'\n", f);
+	}
+	gp_legend(f, g, fig);
+	return np;
+}
+
+/* A log cost axis of a decade or two shows 1, 2 and 5 of each decade, not
+ * one or two labelled powers of ten. */
+static void gp_log_ytics(FILE *f, double lo, double hi)
+{
+	static const double steps[] = { 1, 2, 5 };
+	size_t n = 0;
+
+	if (!(lo > 0) || hi / lo > 1000)
+		return;
+	fputs("set ytics (", f);
+	for (double d = pow(10, floor(log10(lo / 1.25))); d <= hi * 1.25; d *= 10)
+		for (size_t i = 0; i < 3; i++)
+			if (steps[i] * d >= lo / 1.25 && steps[i] * d <= hi * 1.25)
+				fprintf(f, "%s\"%.10g\" %.10g", n++ ? ", " : "", steps[i] * d, steps[i] * d);
+	fputs(")\n", f);
+}
+
 /* The generated script: variables for the template, then the template. */
 static char *group_gp(const struct report *r, const struct group *g, enum fig fig,
 		      const char *base, size_t nblocks, int floor_index, const char *tmpl,
@@ -252,7 +386,7 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 	double ylo = INFINITY, yhi = -INFINITY;
 	double xs[64];
 	size_t nx = 0, blk = 0;
-	bool too_many_x = false;
+	bool too_many_x = false, logx, logy;
 	char title[512];
 
 	for (size_t k = 0; k < g->ns; k++) {
@@ -300,13 +434,19 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 		g->axis == AX_RULES   ? "rules (sub-tree roots, count)" :
 		g->axis == AX_DEPTH   ? "directory depth (levels)" :
 					"hit ratio (share of operations on in-scope objects)");
+	fprintf(f, "ycols = \"%s\"\nzero_line = %d\n", fig == FIG_COST ? "2:3:4" : "5:6:7",
+		fig == FIG_OVERHEAD);
 	if (fig == FIG_COST)
 		fprintf(f, "ylabel_text = \"median cost per operation (%s), 95%% CI bars\"\n", r->unit);
 	else
 		fprintf(f, "ylabel_text = \"overhead over none (%s), 95%% CI bars\"\n", r->unit);
 	/* Log axes where the range calls for it. */
-	fprintf(f, "logx = %d\n", nx >= 2 && xs[0] > 0 && xs[nx - 1] / xs[0] > 20);
-	fprintf(f, "logy = %d\n", ylo > 0 && yhi / ylo > 100);
+	logx = nx >= 2 && xs[0] > 0 && xs[nx - 1] / xs[0] > 20;
+	logy = ylo > 0 && yhi / ylo > 10;
+	fprintf(f, "logx = %d\n", logx);
+	fprintf(f, "logy = %d\n", logy);
+	if (logy)
+		gp_log_ytics(f, ylo, yhi);
 	fprintf(f, "yformat = \"%s\"\n", ylo >= 1 ? "%.0f" : "%g");
 	if (nx && !too_many_x && nx <= 12) {
 		fputs("set xtics (", f);
@@ -335,9 +475,10 @@ static char *group_gp(const struct report *r, const struct group *g, enum fig fi
 		fprintf(f, "floor_title = \"none (no monitoring)%s%s\"\n",
 			g->floor->n == 1 ? ", measured once" : "",
 			series_bimodal(g->floor, fig) ? " (circled: bimodal)" : "");
-	gp_bimodal_marks(f, g, fig);
-	fprintf(f, "\n# ---- the template (scripts/plot/%s) ----\n",
-		fig == FIG_COST ? "cost.gp" : "overhead.gp");
+	if (gp_panels(f, g, fig, r->unit, nblocks - (floor_index >= 0), logx, logy, xs[0], xs[nx ? nx - 1 : 0],
+		      ylo, yhi) < 2)
+		gp_bimodal_marks(f, g, fig, NULL, "\n");
+	fputs("\n# ---- the template (scripts/plot/cost.gp) ----\n", f);
 	fputs(tmpl, f);
 	xmemclose(f);
 	return buf;
@@ -368,6 +509,8 @@ static int run_gnuplot(const char *dir, const char *base)
 		}
 		if (chdir(dir))
 			_exit(126);
+		/* cairo dates a PDF in local time: UTC, for pdf_fix_date. */
+		setenv("TZ", "UTC0", 1);
 		execlp(gp, gp, script, (char *)NULL);
 		_exit(127);
 	}
@@ -389,21 +532,99 @@ static int run_gnuplot(const char *dir, const char *base)
 	return -1;
 }
 
-/* base.dat and base.gp, then (unless --no-plots) base.png and base.svg. */
-static int write_plot_files(const struct report *r, const char *base, const char *dat,
-			    size_t dlen, const char *gp, size_t glen)
+/*
+ * The date a PDF says it was made: cairo writes the time gnuplot ran
+ * (/CreationDate (D:YYYYMMDDHHMMSS...), local time; gnuplot runs with
+ * TZ=UTC0, so "Z"). Replaced, in place and at the same length, by the time
+ * of SOURCE_DATE_EPOCH when set, else of the first results file's
+ * created_utc: the same results give the same PDF bytes.
+ */
+static void pdf_stamp(const struct report *r, char out[15])
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	const char *c = r->in[0].created;
+	size_t n = 0;
+
+	memcpy(out, "19700101000000", 15);
+	if (sde && *sde && strspn(sde, "0123456789") == strlen(sde)) {
+		time_t t = (time_t)strtoll(sde, NULL, 10);
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) && strftime(out, 15, "%Y%m%d%H%M%S", &tm) == 14)
+			return;
+		memcpy(out, "19700101000000", 15);
+		return;
+	}
+	for (; c && *c && n < 14; c++)
+		if (*c >= '0' && *c <= '9')
+			out[n++] = *c;
+	if (n != 14)
+		memcpy(out, "19700101000000", 15);
+}
+
+static int pdf_fix_date(const struct report *r, const char *base)
+{
+	static const char *const keys[] = { "/CreationDate (D:", "/ModDate (D:" };
+	char path[PATH_MAX], stamp[15];
+	FILE *f;
+	char *buf = NULL;
+	size_t cap = 0, len = 0, got;
+	bool changed = false;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.pdf", r->dir, base);
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;	/* no pdfcairo terminal: no PDF */
+	do {
+		buf = xgrow(buf, &cap, len + 65536, 1);
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	fclose(f);
+	pdf_stamp(r, stamp);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		size_t kl = strlen(keys[k]);
+
+		for (size_t i = 0; i + kl + 14 <= len; i++) {
+			bool digits = true;
+
+			if (memcmp(buf + i, keys[k], kl))
+				continue;
+			for (size_t d = 0; d < 14; d++)
+				digits &= buf[i + kl + d] >= '0' && buf[i + kl + d] <= '9';
+			if (digits) {
+				memcpy(buf + i + kl, stamp, 14);
+				changed = true;
+			}
+		}
+	}
+	ret = changed ? write_file(path, buf, len) : 0;
+	free(buf);
+	return ret;
+}
+
+/* base.dat and base.gp, from dat and gp (which it frees), then (unless
+ * --no-plots) base.png, base.svg and, with the pdfcairo terminal, base.pdf. */
+static int write_plot_files(const struct report *r, const char *base, char *dat, size_t dlen,
+			    char *gp, size_t glen)
 {
 	char path[PATH_MAX];
+	int ret = -1;
 
 	snprintf(path, sizeof(path), "%s/%s.dat", r->dir, base);
 	if (write_file(path, dat, dlen))
-		return -1;
+		goto cleanup;
 	snprintf(path, sizeof(path), "%s/%s.gp", r->dir, base);
 	if (write_file(path, gp, glen))
-		return -1;
-	if (!r->no_plots && run_gnuplot(r->dir, base))
-		return -1;
-	return 0;
+		goto cleanup;
+	if (!r->no_plots && (run_gnuplot(r->dir, base) || pdf_fix_date(r, base)))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(dat);
+	free(gp);
+	return ret;
 }
 
 static int write_figure(const struct report *r, const struct group *g, enum fig fig,
@@ -411,14 +632,11 @@ static int write_figure(const struct report *r, const struct group *g, enum fig 
 {
 	const char *base = fig == FIG_COST ? g->base : g->ovh_base;
 	size_t dlen, glen, nblocks;
-	int floor_index, ret;
+	int floor_index;
 	char *dat = group_dat(r, g, fig, &dlen, &nblocks, &floor_index);
 	char *gp = group_gp(r, g, fig, base, nblocks, floor_index, tmpl, &glen);
 
-	ret = write_plot_files(r, base, dat, dlen, gp, glen);
-	free(dat);
-	free(gp);
-	return ret;
+	return write_plot_files(r, base, dat, dlen, gp, glen);
 }
 
 /* --- the cost-split figure ------------------------------------------------ */
@@ -497,7 +715,7 @@ static char *split_dat(const struct report *r, const struct split_fig *s, size_t
 static char *split_gp(const struct report *r, const struct split_fig *s, const char *tmpl,
 		      size_t *len)
 {
-	bool in = false, beside = false, bimodal = false;
+	bool in = false, beside = false, bimodal = false, rem = false;
 	char *buf;
 	FILE *f = xmemopen(&buf, len);
 	char title[512];
@@ -508,6 +726,7 @@ static char *split_gp(const struct report *r, const struct split_fig *s, const c
 		in |= isfinite(b.consumer_in);
 		beside |= isfinite(b.consumer_apart);
 		bimodal |= s->bars[i]->modes.bimodal;
+		rem |= b.remainder > 0;
 	}
 	fprintf(f, "# Generated by `subtree-bench report`; re-plot with: gnuplot %s.gp\n", s->base);
 	fprintf(f, "datafile = \"%s.dat\"\noutbase = \"%s\"\n", s->base, s->base);
@@ -517,8 +736,9 @@ static char *split_gp(const struct report *r, const struct split_fig *s, const c
 	fputs("plot_title = ", f);
 	gp_str(f, title);
 	fprintf(f, "\nylabel_text = \"median over the timing repetitions (%s)\"\n", r->unit);
-	fprintf(f, "nbars = %zu\nhave_consumer_in = %d\nhave_beside = %d\nhave_bimodal = %d\n",
-		s->n, in, beside, bimodal);
+	fprintf(f, "nbars = %zu\nhave_consumer_in = %d\nhave_remainder = %d\nhave_beside = %d\n"
+		   "have_bimodal = %d\n",
+		s->n, in, rem, beside, bimodal);
 	fputs("\n# ---- the template (scripts/plot/split.gp) ----\n", f);
 	fputs(tmpl, f);
 	xmemclose(f);
@@ -530,37 +750,155 @@ static int write_split(const struct report *r, const struct split_fig *s, const 
 	size_t dlen, glen;
 	char *dat = split_dat(r, s, &dlen);
 	char *gp = split_gp(r, s, tmpl, &glen);
-	int ret = write_plot_files(r, s->base, dat, dlen, gp, glen);
+	return write_plot_files(r, s->base, dat, dlen, gp, glen);
+}
 
-	free(dat);
-	free(gp);
-	return ret;
+/* --- the headline figure -------------------------------------------------- */
+
+static unsigned long color_int(const char *hex)
+{
+	return strtoul(hex + 1, NULL, 16);
+}
+
+/* One row per backend: per scope its overhead, CI and the number printed
+ * over the bar ("not measured" where it was not). */
+static char *headline_dat(const struct report *r, const struct headline *h, size_t *len)
+{
+	char *buf;
+	FILE *f = xmemopen(&buf, len);
+
+	fputs("# subtree-bench report data: the headline figure, each backend's overhead over none\n"
+	      "# in its cheapest non-reference strategy (the lowest stats.overhead in the first scope\n"
+	      "# that has the backend), in three scopes:\n", f);
+	for (int sc = 0; sc < SC__COUNT; sc++)
+		fprintf(f, "#   %s: %s\n", scope_words[sc], CW(&h->cell[sc]));
+	dat_source(f, r);
+	fputs("# columns: 1 x  2 label  then per scope (in scope 3-7, out of scope 8-12, another\n"
+	      "#  filesystem 13-17): overhead, ci95_lo, ci95_hi, the text over the bar, measured (0/1);\n"
+	      "#  18-20 the run ids (- where not measured)  21 colour (0xRRGGBB)\n", f);
+	for (size_t i = 0; i < h->n; i++) {
+		const struct headline_bar *b = &h->bars[i];
+		char label[160];
+
+		snprintf(label, sizeof(label), "%s/%s", b->backend, b->strategy);
+		fprintf(f, "%zu ", i + 1);
+		gp_str(f, label);
+		for (int sc = 0; sc < SC__COUNT; sc++) {
+			const struct run *p = b->run[sc];
+			const struct est *o = p ? &p->overhead : NULL;
+			char txt[64];
+
+			if (!p) {
+				fputs(" NaN NaN NaN \"not measured\" 0", f);
+				continue;
+			}
+			snprintf(txt, sizeof(txt), "%s", NUM(o->v));
+			fprintf(f, " %.10g %.10g %.10g ", o->v, o->has_ci ? o->lo : o->v,
+				o->has_ci ? o->hi : o->v);
+			gp_str(f, txt);
+			fputs(" 1", f);
+		}
+		for (int sc = 0; sc < SC__COUNT; sc++)
+			fprintf(f, " %s", b->run[sc] ? b->run[sc]->id : "-");
+		fprintf(f, " %lu\n", color_int(series_color(b->run[0] ? b->run[0] : b->run[1] ? b->run[1] : b->run[2])));
+	}
+	xmemclose(f);
+	return buf;
+}
+
+static char *headline_gp(const struct report *r, const struct headline *h, const char *tmpl,
+			 size_t *len)
+{
+	static const char *const title[SC__COUNT] = {
+		"In scope", "Out of scope, monitored filesystem", "Another filesystem",
+	};
+	char *buf, t[512];
+	FILE *f = xmemopen(&buf, len);
+
+	fprintf(f, "# Generated by `subtree-bench report`; re-plot with: gnuplot %s.gp\n", h->base);
+	fprintf(f, "datafile = \"%s.dat\"\noutbase = \"%s\"\n", h->base, h->base);
+	snprintf(t, sizeof(t), "%s%sOverhead per operation over no monitoring (%s, 95 %% CI)",
+		 r->title ? r->title : "", r->title ? ": " : "", r->unit);
+	fputs("plot_title = ", f);
+	gp_str(f, t);
+	snprintf(t, sizeof(t), "each backend in its cheapest filter strategy (references left out); box %s",
+		 r->in[0].kind);
+	fputs("\nplot_subtitle = ", f);
+	gp_str(f, t);
+	fputc('\n', f);
+	fprintf(f, "nbars = %zu\narray panel_title[%d]\narray panel_cell[%d]\narray panel_floor[%d]\n"
+		   "array panel_ymin[%d]\narray panel_ymax[%d]\n", h->n, SC__COUNT, SC__COUNT, SC__COUNT,
+		SC__COUNT, SC__COUNT);
+	for (int sc = 0; sc < SC__COUNT; sc++) {
+		const struct headline_cell *c = &h->cell[sc];
+		double lo = 0, hi = 0;
+
+		for (size_t i = 0; i < h->n; i++) {
+			const struct run *p = h->bars[i].run[sc];
+
+			if (!p)
+				continue;
+			lo = fmin(lo, p->overhead.has_ci ? p->overhead.lo : p->overhead.v);
+			hi = fmax(hi, p->overhead.has_ci ? p->overhead.hi : p->overhead.v);
+		}
+		if (!(hi > lo))
+			hi = lo + 1;
+		fprintf(f, "panel_title[%d] = ", sc + 1);
+		gp_str(f, title[sc]);
+		snprintf(t, sizeof(t), "%s", c->found ? CW(c) : "not measured");
+		fprintf(f, "; panel_cell[%d] = ", sc + 1);
+		gp_str(f, t);
+		if (c->none)
+			snprintf(t, sizeof(t), "none (the zero line): %s %s", NUM(c->none->median.v), r->unit);
+		else
+			snprintf(t, sizeof(t), "%s", c->found ? "none: not measured at this cell" : "");
+		fprintf(f, "; panel_floor[%d] = ", sc + 1);
+		gp_str(f, t);
+		/* Room over the bars for their numbers, under them for a negative CI. */
+		fprintf(f, "\npanel_ymin[%d] = %.10g; panel_ymax[%d] = %.10g\n", sc + 1,
+			lo < 0 ? lo - 0.08 * (hi - lo) : 0, sc + 1, hi + 0.24 * (hi - lo));
+	}
+	fputs("\n# ---- the template (scripts/plot/headline.gp) ----\n", f);
+	fputs(tmpl, f);
+	xmemclose(f);
+	return buf;
+}
+
+static int write_headline(const struct report *r, const char *tmpl)
+{
+	const struct headline *h = &r->headline;
+	size_t dlen, glen;
+	char *dat = headline_dat(r, h, &dlen);
+	char *gp = headline_gp(r, h, tmpl, &glen);
+	return write_plot_files(r, h->base, dat, dlen, gp, glen);
 }
 
 int report_plot(const struct report *r)
 {
 	char *cost_tmpl = read_template(r, "cost.gp");
-	char *ovh_tmpl = read_template(r, "overhead.gp");
 	char *split_tmpl = r->nsplits ? read_template(r, "split.gp") : NULL;
+	char *headline_tmpl = r->headline.n ? read_template(r, "headline.gp") : NULL;
 	int ret = EXIT_OUTPUT;
 
-	if (!cost_tmpl || !ovh_tmpl || (r->nsplits && !split_tmpl))
+	if (!cost_tmpl || (r->nsplits && !split_tmpl) || (r->headline.n && !headline_tmpl))
 		goto cleanup;
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct group *g = &r->groups[i];
 
 		if (g->cost_fig && write_figure(r, g, FIG_COST, cost_tmpl))
 			goto cleanup;
-		if (g->ovh_fig && write_figure(r, g, FIG_OVERHEAD, ovh_tmpl))
+		if (g->ovh_fig && write_figure(r, g, FIG_OVERHEAD, cost_tmpl))
 			goto cleanup;
 	}
 	for (size_t i = 0; i < r->nsplits; i++)
 		if (write_split(r, &r->splits[i], split_tmpl))
 			goto cleanup;
+	if (r->headline.n && write_headline(r, headline_tmpl))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	free(cost_tmpl);
-	free(ovh_tmpl);
 	free(split_tmpl);
+	free(headline_tmpl);
 	return ret;
 }

@@ -5,9 +5,11 @@
  *   load.c      results files -> struct input and struct run (only it reads JSON)
  *   derive.c    runs -> sorted lists (by regime and box), figure groups and
  *               series, split figures, instruction-count/wall-clock pairs, the
- *               facts the sentences state (cheapest, ...)
- *   plot.c      groups, split figures -> gnuplot .dat and .gp files, PNG + SVG
- *   markdown.c  everything -> REPORT.md
+ *               headline figure's bars, the facts the sentences state (cheapest, ...)
+ *   plot.c      groups, split and headline figures -> gnuplot .dat and .gp
+ *               files, PNG + SVG + PDF
+ *   markdown.c  everything -> REPORT.md, with summary.c (the summary at the
+ *               top) and sentences.c (the appendix of derived sentences)
  * bench/cmd_report.c is the front end (options, then the four jobs);
  * common.c, text.c and files.c hold what more than one job uses.
  */
@@ -175,6 +177,30 @@ struct pair_series {
 	const struct pair *worst;	/* outside the CI, the farthest off; NULL if none */
 };
 
+/* The headline figure: each backend's overhead over `none` in its cheapest
+ * non-reference strategy, in three places: in scope, out of scope on the
+ * monitored filesystem, on a filesystem nobody monitors. */
+enum scope { SC_IN, SC_OUT, SC_OTHER_FS, SC__COUNT };
+
+struct headline_cell {
+	bool found;		/* some monitored run was measured there */
+	const char *workload;	/* open-close (in and out of scope), outside-fs */
+	double rules, depth, hit;
+	const struct run *none;	/* the floor there, or NULL */
+};
+
+struct headline_bar {		/* one backend */
+	const char *backend, *strategy;
+	const struct run *run[SC__COUNT];	/* NULL: not measured there */
+};
+
+struct headline {
+	struct headline_cell cell[SC__COUNT];
+	struct headline_bar *bars;	/* backend order */
+	size_t n;
+	char base[64];		/* file name stem */
+};
+
 struct strlist {
 	const char **v;
 	size_t n, cap;
@@ -216,6 +242,8 @@ struct report {
 	size_t npairs;
 	struct pair_series *pair_series;
 	size_t npair_series;
+	struct headline headline;
+	size_t nfig;		/* by_axis[] entries: ok without the variants (is_variant) */
 
 	char *dir;		/* out_dir as given or derived */
 };
@@ -229,6 +257,11 @@ bool series_level_slope(const struct series *s, double *slope);
 void report_derive_free(struct report *r);
 int report_plot(const struct report *r);
 int report_write_md(const struct report *r);
+/* summary.c: the summary at the top of REPORT.md, at most SUMMARY_LINES lines. */
+#define SUMMARY_LINES 15
+void md_summary(FILE *f, const struct report *r);
+/* sentences.c: the appendix, the sentences derived from each figure. */
+void md_appendix(FILE *f, const struct report *r);
 
 /* --- common.c: errors, memory, orders ---------------------------------- */
 
@@ -245,6 +278,7 @@ extern const char *const backend_order[];
 extern const char *const strategy_order[];
 extern const char *const workload_order[];
 extern const char *const mode_order[];
+extern const char *const scope_words[SC__COUNT];	/* "in scope", ... */
 int rank(const char *const *tbl, const char *s);
 int cmp_named(const char *const *tbl, const char *a, const char *b);
 int cmp_dbl(double a, double b);
@@ -265,6 +299,7 @@ void name_part(char *dst, size_t len, const char *s);	/* a file-name component *
 
 bool is_none(const struct run *r);
 bool is_reference(const struct run *r);	/* strategy pass or kfunc */
+bool is_variant(const struct run *r);	/* the id names more than its cell (.../dfid-name) */
 const char *series_label(const struct run *r, char *buf, size_t len);
 #define LABEL(r) series_label((r), (char[160]){ 0 }, 160)
 
@@ -275,6 +310,8 @@ const char *x_words(enum axis ax, double x, char *buf, size_t len);
 #define XW(ax, x) x_words((ax), (x), (char[64]){ 0 }, 64)
 const char *fixed_words(const struct group *g, char *buf, size_t len);
 #define FW(g) fixed_words((g), (char[160]){ 0 }, 160)
+const char *cell_words(const struct headline_cell *c, char *buf, size_t len);
+#define CW(c) cell_words((c), (char[160]){ 0 }, 160)
 
 /* --- files.c ----------------------------------------------------------- */
 

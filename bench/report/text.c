@@ -148,3 +148,27 @@ const char *fixed_words(const struct group *g, char *buf, size_t len)
 	snprintf(buf, len, "%s, %s", XW(g->fixed_ax[0], g->fixed[0]), XW(g->fixed_ax[1], g->fixed[1]));
 	return buf;
 }
+
+/* A variant of a cell: its id goes on past the seven parts that name the
+ * cell (backend/strategy/workload/mode/rules/depth/hit), e.g. .../dfid-name
+ * for another reporting format at the same cell. Another experiment: in the
+ * tables, never in a figure or a sentence beside the cell's own runs. */
+bool is_variant(const struct run *r)
+{
+	int slashes = 0;
+
+	for (const char *p = r->id; *p; p++)
+		slashes += *p == '/';
+	return slashes > 6;
+}
+
+/* "open-close, 100 rules, depth 4, hit ratio 1": where a headline scope was measured. */
+const char *cell_words(const struct headline_cell *c, char *buf, size_t len)
+{
+	if (!c->found)
+		snprintf(buf, len, "not measured");
+	else
+		snprintf(buf, len, "%s, %s, depth %s, hit ratio %s", c->workload,
+			 XW(AX_RULES, c->rules), PAR(c->depth), PAR(c->hit));
+	return buf;
+}

@@ -3,9 +3,12 @@ datafile = "open-close-notify-overhead-vs-rules-depth4-hit0.5.dat"
 outbase = "open-close-notify-overhead-vs-rules-depth4-hit0.5"
 plot_title = "open-close, notify mode: overhead over none vs rules (depth 4, hit ratio 0.5; box vm-icount)"
 xlabel_text = "rules (sub-tree roots, count)"
+ycols = "5:6:7"
+zero_line = 1
 ylabel_text = "overhead over none (instructions/op), 95% CI bars"
 logx = 1
-logy = 0
+logy = 1
+set ytics ("5000" 5000, "10000" 10000, "20000" 20000, "50000" 50000, "100000" 100000, "200000" 200000)
 yformat = "%.0f"
 set xtics ("1" 1, "10" 10, "1000" 1000, "10000" 10000)
 nseries = 14
@@ -14,63 +17,154 @@ array series_color[14]
 array series_pt[14]
 array series_dt[14]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
-series_title[2] = "fanotify-user/loop"; series_color[2] = "#d62728"; series_pt[2] = 5; series_dt[2] = 4
-series_title[3] = "fanotify-dirmarks/tag"; series_color[3] = "#ff7f0e"; series_pt[3] = 9; series_dt[3] = 5
-series_title[4] = "fanotify-kmod/walk"; series_color[4] = "#1f77b4"; series_pt[4] = 7; series_dt[4] = 1
-series_title[5] = "fanotify-kmod/loop"; series_color[5] = "#1f77b4"; series_pt[5] = 5; series_dt[5] = 4
-series_title[6] = "fanotify-kmod/pass (reference)"; series_color[6] = "#1f77b4"; series_pt[6] = 1; series_dt[6] = 3
-series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 7; series_dt[7] = 1
-series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 5; series_dt[8] = 4
-series_title[9] = "fanotify-bpf/pass (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 1; series_dt[9] = 3
-series_title[10] = "fanotify-bpf/kfunc (reference)"; series_color[10] = "#2ca02c"; series_pt[10] = 2; series_dt[10] = 3
-series_title[11] = "bpf-lsm/walk"; series_color[11] = "#9467bd"; series_pt[11] = 7; series_dt[11] = 1
-series_title[12] = "bpf-lsm/loop"; series_color[12] = "#9467bd"; series_pt[12] = 5; series_dt[12] = 4
-series_title[13] = "bpf-fentry/walk"; series_color[13] = "#8c564b"; series_pt[13] = 7; series_dt[13] = 1
-series_title[14] = "bpf-fentry/loop"; series_color[14] = "#8c564b"; series_pt[14] = 5; series_dt[14] = 4
+series_title[2] = "fanotify-user/loop"; series_color[2] = "#d62728"; series_pt[2] = 7; series_dt[2] = 2
+series_title[3] = "fanotify-dirmarks/tag"; series_color[3] = "#ff7f0e"; series_pt[3] = 5; series_dt[3] = 4
+series_title[4] = "fanotify-kmod/walk"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 1
+series_title[5] = "fanotify-kmod/loop"; series_color[5] = "#1f77b4"; series_pt[5] = 9; series_dt[5] = 2
+series_title[6] = "fanotify-kmod/pass (reference)"; series_color[6] = "#1f77b4"; series_pt[6] = 9; series_dt[6] = 3
+series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 1
+series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 2
+series_title[9] = "fanotify-bpf/pass (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 3
+series_title[10] = "fanotify-bpf/kfunc (reference)"; series_color[10] = "#2ca02c"; series_pt[10] = 11; series_dt[10] = 5
+series_title[11] = "bpf-lsm/walk"; series_color[11] = "#9467bd"; series_pt[11] = 13; series_dt[11] = 1
+series_title[12] = "bpf-lsm/loop"; series_color[12] = "#9467bd"; series_pt[12] = 13; series_dt[12] = 2
+series_title[13] = "bpf-fentry/walk"; series_color[13] = "#8c564b"; series_pt[13] = 4; series_dt[13] = 1
+series_title[14] = "bpf-fentry/loop"; series_color[14] = "#8c564b"; series_pt[14] = 4; series_dt[14] = 2
 floor_index = -1
 
-# ---- the template (scripts/plot/overhead.gp) ----
-# scripts/plot/overhead.gp: overhead over `none` against rules or depth.
+# One panel per backend, on the same axes.
+npanels = 6
+panel_cols = 3
+panel_rows = 2
+panel_ylabel = "overhead (instructions/op)"
+panel_xlo = 0.7142857143; panel_xhi = 14000
+panel_ylo = 3973.6912; panel_yhi = 253371.9747
+array panel_title[6]
+array panel_first[6]
+array panel_last[6]
+array panel_labels[6]
+panel_title[1] = "fanotify-user"; panel_first[1] = 1; panel_last[1] = 2
+panel_labels[1] = ''
+panel_title[2] = "fanotify-dirmarks"; panel_first[2] = 3; panel_last[2] = 3
+panel_labels[2] = ''
+panel_title[3] = "fanotify-kmod"; panel_first[3] = 4; panel_last[3] = 6
+panel_labels[3] = ''
+panel_title[4] = "fanotify-bpf"; panel_first[4] = 7; panel_last[4] = 10
+panel_labels[4] = ''
+panel_title[5] = "bpf-lsm"; panel_first[5] = 11; panel_last[5] = 12
+panel_labels[5] = ''
+panel_title[6] = "bpf-fentry"; panel_first[6] = 13; panel_last[6] = 14
+panel_labels[6] = ''
+nlegend = 5
+array legend_title[5]
+array legend_dt[5]
+legend_title[1] = "walk"; legend_dt[1] = 1
+legend_title[2] = "loop"; legend_dt[2] = 2
+legend_title[3] = "tag"; legend_dt[3] = 4
+legend_title[4] = "pass (reference)"; legend_dt[4] = 3
+legend_title[5] = "kfunc (reference)"; legend_dt[5] = 5
+legend_bimodal = 0
+
+# ---- the template (scripts/plot/cost.gp) ----
+# scripts/plot/cost.gp: cost per operation, or overhead over `none`, against
+# rules, depth or the hit ratio.
 #
 # `subtree-bench report` writes <figure>.gp = a preamble that sets the
 # variables below, followed by this template; run it with `gnuplot <figure>.gp`
 # in the figure's directory. Data: <figure>.dat, one block (gnuplot `index`)
-# per backend/strategy; columns 1 x, 5 overhead (stats.overhead.value),
-# 6-7 its 95 % CI. A CI that crosses the zero line: no measurable overhead.
+# per backend/strategy, then (cost figures) the `none` floor; columns 1 x,
+# 2 median, 3-4 median 95 % CI, 5 overhead (stats.overhead.value), 6-7 its
+# 95 % CI. ycols picks the columns: "2:3:4" (cost) or "5:6:7" (overhead, with
+# a zero line: a CI that crosses it is no measurable overhead).
 #
 # Set by the preamble: datafile, outbase, plot_title, xlabel_text,
-# ylabel_text, logx, logy, nseries, series_title[], series_color[],
-# yformat, series_pt[], series_dt[]; optionally xtics.
-
-if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
-	set terminal pngcairo size 1100,680 font "Sans,11" noenhanced
-} else {
-	set terminal png size 1100,680 noenhanced
-}
-set output outbase.".png"
+# ylabel_text, ycols, zero_line, logx, logy, nseries, series_title[],
+# series_color[], yformat, series_pt[] (by backend), series_dt[] (by
+# strategy), floor_index (-1: no floor), floor_title; optionally xtics and
+# ytics. npanels: 1 draws every series on one axis; more draw one panel per
+# backend (small multiples) on shared axes, with panel_cols, panel_rows,
+# panel_title[], panel_first[], panel_last[] (its series), panel_labels[]
+# (its bimodal marks), panel_ylabel, panel_xlo/xhi/ylo/yhi, and one legend
+# for them all: nlegend, legend_title[], legend_dt[] (a line per strategy),
+# legend_bimodal. Readable at 1280x720 and in greyscale: point type (the
+# backend) and dash type (the strategy) tell the series apart without colour.
 
 set title plot_title
 set xlabel xlabel_text
 set ylabel ylabel_text
 set grid xtics ytics mytics lc rgb "#dddddd"
-# The legend goes right of the plot, never over the data.
-set key outside right top vertical box spacing 1.2 width 1
 set border 3
 set tics nomirror
 set bars 0.8
-set pointsize 1.3
-set autoscale xfix
-set autoscale yfix
-set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.06
-set xzeroaxis lt 1 lw 1.5 lc rgb "#555555"
+set pointsize 1.4
+if (zero_line) { set xzeroaxis lt 1 lw 1.5 lc rgb "#555555" }
 if (logx) { set logscale x }
 if (logy) { set logscale y; set format y yformat }
 
-plot for [i=1:nseries] datafile index (i - 1) using 1:5:6:7 \
-	with yerrorlines lw 2 dt series_dt[i] lc rgb series_color[i] pt series_pt[i] \
-	title series_title[i]
+series_part = 'datafile index (i - 1) using 1:' . ycols . ' with yerrorlines lw 2 ' \
+	. 'dt series_dt[i] lc rgb series_color[i] pt series_pt[i]'
+if (npanels == 1) {
+	# The title centred on the page, not over the plot (the legend takes the
+	# right), where a long one would run off the left edge.
+	unset title
+	set label 99 plot_title at screen 0.5, screen 0.965 center font ",14"
+	set tmargin 3
+	# The legend goes right of the plot, never over the data.
+	set key outside right top vertical box spacing 1.2 width 1
+	# A little room around the data; a linear cost axis starts at 0.
+	set autoscale xfix
+	set autoscale yfix
+	set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.06
+	if (!logy && !zero_line) { set offsets graph 0.04, graph 0.04, graph 0.06, 0; set yrange [0:*] }
+	page = 'plot for [i=1:nseries] ' . series_part . ' title series_title[i]' \
+		. (floor_index >= 0 ? ', datafile index floor_index using 1:2:3:4 ' \
+		. 'with yerrorlines lw 2 dt 2 lc rgb "#555555" pt 6 title floor_title' : '')
+} else {
+	# One legend for all panels, in a strip below them: the dash type is the
+	# strategy in every panel, the point type and colour the panel's backend.
+	legend = 'plot for [j = 1:nlegend] NaN with lines lw 2 dt legend_dt[j] lc rgb "black" title legend_title[j]' \
+		. (floor_index >= 0 ? ', NaN with linespoints lw 2 dt 2 pt 6 lc rgb "#555555" title "none (no monitoring)"' : '') \
+		. (legend_bimodal ? ', NaN with points pt 6 ps 2.4 lw 2 lc rgb "black" title "circled: bimodal"' : '')
+	pw = 0.94 / panel_cols
+	ph = 0.79 / panel_rows
+	page = 'set multiplot title plot_title font ",14"; ' \
+		. 'set lmargin -1; set rmargin -1; set border 3; set grid xtics ytics mytics lc rgb "#dddddd"; ' \
+		. 'set xtics scale 1 nomirror; set ytics scale 1 nomirror; ' \
+		. 'set format x "% h"; set format y (logy ? yformat : "% h"); ' \
+		. 'if (logx) { set logscale x }; if (logy) { set logscale y }; unset key; ' \
+		. 'set xrange [panel_xlo : panel_xhi]; set yrange [panel_ylo : panel_yhi]; ' \
+		. 'do for [p = 1:npanels] { ' \
+		. 'set origin 0.04 + ((p - 1) % panel_cols) * pw, 0.12 + (panel_rows - 1 - (p - 1) / panel_cols) * ph; ' \
+		. 'set size pw, ph; ' \
+		. 'set title panel_title[p] font ",13"; unset label; eval(panel_labels[p]); ' \
+		. 'set xlabel (p > npanels - panel_cols ? xlabel_text : ""); ' \
+		. 'set ylabel ((p - 1) % panel_cols == 0 ? panel_ylabel : ""); ' \
+		. 'plot for [i = panel_first[p] : panel_last[p]] ' . series_part . ' notitle' \
+		. (floor_index >= 0 ? ', datafile index floor_index using 1:2:3:4 ' \
+		. 'with yerrorlines lw 2 dt 2 lc rgb "#555555" pt 6 notitle' : '') . ' }; ' \
+		. 'set origin 0, 0; set size 1, 0.1; unset title; unset xlabel; unset ylabel; unset label; ' \
+		. 'unset logscale; unset grid; set border 0; set xtics scale 0 format ""; set ytics scale 0 format ""; ' \
+		. 'set xrange [0.11 : 0.12]; set yrange [0.11 : 0.12]; ' \
+		. 'set lmargin 0; set rmargin 0; ' \
+		. 'set key center center horizontal maxcols 8 samplen 3 width -3 font ",12" nobox; ' \
+		. legend . '; unset multiplot'
+}
 
-set terminal svg size 1100,680 dynamic font "Sans,11" noenhanced background "white"
+if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
+	set terminal pngcairo size 1280,720 font "Sans,13" noenhanced
+} else {
+	set terminal png size 1280,720 noenhanced
+}
+set output outbase.".png"
+eval(page)
+
+set terminal svg size 1280,720 dynamic font "Sans,13" noenhanced background "white"
 set output outbase.".svg"
-replot
+eval(page)
+
+if (strstrt(GPVAL_TERMINALS, "pdfcairo") > 0) {
+	set terminal pdfcairo size 17.78in,10in font "Sans,13" noenhanced
+	set output outbase.".pdf"
+	eval(page)
+}
 unset output

@@ -13,7 +13,8 @@
 # The parts differ by fill pattern as well as colour, for greyscale prints.
 #
 # Set by the preamble: datafile, outbase, plot_title, ylabel_text, nbars,
-# have_consumer_in, have_beside, have_bimodal (0 or 1 each).
+# have_consumer_in, have_remainder (some bar has a remainder > 0), have_beside,
+# have_bimodal (0 or 1 each).
 
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
 	set terminal pngcairo size 1280,720 font "Sans,12" noenhanced
@@ -60,11 +61,18 @@ figure_part = ', datafile using (($2 + $3) / 2):11:12:13 with yerrorbars' \
 bimodal_part = ', datafile using (($2 + $3) / 2):($14 > 0 ? $11 : NaN) with points' \
 	. ' pt 6 ps 4 lw 2 lc rgb "black"' \
 	. ' title "circled: a bimodal run, its median between two modes"'
-plot_cmd = 'plot ' . workload_part . (have_consumer_in ? consumer_part : '') . remainder_part \
+plot_cmd = 'plot ' . workload_part . (have_consumer_in ? consumer_part : '') \
+	. (have_remainder ? remainder_part : '') \
 	. (have_beside ? beside_part : '') . figure_part . (have_bimodal ? bimodal_part : '')
 eval(plot_cmd)
 
 set terminal svg size 1280,720 dynamic font "Sans,12" noenhanced background "white"
 set output outbase.".svg"
 replot
+
+if (strstrt(GPVAL_TERMINALS, "pdfcairo") > 0) {
+	set terminal pdfcairo size 17.78in,10in font "Sans,12" noenhanced
+	set output outbase.".pdf"
+	replot
+}
 unset output

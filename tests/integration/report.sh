@@ -215,6 +215,93 @@ done
 cmp -s "$WORK/first.md" "$MD" || why="$why REPORT.md differs on a rerun;"
 if [ -z "$why" ]; then pass report-deterministic; else fail report-deterministic "$why"; fi
 
+# The summary: REPORT.md opens with it (right after the title and the
+# generated-file comment), at most 15 lines with its heading, every sentence
+# naming the figure it comes from; a scope without runs says so.
+why=
+[ "$(grep -m1 '^## ' "$MD")" = '## Summary' ] || why="the first section is not the summary;"
+[ "$(sed -n '/^## Summary/,$p' "$MD" | sed -n '2,$p' | sed '/^## /,$d' | wc -l)" -le 14 ] ||
+	why="$why the summary is longer than 15 lines;"
+grep -qxF -- '- In scope: not measured (no open-close run of a filter in notify mode at hit ratio 1).' "$MD" ||
+	why="$why no 'not measured' for the missing in-scope cell;"
+for fig in $(sed -n '/^## Summary/,/^## Figures/p' "$MD" | sed -n 's/.* Figure: `\([^`]*\)`\.$/\1/p'); do
+	[ -s "$OUT/$fig" ] || why="$why the summary names $fig, which is not there;"
+done
+# A sentence without a figure only says that there is none.
+nofig=$(sed -n '/^## Summary/,/^## Figures/p' "$MD" | grep '^- ' | grep -v 'Figure: `[^`]*\.png`\.$' |
+	grep -v 'not measured\|: no \|^- No headline figure')
+[ -z "$nofig" ] || why="$why a summary sentence names no figure: $(printf '%s' "$nofig" | head -c 200);"
+if [ -z "$why" ]; then pass report-summary; else fail report-summary "$why"; fi
+
+# The headline figure, from a variant of the basic fixture with its 100-rule
+# open-close runs copied to hit ratio 1 (in scope) and 0 (out of scope), where
+# fanotify-kmod/walk is made cheaper than kmod/tag: the bar keeps the
+# strategy that is cheapest in scope (tag). PNG, SVG and PDF, linked, named
+# by the summary with the numbers of the fixture.
+why=
+jq '.runs += ([.runs[] | select(.id | test("/open-close/notify/r100/d4/h0.5$"))] as $c
+	| [$c[] | .id |= sub("h0.5$"; "h1") | .hit_ratio = 1]
+	+ [$c[] | .id |= sub("h0.5$"; "h0") | .hit_ratio = 0
+	   | if (.id | startswith("fanotify-kmod/walk/")) then .stats.overhead.value = 100
+	     | .stats.overhead.ci95 = [90, 110] else . end])' "$BASIC" >"$WORK/scope.json"
+HO=$WORK/scope
+report --out-dir "$HO" "$WORK/scope.json"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+stem=headline-overhead-by-scope
+file -b "$HO/$stem.png" 2>/dev/null | grep -q '^PNG image' || why="$why no $stem.png;"
+file -b "$HO/$stem.svg" 2>/dev/null | grep -q 'SVG' || why="$why no $stem.svg;"
+file -b "$HO/$stem.pdf" 2>/dev/null | grep -q '^PDF document' || why="$why no $stem.pdf;"
+grep -qF "($stem.png)" "$HO/REPORT.md" && grep -qF "($stem.pdf)" "$HO/REPORT.md" || why="$why REPORT.md does not link it;"
+sed -n '/^## Summary/,/^## /p' "$HO/REPORT.md" | grep -qxF -- '- In scope (open-close, 100 rules, depth 4, hit ratio 1; `none` 10001 instructions/op), overhead over `none` [95 % CI] of each backend'"'"'s cheapest strategy: cheapest fanotify-kmod/tag +309.0 [287.0, 331.0] (+3.1 %); most expensive fanotify-user/walk +25999 [25889, 26109] (+260 %). Figure: `headline-overhead-by-scope.png`.' ||
+	why="$why no in-scope sentence with the fixture's numbers;"
+sed -n '/^## Summary/,/^## /p' "$HO/REPORT.md" | grep -qF -- '- Out of scope on the monitored filesystem (open-close, 100 rules, depth 4, hit ratio 0; `none` 10001 instructions/op), overhead over `none` [95 % CI] of each backend'"'"'s cheapest strategy: cheapest fanotify-kmod/tag +309.0' ||
+	why="$why the out-of-scope bar did not keep kmod's in-scope strategy;"
+sed -n '/^## Summary/,/^## /p' "$HO/REPORT.md" | grep -qF -- '- On another filesystem (outside-fs, 100 rules, depth 4, hit ratio 0.5; `none` 5001 instructions/op)' ||
+	why="$why no other-filesystem sentence;"
+awk '$2 == "\"fanotify-kmod/tag\"" { print $3, $8 }' "$HO/$stem.dat" | grep -qx '309 309' ||
+	why="$why the .dat lacks kmod/tag's overheads;"
+grep -q 'fanotify-kmod/walk' "$HO/$stem.dat" && why="$why kmod/walk in the headline though tag is its cheapest in scope;"
+[ "$(sed -n '/^## Summary/,$p' "$HO/REPORT.md" | sed -n '2,$p' | sed '/^## /,$d' | wc -l)" -le 14 ] ||
+	why="$why the summary is longer than 15 lines;"
+if [ -z "$why" ]; then pass report-headline; else fail report-headline "$why"; fi
+
+# The figures are deterministic too: the same results give the same PNG,
+# SVG and PDF bytes (the PDF's date is the results' created_utc, or
+# SOURCE_DATE_EPOCH).
+why=
+report --out-dir "$WORK/scope2" "$WORK/scope.json"
+for f in "$HO"/REPORT.md "$HO"/*.png "$HO"/*.svg "$HO"/*.pdf; do
+	cmp -s "$f" "$WORK/scope2/$(basename "$f")" || why="$why $(basename "$f") differs;"
+done
+SOURCE_DATE_EPOCH=86400 "$BIN" report --out-dir "$WORK/scope3" "$WORK/scope.json" >/dev/null 2>&1
+grep -aq '/CreationDate (D:19700102000000Z)' "$WORK/scope3/$stem.pdf" || why="$why SOURCE_DATE_EPOCH not the PDF's date;"
+if [ -z "$why" ]; then pass report-figures-deterministic; else fail report-figures-deterministic "$why"; fi
+
+# Small multiples: past six series on one axis, one panel per backend on
+# shared axes (jq copies the basic fixture's fanotify-user/walk runs to four
+# more backends: seven series, six backends). Greyscale: every series a
+# distinct point type and dash type pair, the point type the backend's; the
+# figures are 1280x720.
+why=
+jq '.runs += ([.runs[] | select(.id | test("^fanotify-user/walk/open-close/notify/"))] as $u
+	| [["fanotify-dirmarks", "tag"], ["fanotify-bpf", "walk"], ["bpf-lsm", "walk"], ["bpf-fentry", "walk"]]
+	| map(. as [$b, $s] | $u[] | .backend = $b | .strategy = $s
+		| .id |= sub("^fanotify-user/walk/"; $b + "/" + $s + "/")) | flatten)' "$BASIC" >"$WORK/many.json"
+report --out-dir "$WORK/many" "$WORK/many.json"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+gp=$WORK/many/open-close-notify-vs-rules-depth4-hit0.5.gp
+grep -qx 'npanels = 6' "$gp" || why="$why not six panels;"
+grep -qF 'panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 4' "$gp" ||
+	why="$why fanotify-kmod's panel is not its two series;"
+grep -qx 'npanels = 1' "$OUT/open-close-notify-vs-rules-depth4-hit0.5.gp" || why="$why three series in panels;"
+pairs=$(sed -n 's/.*series_pt\[[0-9]*\] = \([0-9]*\); series_dt\[[0-9]*\] = \([0-9]*\)$/\1 \2/p' "$gp")
+[ "$(printf '%s\n' "$pairs" | grep -c .)" -eq 7 ] || why="$why not seven series;"
+[ "$(printf '%s\n' "$pairs" | sort -u | grep -c .)" -eq 7 ] || why="$why two series share a point and dash type;"
+[ "$(printf '%s\n' "$pairs" | awk '{ print $1 }' | sort -u | grep -c .)" -eq 6 ] || why="$why not one point type per backend;"
+file -b "$WORK/many/open-close-notify-vs-rules-depth4-hit0.5.png" | grep -q '1280 x 720' || why="$why the PNG is not 1280x720;"
+file -b "$WORK/many/open-close-notify-vs-rules-depth4-hit0.5.pdf" | grep -q '^PDF document' || why="$why no PDF;"
+if [ -z "$why" ]; then pass report-small-multiples; else fail report-small-multiples "$why"; fi
+
 # Bad input: a clear error naming the file and the fix, exit 2.
 bad_input() { # name file-args... ; expects $want in stderr
 	name=$1
