@@ -507,6 +507,14 @@ static bool make_pair(const struct run *a, const struct run *an, const struct ru
 	}
 	p->inside = p->has_wall_ci && p->icount_ratio >= p->wall_lo &&
 		    p->icount_ratio <= p->wall_hi;
+	if (w->rep[RM_WORKLOAD].n && wn->rep[RM_WORKLOAD].n && wn->rep[RM_WORKLOAD].median > 0) {
+		double cpu = w->rep[RM_WORKLOAD].median;
+
+		if (w->rep[RM_CONSUMER].n)
+			cpu += w->rep[RM_CONSUMER].median;
+		p->cpu_ratio = cpu / wn->rep[RM_WORKLOAD].median;
+		p->has_cpu = true;
+	}
 	return true;
 }
 
@@ -526,13 +534,19 @@ static void summarize_pairs(struct report *r)
 	size_t cap = 0;
 
 	for (size_t i = 0, j; i < r->npairs; i = j) {
-		struct pair_series s = { .p = &r->pairs[i], .off_lo = INFINITY, .off_hi = -INFINITY };
+		struct pair_series s = { .p = &r->pairs[i], .off_lo = INFINITY, .off_hi = -INFINITY,
+					  .cpu_lo = INFINITY, .cpu_hi = -INFINITY };
 
 		for (j = i; j < r->npairs && !cmp_series(r->pairs[i].icount, r->pairs[j].icount); j++) {
 			const struct pair *p = &r->pairs[j];
 			double off = p->icount_ratio - p->wall_ratio;
 
 			s.n++;
+			if (p->has_cpu && p->icount_ratio > 0) {
+				s.with_cpu++;
+				s.cpu_lo = fmin(s.cpu_lo, p->cpu_ratio / p->icount_ratio);
+				s.cpu_hi = fmax(s.cpu_hi, p->cpu_ratio / p->icount_ratio);
+			}
 			s.with_ci += p->has_wall_ci;
 			s.inside += p->inside;
 			if (!p->has_wall_ci || p->inside)

@@ -770,6 +770,18 @@ static void say_pair_series(FILE *f, const struct pair_series *s)
 	fputs(").\n", f);
 }
 
+/* The same backend in CPU time: how far the instruction count is from it. */
+static void say_pair_cpu(FILE *f, const struct pair_series *s)
+{
+	if (!s->with_cpu)
+		return;
+	fprintf(f, "  - In CPU time (workload + consumer): its CPU ratio is %s", RATIO(s->cpu_lo));
+	if (s->cpu_hi != s->cpu_lo)
+		fprintf(f, " to %s", RATIO(s->cpu_hi));
+	fprintf(f, " times its instruction-count ratio at %s %zu cell%s with a split.\n",
+		s->with_cpu == 1 ? "its" : "the", s->with_cpu, s->with_cpu == 1 ? "" : "s");
+}
+
 static void md_pair_inputs(FILE *f, const struct report *r, bool instructions)
 {
 	size_t k = 0;
@@ -796,10 +808,13 @@ static void md_pairs(FILE *f, const struct report *r)
 	      "cell. Wall-clock ratio: 1 + the relative overhead over `none` with its 95 % CI, from the "
 	      "paired `stats.overhead_pct` where the run has it (marked *), else `stats.overhead` and its "
 	      "CI over the `none` median. The instruction count predicts time where its ratio lies inside "
-	      "that CI.\n\n", f);
+	      "that CI. CPU ratio: the wall-clock box's workload plus consumer thread CPU time per "
+	      "operation (medians of `reps_detail[].split`) over `none`'s workload CPU time: where the "
+	      "consumer has a CPU of its own, the elapsed time leaves its work out, and the instruction "
+	      "count, on one vCPU, has it in.\n\n", f);
 	fputs("| backend | strategy | workload | mode | rules | depth | hit | instruction-count ratio | "
-	      "wall-clock ratio [95 % CI] | inside the CI | run id |\n", f);
-	fputs("|---|---|---|---|--:|--:|--:|--:|--:|---|---|\n", f);
+	      "wall-clock ratio [95 % CI] | inside the CI | CPU ratio | run id |\n", f);
+	fputs("|---|---|---|---|--:|--:|--:|--:|--:|---|--:|---|\n", f);
 	for (size_t i = 0; i < r->npairs; i++) {
 		const struct pair *p = &r->pairs[i];
 		const struct run *a = p->icount;
@@ -818,12 +833,16 @@ static void md_pairs(FILE *f, const struct report *r)
 		fprintf(f, "%s%s | %s | ", p->wall_from_pct ? " *" : "",
 			p->wall->ovh_modes.bimodal ? " (bimodal)" : "",
 			!p->has_wall_ci ? "? (no CI)" : p->inside ? "yes" : "no");
+		fputs(p->has_cpu ? RATIO(p->cpu_ratio) : "-", f);
+		fputs(" | ", f);
 		md_code(f, a->id);
 		fputs(" |\n", f);
 	}
 	fputc('\n', f);
-	for (size_t i = 0; i < r->npair_series; i++)
+	for (size_t i = 0; i < r->npair_series; i++) {
 		say_pair_series(f, &r->pair_series[i]);
+		say_pair_cpu(f, &r->pair_series[i]);
+	}
 	fputc('\n', f);
 }
 

@@ -166,6 +166,15 @@ struct pair {
 	bool has_wall_ci;
 	bool wall_from_pct;	/* from stats.overhead_pct (paired), else overhead / none */
 	bool inside;		/* icount_ratio within [wall_lo, wall_hi] */
+	/*
+	 * The wall-clock box's CPU time instead of its elapsed time: workload
+	 * plus consumer thread CPU per op (medians of reps_detail[].split) over
+	 * none's workload CPU. On a box where the consumer has a CPU of its own
+	 * the elapsed figure leaves its work out; the instruction count, on one
+	 * vCPU, has it in.
+	 */
+	double cpu_ratio;
+	bool has_cpu;
 };
 
 /* What the pairs of one backend/strategy say: does the instruction count
@@ -174,6 +183,8 @@ struct pair_series {
 	const struct pair *p;	/* its pairs, contiguous in report.pairs */
 	size_t n, with_ci, inside;
 	double off_lo, off_hi;	/* icount - wall ratio where outside the CI */
+	size_t with_cpu;		/* pairs with a cpu_ratio */
+	double cpu_lo, cpu_hi;	/* cpu_ratio / icount_ratio, over those */
 	const struct pair *worst;	/* outside the CI, the farthest off; NULL if none */
 };
 

@@ -525,6 +525,15 @@ check_pair fanotify-kmod/walk/open-close/notify/r10/d4/h0.5 "$(ratio 12000/10000
 	"$(ratio '1 + 19.5/100')" "$(ratio '1 + 15/100')" "$(ratio '1 + 25/100')" yes
 check_pair fanotify-kmod/pass/open-close/notify/r10/d4/h0.5 "$(ratio 10800/10000)" \
 	"$(ratio '1 + 150/1000')" "$(ratio '1 + 100/1000')" "$(ratio '1 + 200/1000')" no
+# CPU ratio: (workload + consumer CPU) / none's workload CPU, medians of the
+# host fixture's splits; a run without a split has none.
+printf '%s\n' "$pairs" | grep -F "| \`fanotify-user/walk/open-close/notify/r10/d4/h0.5\` |" |
+	grep -qF "| no | $(ratio '(1100 + 900) / 950') |" || why="$why user/walk: no CPU ratio $(ratio '(1100 + 900) / 950');"
+printf '%s\n' "$pairs" | grep -F "| \`fanotify-kmod/walk/open-close/notify/r10/d4/h0.5\` |" |
+	grep -qF "| yes | $(ratio '(1150 + 80) / 950') |" || why="$why kmod/walk: no CPU ratio;"
+printf '%s\n' "$pairs" | grep -F "| \`fanotify-user/walk/open-close/notify/r100/d4/h0.5\` |" |
+	grep -qF "| no | - |" || why="$why r100 (no split) has a CPU ratio;"
+printf '%s\n' "$pairs" | grep -qF -- "  - In CPU time (workload + consumer): its CPU ratio is " || why="$why no CPU sentence;"
 # kfunc and kmod/walk at 100 rules have no host twin: not paired.
 printf '%s\n' "$pairs" | grep -qF 'fanotify-bpf/kfunc/' && why="$why kfunc paired without a twin;"
 off_lo=$(awk 'BEGIN { printf "%+.3f", 16000/10000 - (1 + 52/100) }')
