@@ -143,10 +143,12 @@ bench: build
 
 # REPORT.md and the figures, from the committed results alone: the default
 # set, and beside it the wall-clock set of the host (make bench BOX=host
-# SET=host) when there is one.
+# SET=host) when there is one, which also gets its own report in results/host.
 report: build
 	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json \
 		$(wildcard results/host/results.json)
+	$(Q)if [ -f results/host/results.json ]; then \
+		./$(BIN) report --out-dir results/host results/host/results.json; fi
 
 # fio jobs and a hyperfine untar under every backend this box runs
 # (scripts/realistic.sh; BOX=vm for all of them).
