@@ -66,7 +66,8 @@ const volatile bool fb_deny = false;
 extern struct dentry *bpf_fanotify_data_dentry(struct fanotify_filter_event *event) __ksym;
 extern struct dentry *bpf_fanotify_dir_dentry(struct fanotify_filter_event *event) __ksym;
 extern void bpf_fanotify_dput(struct dentry *dentry) __ksym;
-extern int bpf_fanotify_subtree_rule(struct dentry *dentry, void *rules__map) __ksym;
+/* Weak: a kernel without it still loads the other strategies. */
+extern int bpf_fanotify_subtree_rule(struct dentry *dentry, void *rules__map) __ksym __weak;
 
 /* The kfunc's table is sb_table itself: the same slots, hash and probing. */
 #define FB_SAME_FIELD(f) (__builtin_offsetof(struct bpf_fanotify_rule_slot, f) == \
@@ -78,8 +79,12 @@ _Static_assert(sizeof(struct bpf_fanotify_rule_slot) == sizeof(struct sb_rt_slot
 /* kfunc: the kfunc's verdict in subtree.h's terms. */
 static __always_inline int fb_kfunc_scope(struct dentry *d)
 {
-	int ret = bpf_fanotify_subtree_rule(d, &sb_table);
+	int ret;
 
+	/* Not reached: user space refuses kfunc on such a kernel. */
+	if (!bpf_fanotify_subtree_rule)	/* bpf_ksym_exists(), which this libbpf lacks */
+		return SB_UNDECIDED;
+	ret = bpf_fanotify_subtree_rule(d, &sb_table);
 	if (ret >= 0)
 		return ret;
 	if (ret == -ENOENT)
@@ -105,8 +110,8 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 		d = bpf_fanotify_dir_dentry(event);
 	else
 		d = bpf_fanotify_data_dentry(event);
-	if (!d)
-		return FB_SKIP_EVENT;
+	if (!d)	/* nothing to walk: undecided, so deny mode fails closed */
+		return fb_deny && perm ? -EPERM : FB_SKIP_EVENT;
 	if (sb_strategy == SB_BPF_STRAT_KFUNC)
 		scope = fb_kfunc_scope(d);
 	else

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "../bpf_common.h"
 #include "../fanotify_common.h"
 #include "../fanotify_filter.h"
@@ -27,6 +29,16 @@ struct fan_bpf {
 static int fbpf_probe(enum sb_mode mode, char *why, size_t len)
 {
 	return sb_fan_filter_probe(mode == SB_MODE_DENY, why, len);
+}
+
+/* kfunc needs the series' bpf_fanotify_subtree_rule() (kernel/patches 0002). */
+static bool kernel_has_subtree_kfunc(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool has = btf && btf__find_by_name_kind(btf, "bpf_fanotify_subtree_rule", BTF_KIND_FUNC) > 0;
+
+	btf__free(btf);
+	return has;
 }
 
 static void fbpf_detach(struct sb_backend *b)
@@ -62,6 +74,10 @@ static int fbpf_attach(struct sb_backend *b)
 	if (sb_bpf_strategy(b, &strategy, b->err, sizeof(b->err)) ||
 	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->err, sizeof(b->err)))
 		goto fail;
+	if (b->args.strategy == SB_STRAT_KFUNC && !kernel_has_subtree_kfunc()) {
+		snprintf(b->err, sizeof(b->err), "strategy kfunc: this kernel has no bpf_fanotify_subtree_rule() kfunc (kernel/patches/0002 adds it)");
+		goto fail;
+	}
 	sb_bpf_log_setup(b->args.verbose);
 	p->skel = fanotify_bpf_bpf__open();
 	if (!p->skel) {
