@@ -113,6 +113,11 @@ enum subtree_ctl_cmd {
 	SUBTREE_CTL_ADD_KEYS = 6,	/* arg: array of struct subtree_key;
 					 * add rules by key, no fd needed
 					 */
+	SUBTREE_CTL_COUNT_EVENTS = 7,	/* arg, size: 0; the per-event counters
+					 * of struct subtree_stats count from
+					 * now on (off by default: they cost
+					 * the timed path)
+					 */
 };
 
 /* A rule's key, as stat(2) reports it for the directory */
@@ -125,15 +130,21 @@ struct subtree_key {
 
 /* Counters since attach (approximate under concurrency) */
 struct subtree_stats {
+	/* per event, after SUBTREE_CTL_COUNT_EVENTS: */
 	__u64 events;			/* ->filter() calls */
 	__u64 sent;			/* FAN_FILTER_RET_SEND_TO_USERSPACE */
 	__u64 skipped;			/* FAN_FILTER_RET_SKIP_EVENT */
 	__u64 denied;			/* -EPERM verdicts */
-	__u64 no_dentry;		/* no dentry found: treated out of scope */
+	/* always: */
+	__u64 no_dentry;		/* no dentry found: out of scope, but
+					 * denied if a permission event in
+					 * deny mode
+					 */
 	__u64 retries;			/* walks redone: a rename raced with one */
-	__u64 undecided;		/* the redone walk raced too: a permission
-					 * event denied in deny mode, any other
-					 * event sent (also counted there)
+	__u64 undecided;		/* the redone walk raced too, or the
+					 * chain was deeper than the cap: a
+					 * permission event denied in deny mode,
+					 * any other event sent
 					 */
 };
 

@@ -49,6 +49,17 @@
  * 0 turns the check off (the first walk's answer stands, no retry).  The
  * BPF filter implements the same policy.
  *
+ * A d_parent chain longer than SUBTREE_MAX_DEPTH leaves the verdict
+ * undecided too (deny mode fails closed), and so does a permission event
+ * with no dentry: in deny mode, what cannot be decided is denied.
+ *
+ * Counters: the rare ones (no_dentry, retries, undecided) always count.
+ * The per-event ones (events, sent, skipped, denied) cost the timed path
+ * four per-CPU increments, so, like BPF's run-time stats before
+ * BPF_ENABLE_STATS, they count only once a filter asked for them
+ * (SUBTREE_CTL_COUNT_EVENTS), behind a static key: otherwise an event pays
+ * one patched-out jump.
+ *
  * The fanotify core serialises ->filter_init(), ->filter_ctl() and
  * ->filter_free(), and calls ->filter() under rcu_read_lock().
  */
@@ -61,6 +72,7 @@
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/jump_label.h>
 #include <linux/kdev_t.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -74,7 +86,7 @@
 #include "fanotify_filter.h"
 #include "rule_table.h"
 
-/* Give up (out of scope) on a d_parent chain longer than this. */
+/* A d_parent chain longer than this leaves the verdict undecided. */
 #define SUBTREE_MAX_DEPTH	4096
 /* Walks tried before the verdict is undecided; 0: no rename check. */
 #define SUBTREE_RENAME_WALKS	2
@@ -100,17 +112,21 @@ struct subtree_filter {
 	struct mutex lock;		/* serialises rule updates */
 	struct subtree_rules __rcu *rules;
 	struct subtree_stats __percpu *stats;
+	bool counting;			/* counts per event: holds subtree_counting */
 };
 
 enum subtree_verdict { SUBTREE_OUT, SUBTREE_IN, SUBTREE_UNDECIDED };
+
+/* On while any filter counts per event (SUBTREE_CTL_COUNT_EVENTS). */
+static DEFINE_STATIC_KEY_FALSE(subtree_counting);
 
 /*
  * O(depth): one table lookup per ancestor.  Out of line, so that the table,
  * its size and the key's dev << 32 stay in registers: inlined in
  * subtree_filter() (-Os), they were spilled and reloaded per ancestor.
  */
-static noinline bool subtree_walk(const struct subtree_rules *r,
-				  struct dentry *dentry)
+static noinline enum subtree_verdict subtree_walk(const struct subtree_rules *r,
+						 struct dentry *dentry)
 {
 	const struct sb_rt_slot *table = r->table;
 	u32 dev = dentry->d_sb->s_dev, bits = r->bits;
@@ -121,17 +137,21 @@ static noinline bool subtree_walk(const struct subtree_rules *r,
 		struct dentry *parent;
 
 		if (inode && sb_rt_lookup(table, bits, inode->i_ino, dev))
-			return true;
+			return SUBTREE_IN;
 		parent = READ_ONCE(dentry->d_parent);
-		if (parent == dentry || ++depth > SUBTREE_MAX_DEPTH)
-			return false;
+		if (parent == dentry)
+			return SUBTREE_OUT;
+		if (++depth > SUBTREE_MAX_DEPTH)
+			return SUBTREE_UNDECIDED;
 		dentry = parent;
 	}
 }
 
 /* O(R x depth): an is_subdir()-style ancestor scan per rule. */
-static bool subtree_loop(const struct subtree_rules *r, struct dentry *dentry)
+static enum subtree_verdict subtree_loop(const struct subtree_rules *r,
+					 struct dentry *dentry)
 {
+	enum subtree_verdict v = SUBTREE_OUT;
 	u32 dev = dentry->d_sb->s_dev;
 	u32 i;
 
@@ -147,18 +167,23 @@ static bool subtree_loop(const struct subtree_rules *r, struct dentry *dentry)
 			struct dentry *parent;
 
 			if (inode && inode->i_ino == rule->ino)
-				return true;
+				return SUBTREE_IN;
 			parent = READ_ONCE(d->d_parent);
-			if (parent == d || ++depth > SUBTREE_MAX_DEPTH)
+			if (parent == d)
 				break;
+			if (++depth > SUBTREE_MAX_DEPTH) {
+				v = SUBTREE_UNDECIDED;	/* a later rule may match */
+				break;
+			}
 			d = parent;
 		}
 	}
-	return false;
+	return v;
 }
 
-static bool subtree_check(const struct subtree_filter *sf,
-			  const struct subtree_rules *r, struct dentry *dentry)
+static enum subtree_verdict subtree_check(const struct subtree_filter *sf,
+					  const struct subtree_rules *r,
+					  struct dentry *dentry)
 {
 	if (sf->strategy == SUBTREE_STRATEGY_LOOP)
 		return subtree_loop(r, dentry);
@@ -170,18 +195,21 @@ static enum subtree_verdict subtree_in_scope(struct subtree_filter *sf,
 					     const struct subtree_rules *r,
 					     struct dentry *dentry)
 {
+	enum subtree_verdict v;
 	unsigned int seq, walk;
-	bool hit;
 
 	if (!SUBTREE_RENAME_WALKS)
-		return subtree_check(sf, r, dentry) ? SUBTREE_IN : SUBTREE_OUT;
+		return subtree_check(sf, r, dentry);
 	for (walk = 0; walk < SUBTREE_RENAME_WALKS; walk++) {
 		if (walk)
 			this_cpu_inc(sf->stats->retries);
 		seq = read_seqbegin(&rename_lock);
-		hit = subtree_check(sf, r, dentry);
-		if (!read_seqretry(&rename_lock, seq))
-			return hit ? SUBTREE_IN : SUBTREE_OUT;
+		v = subtree_check(sf, r, dentry);
+		if (!read_seqretry(&rename_lock, seq)) {
+			if (v == SUBTREE_UNDECIDED)
+				this_cpu_inc(sf->stats->undecided);
+			return v;
+		}
 	}
 	this_cpu_inc(sf->stats->undecided);
 	return SUBTREE_UNDECIDED;
@@ -220,6 +248,19 @@ static struct dentry *subtree_event_dentry(struct fanotify_filter_event *ev)
 	return inode ? subtree_dir_dentry(inode) : NULL;
 }
 
+static void subtree_count_event(struct subtree_filter *sf, int ret)
+{
+	if (!READ_ONCE(sf->counting))
+		return;
+	this_cpu_inc(sf->stats->events);
+	if (ret == -EPERM)
+		this_cpu_inc(sf->stats->denied);
+	else if (ret == FAN_FILTER_RET_SEND_TO_USERSPACE)
+		this_cpu_inc(sf->stats->sent);
+	else
+		this_cpu_inc(sf->stats->skipped);
+}
+
 static int subtree_filter(struct fsnotify_group *group,
 			  struct fanotify_filter_hook *hook,
 			  struct fanotify_filter_event *ev)
@@ -227,33 +268,35 @@ static int subtree_filter(struct fsnotify_group *group,
 	struct subtree_filter *sf = hook->data;
 	bool deny = sf->mode == SUBTREE_MODE_DENY &&
 		    (ev->mask & FANOTIFY_PERM_EVENTS);
-	enum subtree_verdict v = SUBTREE_OUT;
+	enum subtree_verdict v;
 	struct dentry *dentry;
+	int ret;
 
-	this_cpu_inc(sf->stats->events);
 	if (sf->strategy == SUBTREE_STRATEGY_PASS) {
 		/* the plumbing alone: deny mode allows, notify mode sends */
 		v = deny ? SUBTREE_OUT : SUBTREE_IN;
 	} else {
 		dentry = subtree_event_dentry(ev);
-		if (dentry)
+		if (dentry) {
 			v = subtree_in_scope(sf, rcu_dereference(sf->rules),
 					     dentry);
-		else
+		} else {
+			/* FS_ERROR, DELETE_SELF of a file: nothing to walk */
 			this_cpu_inc(sf->stats->no_dentry);
+			v = deny ? SUBTREE_UNDECIDED : SUBTREE_OUT;
+		}
 	}
 
 	/* undecided: deny fails closed, anything else goes to user space */
-	if (v != SUBTREE_OUT && deny) {
-		this_cpu_inc(sf->stats->denied);
-		return -EPERM;
-	}
-	if (v != SUBTREE_OUT) {
-		this_cpu_inc(sf->stats->sent);
-		return FAN_FILTER_RET_SEND_TO_USERSPACE;
-	}
-	this_cpu_inc(sf->stats->skipped);
-	return FAN_FILTER_RET_SKIP_EVENT;
+	if (v == SUBTREE_OUT)
+		ret = FAN_FILTER_RET_SKIP_EVENT;
+	else if (deny)
+		ret = -EPERM;
+	else
+		ret = FAN_FILTER_RET_SEND_TO_USERSPACE;
+	if (static_branch_unlikely(&subtree_counting))
+		subtree_count_event(sf, ret);
+	return ret;
 }
 
 /* Rule updates, under sf->lock */
@@ -496,6 +539,8 @@ out:
 static void subtree_free_filter(struct subtree_filter *sf)
 {
 	/* No reader left: the core waited for a grace period. */
+	if (sf->counting)
+		static_branch_dec(&subtree_counting);
 	kvfree(rcu_dereference_protected(sf->rules, true));
 	free_percpu(sf->stats);
 	mutex_destroy(&sf->lock);
@@ -569,6 +614,18 @@ static int subtree_stats_ctl(struct subtree_filter *sf, void __user *arg,
 	return copy_to_user(arg, &sum, sizeof(sum)) ? -EFAULT : 0;
 }
 
+/* Per-event counters on, until the filter is freed. */
+static int subtree_count_events(struct subtree_filter *sf)
+{
+	mutex_lock(&sf->lock);
+	if (!sf->counting) {
+		static_branch_inc(&subtree_counting);
+		WRITE_ONCE(sf->counting, true);
+	}
+	mutex_unlock(&sf->lock);
+	return 0;
+}
+
 static int subtree_count(struct subtree_filter *sf)
 {
 	int n;
@@ -614,6 +671,10 @@ static int subtree_ctl(struct fsnotify_group *group,
 		return subtree_count(sf);
 	case SUBTREE_CTL_STATS:
 		return subtree_stats_ctl(sf, arg, size);
+	case SUBTREE_CTL_COUNT_EVENTS:
+		if (arg || size)
+			return -EINVAL;
+		return subtree_count_events(sf);
 	}
 	return -EINVAL;
 }

@@ -102,6 +102,21 @@ static int add_more_rules(struct fan_kmod *k, const struct sb_rules *rules, size
 	return 0;
 }
 
+/*
+ * The counting pass only: the filter's per-event counters, off in the
+ * timing pass as BPF_ENABLE_STATS is (bench/fanotify_filter.h).
+ */
+static int count_events(struct fan_kmod *k, char *err, size_t errlen)
+{
+	struct fanotify_filter_ctl ctl = { .cmd = SUBTREE_CTL_COUNT_EVENTS };
+
+	if (ioctl(k->fan.fd, FAN_IOC_FILTER_CTL, &ctl) < 0) {
+		snprintf(err, errlen, "FAN_IOC_FILTER_CTL(SUBTREE_CTL_COUNT_EVENTS): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int kmod_attach(struct sb_backend *b)
 {
 	const struct sb_rules *rules = b->args.rules;
@@ -130,6 +145,8 @@ static int kmod_attach(struct sb_backend *b)
 	if (sb_fan_add_filter(&k->fan, SUBTREE_FILTER_NAME, &init, sizeof(init),
 			      b->err, sizeof(b->err)) ||
 	    add_more_rules(k, rules, init.nr_fds, b->err, sizeof(b->err)))
+		return -1;
+	if (b->args.counting && count_events(k, b->err, sizeof(b->err)))
 		return -1;
 	return sb_fan_mark_filesystems(&k->fan, rules, b->err, sizeof(b->err));
 }

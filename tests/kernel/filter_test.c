@@ -199,6 +199,15 @@ static int add_filter(int gfd, const char *name, const void *args,
 	return ioctl(gfd, FAN_IOC_ADD_FILTER, &fa);
 }
 
+static int filter_ctl(int gfd, uint32_t cmd, void *arg, uint32_t size)
+{
+	struct fanotify_filter_ctl ctl = {
+		.cmd = cmd, .size = size, .arg = (uintptr_t)arg,
+	};
+
+	return ioctl(gfd, FAN_IOC_FILTER_CTL, &ctl);
+}
+
 static int add_subtree(int gfd, uint32_t strategy, uint32_t mode,
 		       const int *fds, unsigned int nr)
 {
@@ -210,16 +219,10 @@ static int add_subtree(int gfd, uint32_t strategy, uint32_t mode,
 	ia.nr_fds = nr;
 	for (unsigned int i = 0; i < nr && i < SUBTREE_INIT_FDS; i++)
 		ia.fds[i] = fds[i];
-	return add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia));
-}
-
-static int filter_ctl(int gfd, uint32_t cmd, void *arg, uint32_t size)
-{
-	struct fanotify_filter_ctl ctl = {
-		.cmd = cmd, .size = size, .arg = (uintptr_t)arg,
-	};
-
-	return ioctl(gfd, FAN_IOC_FILTER_CTL, &ctl);
+	if (add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)))
+		return -1;
+	/* the tests read the per-event counters, off by default */
+	return filter_ctl(gfd, SUBTREE_CTL_COUNT_EVENTS, NULL, 0);
 }
 
 /* Set or clear CAP_SYS_ADMIN in the effective set (permitted is kept). */
@@ -860,6 +863,115 @@ static void test_deny(void)
 	test_perm_notify();
 }
 
+/*
+ * Deny mode fails closed: a chain deeper than the module's walk cap
+ * (4,096) cannot be decided, so a file at its bottom is denied whether
+ * the chain hangs under the rule or not; the BPF walk has no cap short of
+ * may_goto's budget, and decides both.
+ */
+#define DEEP_LEVELS 4200
+
+/* DEEP_LEVELS directories "d" under rel: the bottom one's fd, or -1. */
+static int deep_chain(const char *rel)
+{
+	int fd = open_dir(rel), next;
+
+	for (int i = 0; i < DEEP_LEVELS && fd >= 0; i++) {
+		if (mkdirat(fd, "d", 0755) && errno != EEXIST)
+			next = -1;
+		else
+			next = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	if (fd >= 0) {
+		next = openat(fd, "f", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (next < 0) {
+			close(fd);
+			return -1;
+		}
+		close(next);
+	}
+	return fd;
+}
+
+/* Remove what deep_chain() made, from its bottom up through "..". */
+static void deep_remove(int fd)
+{
+	unlinkat(fd, "f", 0);
+	for (int i = 0; i < DEEP_LEVELS && fd >= 0; i++) {
+		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		close(fd);
+		if (parent >= 0)
+			unlinkat(parent, "d", AT_REMOVEDIR);
+		fd = parent;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static int open_at(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static void test_deep_one(uint32_t strategy)
+{
+	const char *sn = strategy_name[strategy];
+	struct subtree_stats st;
+	int gfd, in, din, dout;
+
+	in = open_dir("in");
+	din = deep_chain("in");
+	dout = deep_chain("out");
+	if (!CHECK(din >= 0 && dout >= 0, "%s: a %d-level chain: %s", sn,
+		   DEEP_LEVELS, strerror(errno)))
+		goto out_dirs;
+	gfd = perm_group();
+	alarm(60);
+	if (!CHECK(be->attach(gfd, strategy, SUBTREE_MODE_DENY, in) == 0,
+		   "%s: attach deny: %s", sn, strerror(errno)))
+		goto out;
+	CHECK(open_at(din, "f") == EPERM,
+	      "%s: a file %d levels under the rule was not denied", sn,
+	      DEEP_LEVELS);
+	if (be->kmod) {
+		CHECK(open_at(dout, "f") == EPERM,
+		      "%s: an undecidable open (%d levels, out of scope) was allowed",
+		      sn, DEEP_LEVELS);
+		CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+		      st.undecided >= 2,
+		      "%s: undecided %llu after two chains past the cap", sn,
+		      (unsigned long long)st.undecided);
+	} else {
+		CHECK(open_at(dout, "f") == 0,
+		      "%s: a file %d levels deep out of scope was denied", sn,
+		      DEEP_LEVELS);
+	}
+out:
+	alarm(0);
+	close(gfd);
+	be->release();
+out_dirs:
+	if (din >= 0)
+		deep_remove(din);
+	if (dout >= 0)
+		deep_remove(dout);
+	close(in);
+}
+
+static void test_deep(void)
+{
+	test_deep_one(SUBTREE_STRATEGY_WALK);
+	test_deep_one(SUBTREE_STRATEGY_LOOP);
+}
+
 
 /* kmod only: the rule set a FAN_IOC_FILTER_CTL change rebuilt */
 
@@ -1078,6 +1190,41 @@ static void test_other_fs(void)
 }
 
 /* pass: the plumbing alone: notify delivers everything, deny allows all */
+/*
+ * The per-event counters cost the timed path: they stay 0 until
+ * SUBTREE_CTL_COUNT_EVENTS, which takes no argument.
+ */
+static void test_counting_off(int in)
+{
+	struct subtree_init_args ia = {
+		.strategy = SUBTREE_STRATEGY_PASS, .mode = SUBTREE_MODE_NOTIFY,
+		.nr_fds = 1, .fds = { in },
+	};
+	struct subtree_stats st;
+	int gfd = notify_group();
+
+	if (!CHECK(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)) == 0,
+		   "attach pass: %s", strerror(errno)))
+		goto out;
+	CHECK(open_rel("in/a/b/x") == 0 && open_rel("out/c/y") == 0, "open");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+	      !st.events && !st.sent && !st.skipped,
+	      "counters before COUNT_EVENTS: events %llu sent %llu",
+	      (unsigned long long)st.events, (unsigned long long)st.sent);
+	CHECK_ERRNO(filter_ctl(gfd, SUBTREE_CTL_COUNT_EVENTS, &st, sizeof(st)),
+		    EINVAL, "COUNT_EVENTS with an argument");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_COUNT_EVENTS, NULL, 0) == 0 &&
+	      filter_ctl(gfd, SUBTREE_CTL_COUNT_EVENTS, NULL, 0) == 0,
+	      "COUNT_EVENTS (twice): %s", strerror(errno));
+	CHECK(open_rel("in/a/b/x") == 0, "open");
+	CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+	      st.events >= 1 && st.sent == st.events,
+	      "counters after COUNT_EVENTS: events %llu sent %llu",
+	      (unsigned long long)st.events, (unsigned long long)st.sent);
+out:
+	close(gfd);
+}
+
 static void test_pass(void)
 {
 	static struct event evs[MAX_EVENTS];
@@ -1088,6 +1235,7 @@ static void test_pass(void)
 	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
 		die("touch");
 	in = open_dir("in");
+	test_counting_off(in);
 	gfd = notify_group();
 	if (!CHECK(add_subtree(gfd, SUBTREE_STRATEGY_PASS, SUBTREE_MODE_NOTIFY,
 			       &in, 1) == 0, "attach pass: %s", strerror(errno)))
@@ -1846,6 +1994,7 @@ static const struct {
 	{ "sysfs", test_sysfs, true, false },
 	{ "notify", test_notify, true, true },
 	{ "deny", test_deny, true, true },
+	{ "deep", test_deep, true, true },
 	{ "ctl", test_ctl, true, false },
 	{ "other-fs", test_other_fs, true, false },
 	{ "pass", test_pass, true, false },
