@@ -125,8 +125,8 @@ static DEFINE_STATIC_KEY_FALSE(subtree_counting);
  * its size and the key's dev << 32 stay in registers: inlined in
  * subtree_filter() (-Os), they were spilled and reloaded per ancestor.
  */
-static noinline enum subtree_verdict subtree_walk(const struct subtree_rules *r,
-						 struct dentry *dentry)
+static noinline enum subtree_verdict
+subtree_walk(const struct subtree_rules *r, struct dentry *dentry)
 {
 	const struct sb_rt_slot *table = r->table;
 	u32 dev = dentry->d_sb->s_dev, bits = r->bits;
