@@ -280,8 +280,8 @@ static int fd_path(int fd, char *buf, size_t len)
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, len - 1);
-	if (n < 0)
-		return -1;
+	if (n < 0 || (size_t)n >= len - 1)
+		return -1;	/* a full buffer may be a truncated path */
 	buf[n] = '\0';
 	return 0;
 }

@@ -53,6 +53,18 @@ static int mark_tree(struct dirmarks *d, const char *path, bool add, char *err, 
 		return -1;
 	}
 	while ((ent = fts_read(fts))) {
+		/*
+		 * A directory the walk cannot enter (unreadable, or its path
+		 * longer than PATH_MAX) would stay unmarked, and in deny mode
+		 * open: refuse the tree instead.
+		 */
+		if (add && (ent->fts_info == FTS_DNR || ent->fts_info == FTS_ERR ||
+			    ent->fts_info == FTS_NS)) {
+			snprintf(err, errlen, "cannot mark every directory under '%s': '%.200s': %s",
+				 path, ent->fts_path, strerror(ent->fts_errno));
+			ret = -1;
+			break;
+		}
 		if (ent->fts_info != FTS_D)
 			continue;
 		if (fanotify_mark(d->fan.fd, flags, d->mask, AT_FDCWD, ent->fts_path)) {

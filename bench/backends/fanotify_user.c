@@ -160,8 +160,10 @@ static int fan_user_deny(struct sb_backend *b, struct sb_fan_event *e)
 	char path[PATH_MAX];
 	struct stat st;
 
-	if (sb_fan_event_dir_path(&u->fan, e, path, sizeof(path)) ||
-	    !sb_path_scope_match(&u->scope, path))
+	/* No path to decide by (gone, or longer than PATH_MAX): fail closed. */
+	if (sb_fan_event_dir_path(&u->fan, e, path, sizeof(path)))
+		snprintf(path, sizeof(path), "?");
+	else if (!sb_path_scope_match(&u->scope, path))
 		return 0;
 	if (!fstat(e->fd, &st)) {
 		ev.dev_major = major(st.st_dev);

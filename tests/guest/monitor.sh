@@ -11,5 +11,8 @@ st=$?
 sed -n 's/^\(PASS\|FAIL\) monitor-/\1 vm-monitor-/p' "$T/out"
 if ! grep -q '^PASS ' "$T/out"; then
 	fail vm-monitor "no result from the guest (exit $st): $(tail -3 "$T/err")"
+elif [ $st -ne 0 ] && ! grep -q '^FAIL ' "$T/out"; then
+	# A timeout cuts the list short: the checks it did not reach must not pass unseen.
+	fail vm-monitor "the guest exited $st after $(grep -c '^PASS ' "$T/out") checks, none failed: a timeout? $(tail -3 "$T/err")"
 fi
 finish

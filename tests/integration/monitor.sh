@@ -83,4 +83,55 @@ for spec in $DENY_BACKENDS; do
 done
 # After deny monitoring ends, nothing is denied any more.
 check monitor-deny-released sh -c "cat $IN/s > /dev/null"
+# Deny mode fails closed: a file under a chain of 4,200 directories below the
+# rule (past the kernel module's walk cap, its path past PATH_MAX) is denied
+# by every backend that decides per open. fanotify-dirmarks marks each
+# directory by path at attach, so it refuses such a tree with an error instead.
+DEEP=4200
+mk_chain() { # mk_chain DIR LEVELS: LEVELS directories "d" below DIR, a file f at the bottom
+	(cd "$1" && left=$2 && while [ "$left" -gt 0 ]; do
+		n=$((left < 100 ? left : 100)) p=d k=1
+		while [ $k -lt $n ]; do p=$p/d; k=$((k + 1)); done
+		mkdir -p "$p" && cd -P "$p" || exit 1
+		left=$((left - n))
+	done && echo x > f)
+}
+mkdir -p "$IN/deep"
+if ! mk_chain "$IN/deep" $DEEP; then
+	fail monitor-deny-deep-chain "could not make a $DEEP-level chain under $IN/deep"
+else
+	cat > "$T/deep.sh" <<DEEPOPS
+cd $IN/deep || exit 9
+left=$DEEP
+while [ \$left -gt 0 ]; do
+	n=\$((left < 100 ? left : 100)) p=d k=1
+	while [ \$k -lt \$n ]; do p=\$p/d; k=\$((k + 1)); done
+	cd -P "\$p" || exit 9
+	left=\$((left - n))
+done
+cat f > /dev/null 2> $T/deep.err
+echo deep=\$?
+exit 5
+DEEPOPS
+	for spec in $DENY_BACKENDS; do
+		backend=${spec%%:*} strategy=${spec#*:}
+		name=monitor-deny-deep-$backend-$strategy
+		"$BIN" monitor --mode deny --backend "$backend" --strategy "$strategy" --rule "$IN" -- \
+			sh "$T/deep.sh" > "$T/out" 2> "$T/err"
+		st=$?
+		if [ "$backend" = fanotify-dirmarks ]; then
+			if [ $st -ne 0 ] && [ $st -ne 5 ] && grep -q "File name too long" "$T/err"; then
+				pass "$name"
+			else
+				fail "$name" "exit $st: expected a refusal naming the too-long path: $(cat "$T/err" "$T/out")"
+			fi
+		elif [ $st -ne 5 ]; then
+			fail "$name" "exit status $st, expected 5: $(cat "$T/err")"
+		elif ! grep -qx deep=1 "$T/out" || ! grep -q "Operation not permitted" "$T/deep.err"; then
+			fail "$name" "the open $DEEP levels under the rule was not denied: $(cat "$T/out" "$T/deep.err")"
+		else
+			pass "$name"
+		fi
+	done
+fi
 finish
