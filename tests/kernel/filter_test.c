@@ -4,11 +4,13 @@
  * and of the "subtree" filter module (kmod/).  Runs as root inside the bench
  * VM with fanotify_subtree.ko loaded; see run.sh beside this file.
  *
- *   filter_test [-d DIR] TEST...
+ *   filter_test [-b kmod|bpf] [-d DIR] TEST...|all
  *
- * TEST: errno sysfs notify deny ctl other-fs pass race-detach race-close
- *       race-rename rmmod-busy
- *       (bpf tests live in bpf_test.c)
+ * TEST (kmod): errno sysfs notify deny ctl other-fs pass race-detach
+ *       race-close race-rename rmmod-busy
+ * TEST (-b bpf, filter_test_bpf only): notify deny race-close bpf-errno
+ *       bpf-unreg bpf-storage bpf-verifier bpf-kfunc
+ *       bpf-kfunc-filter bpf-pass bpf-rename-seq bpf-verdict
  * DIR: a scratch directory on a filesystem that supports file handles
  *      (default /tmp).  Exit status: 0 if every check passed.
  */
@@ -1835,6 +1837,77 @@ out:
 	rename_seq__destroy(rs);
 	unlink_quiet(renames & 1 ? "in/a/rs1" : "in/a/rs0");
 }
+
+#include "verdict_test.skel.h"
+
+/*
+ * A filter's negative verdict is the error of open(2) only if it is one a
+ * permission check returns; anything else (kernel-internal codes such as
+ * -ERESTARTSYS, -4095, values below -MAX_ERRNO, other errnos) is EPERM.
+ */
+static void test_bpf_verdict(void)
+{
+	static const struct {
+		int verdict, err;
+	} cases[] = {
+		{ -EPERM, EPERM }, { -EACCES, EACCES }, { -EIO, EIO },
+		{ -EAGAIN, EAGAIN }, { -EBUSY, EBUSY }, { -ETXTBSY, ETXTBSY },
+		{ -ENOSPC, ENOSPC }, { -EDQUOT, EDQUOT },
+		{ -512, EPERM },	/* ERESTARTSYS */
+		{ -513, EPERM },	/* ERESTARTNOINTR */
+		{ -516, EPERM },	/* ERESTART_RESTARTBLOCK */
+		{ -517, EPERM },	/* EPROBE_DEFER */
+		{ -4095, EPERM },	/* -MAX_ERRNO */
+		{ -4096, EPERM },	/* below it */
+		{ INT_MIN, EPERM },
+		{ -ENOENT, EPERM }, { -EINVAL, EPERM }, { -EINTR, EPERM },
+	};
+	const unsigned int n = sizeof(cases) / sizeof(cases[0]);
+	struct verdict_test *vt = NULL;
+	struct bpf_link *link = NULL;
+	char p[PATH_MAX], buf[4096];
+	struct stat sb;
+	__u32 hits;
+	int gfd;
+
+	if (touch_rel("in/a/vt") || touch_rel("out/c/y"))
+		die("touch");
+	path_of(p, "in/a/vt");
+	if (stat(p, &sb))
+		die(p);
+	gfd = perm_group();
+	/* A permission event that reached user space would block: time out. */
+	alarm(60);
+	vt = verdict_test__open_and_load();
+	if (!CHECK(vt != NULL, "verdict_test: load: %s", strerror(errno)))
+		goto out;
+	link = bpf_map__attach_struct_ops(vt->maps.verdict_test);
+	if (!CHECK(link && add_filter(gfd, "verdict_test", NULL, 0) == 0,
+		   "verdict_test: attach: %s", strerror(errno)))
+		goto out;
+	vt->bss->vt_ino = sb.st_ino;
+	for (unsigned int i = 0; i < n; i++) {
+		int e;
+
+		vt->bss->vt_verdict = cases[i].verdict;
+		e = open_rel("in/a/vt");
+		CHECK(e == cases[i].err,
+		      "verdict %d: open(2) failed with %d (%s), want %d (%s)",
+		      cases[i].verdict, e, strerror(e), cases[i].err,
+		      strerror(cases[i].err));
+	}
+	hits = vt->bss->vt_hits;
+	CHECK(hits >= n, "the filter decided %u opens, want at least %u", hits, n);
+	CHECK(open_rel("out/c/y") == 0, "another file's open denied");
+	CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+	      "a permission event reached user space");
+out:
+	alarm(0);
+	close(gfd);
+	bpf_link__destroy(link);
+	verdict_test__destroy(vt);
+	unlink_quiet("in/a/vt");
+}
 #endif /* WITH_BPF */
 
 static const struct {
@@ -1862,6 +1935,7 @@ static const struct {
 	{ "bpf-kfunc-filter", test_bpf_kfunc_filter, false, true },
 	{ "bpf-pass", test_bpf_pass, false, true },
 	{ "bpf-rename-seq", test_bpf_rename_seq, false, true },
+	{ "bpf-verdict", test_bpf_verdict, false, true },
 #endif
 };
 
