@@ -306,15 +306,35 @@ static const struct backend *be = &kmod_backend;
 #define BPF_BITS 6
 
 static struct fanotify_bpf_bpf *skel;
+/* libbpf 1.1's struct_ops "link": detaching it deletes the map's element */
 static struct bpf_link *skel_link;
+/* or, for a BPF_F_LINK map, a real link (bpf_load_link()) */
+static int skel_link_fd = -1;
 /* The rules, in rule order, as the program's maps hold them. */
 static struct sb_rt_slot bpf_keys[BPF_SLOTS];
 static unsigned int bpf_nkeys;
+
+/*
+ * 6.4+ uapi that the build host's linux/bpf.h may lack: a struct_ops map
+ * created with BPF_F_LINK is registered by BPF_LINK_CREATE with attach type
+ * BPF_STRUCT_OPS, and may be linked again once its link is gone.
+ */
+#define FT_BPF_F_LINK		(1U << 13)
+#define FT_BPF_STRUCT_OPS	44
+
+static int bpf_link_struct_ops(struct bpf_map *map)
+{
+	return bpf_link_create(bpf_map__fd(map), 0,
+			       (enum bpf_attach_type)FT_BPF_STRUCT_OPS, NULL);
+}
 
 static void bpf_release(void)
 {
 	bpf_link__destroy(skel_link);
 	skel_link = NULL;
+	if (skel_link_fd >= 0)
+		close(skel_link_fd);
+	skel_link_fd = -1;
 	fanotify_bpf_bpf__destroy(skel);
 	skel = NULL;
 	bpf_nkeys = 0;
@@ -357,28 +377,69 @@ static int bpf_sync_skel(void)
 			bpf_keys, bpf_nkeys, BPF_SLOTS);
 }
 
-/* Load the program with this strategy and mode and register the filter. */
-static int bpf_load(uint32_t strategy, bool deny)
+/*
+ * Open and load the program with this strategy and mode. Without @flink the
+ * filter is registered (libbpf 1.1 updates the map's element: skel_link's
+ * detach deletes it); with @flink the map is a BPF_F_LINK one whose value
+ * is set but which registers only when linked (bpf_link_struct_ops()).
+ */
+static struct fanotify_bpf_bpf *fb_load(uint32_t strategy, bool deny, bool flink,
+					struct bpf_link **link)
+{
+	struct fanotify_bpf_bpf *s = fanotify_bpf_bpf__open();
+	struct bpf_map *m;
+
+	*link = NULL;
+	if (!s)
+		return NULL;
+	m = s->maps.subtree_bpf;
+	s->rodata->sb_strategy = strategy;
+	s->rodata->sb_rt_bits = BPF_BITS;
+	s->rodata->fb_deny = deny;
+	if (bpf_map__set_max_entries(s->maps.sb_table, 1u << BPF_BITS) ||
+	    bpf_map__set_max_entries(s->maps.sb_rules, BPF_SLOTS) ||
+	    (flink &&
+	     bpf_map__set_map_flags(m, bpf_map__map_flags(m) | FT_BPF_F_LINK)) ||
+	    fanotify_bpf_bpf__load(s))
+		goto fail;
+	*link = bpf_map__attach_struct_ops(m);
+	if (!*link)
+		goto fail;
+	if (flink) {
+		/* the value is set; its detach would delete the element */
+		bpf_link__disconnect(*link);
+		bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	return s;
+fail:
+	fanotify_bpf_bpf__destroy(s);
+	return NULL;
+}
+
+/*
+ * Load the program with this strategy and mode and register the filter:
+ * through skel_link, or with @flink through a real link, skel_link_fd.
+ */
+static int bpf_load_link(uint32_t strategy, bool deny, bool flink)
 {
 	bpf_release();
-	skel = fanotify_bpf_bpf__open();
+	skel = fb_load(strategy, deny, flink, &skel_link);
 	if (!skel)
 		return -1;
-	skel->rodata->sb_strategy = strategy;
-	skel->rodata->sb_rt_bits = BPF_BITS;
-	skel->rodata->fb_deny = deny;
-	if (bpf_map__set_max_entries(skel->maps.sb_table, 1u << BPF_BITS) ||
-	    bpf_map__set_max_entries(skel->maps.sb_rules, BPF_SLOTS) ||
-	    fanotify_bpf_bpf__load(skel))
-		goto fail;
-	skel_link = bpf_map__attach_struct_ops(skel->maps.subtree_bpf);
-	if (!skel_link)
-		goto fail;
+	if (flink) {
+		skel_link_fd = bpf_link_struct_ops(skel->maps.subtree_bpf);
+		if (skel_link_fd < 0) {
+			bpf_release();
+			return -1;
+		}
+	}
 	return 0;
-fail:
-	fanotify_bpf_bpf__destroy(skel);
-	skel = NULL;
-	return -1;
+}
+
+static int bpf_load(uint32_t strategy, bool deny)
+{
+	return bpf_load_link(strategy, deny, false);
 }
 
 /* (i_ino, s_dev) of a directory: on tmpfs st_dev is s_dev, re-encoded */
@@ -437,12 +498,18 @@ static int bpf_del_rule(int gfd, int dir_fd)
 	return bpf_sync_skel() ? -1 : 1;
 }
 
-static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
+static int bpf_attach_link(int gfd, uint32_t strategy, uint32_t mode, int rule_fd,
+			   bool flink)
 {
-	if (bpf_load(strategy, mode == SUBTREE_MODE_DENY) ||
+	if (bpf_load_link(strategy, mode == SUBTREE_MODE_DENY, flink) ||
 	    bpf_add_rule(gfd, rule_fd) != 1)
 		return -1;
 	return add_filter(gfd, BPF_FILTER_NAME, NULL, 0);
+}
+
+static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
+{
+	return bpf_attach_link(gfd, strategy, mode, rule_fd, false);
 }
 
 static const struct backend bpf_backend = {
@@ -1479,48 +1546,123 @@ static void test_bpf_verifier(void)
 	libbpf_set_print(old);
 }
 
-/* The struct_ops map goes away while groups use it and events flow. */
+/* The id of a BPF map, 0 if unknown */
+static __u32 map_id(struct bpf_map *m)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(m), &info, &len))
+		return 0;
+	return info.id;
+}
+
+/* Does a map of that id exist? (its id goes with its last reference) */
+static bool map_alive(__u32 id)
+{
+	int fd = bpf_map_get_fd_by_id(id);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * The struct_ops filter is unregistered while a deny group uses it and 2
+ * threads open files in and out of scope: by deleting the map's element
+ * (libbpf 1.1's struct_ops link), by closing a BPF_F_LINK link (a loader
+ * exiting) or by BPF_LINK_DETACH. Its name goes, but the group keeps the
+ * filter: in-scope opens still fail with EPERM, others succeed, nothing is
+ * queued to user space, also once the skeleton's fds are all closed and the
+ * map lives on the group's reference only. FAN_IOC_DEL_FILTER then drops
+ * that reference: the map is gone.
+ */
 static void test_bpf_unreg(void)
 {
-	static struct event evs[MAX_EVENTS];
+	static const char *const how[] = { "delete", "close link", "link detach" };
+	char buf[4096];
 	struct workers w;
-	int gfd, in, n, ok = 0;
+	int gfd, probe, in, ok = 0;
 	const int iters = 30;
 
 	in = open_dir("in");
+	/* a group with no mark, to try attaching by name */
+	probe = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY);
+	if (probe < 0)
+		die("fanotify_init");
 	start_workers(&w, 2);
+	/* An open that reached the unanswered group would block: time out. */
+	alarm(300);
 	for (int i = 0; i < iters; i++) {
-		gfd = notify_group();
-		if (bpf_attach(gfd, i & 1, SUBTREE_MODE_NOTIFY, in) == 0) {
-			usleep(rand() % 2000);
+		int mode = i % 3, e;
+		bool good;
+		__u32 id;
+
+		gfd = perm_group();
+		good = bpf_attach_link(gfd, i & 1, SUBTREE_MODE_DENY, in, mode != 0) == 0;
+		if (!CHECK(good, "unreg %d (%s): attach: %s", i, how[mode],
+			   strerror(errno))) {
+			close(gfd);
+			bpf_release();
+			continue;
+		}
+		id = map_id(skel->maps.subtree_bpf);
+		usleep(rand() % 2000);
+		if (mode == 0) {
 			bpf_link__destroy(skel_link);
 			skel_link = NULL;
-			/* unregistering detached the filter from the group */
-			if (ioctl(gfd, FAN_IOC_DEL_FILTER) == -1 &&
-			    errno == ENOENT)
-				ok++;
+		} else {
+			if (mode == 2 && bpf_link_detach(skel_link_fd))
+				good = CHECK(false, "unreg %d: BPF_LINK_DETACH: %s", i,
+					     strerror(errno));
+			close(skel_link_fd);
+			skel_link_fd = -1;
 		}
-		drain(gfd);
+		good &= CHECK(!sysfs_has(BPF_FILTER_NAME),
+			      "unreg %d (%s): sysfs entry left", i, how[mode]);
+		e = add_filter(probe, BPF_FILTER_NAME, NULL, 0) ? errno : 0;
+		good &= CHECK(e == ENOENT, "unreg %d (%s): attach by name after "
+			      "unregister: %s", i, how[mode], strerror(e));
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == 1) {
+				/* every fd of the skeleton closed */
+				fanotify_bpf_bpf__destroy(skel);
+				skel = NULL;
+				good &= CHECK(id && map_alive(id),
+					      "unreg %d (%s): map %u gone while a "
+					      "group uses it", i, how[mode], id);
+			}
+			e = open_rel("in/a/b/x");
+			good &= CHECK(e == EPERM, "unreg %d (%s, %s): in-scope open "
+				      "after unregister: %s", i, how[mode],
+				      pass ? "fds closed" : "unlinked", strerror(e));
+			e = open_rel("out/c/y");
+			good &= CHECK(e == 0, "unreg %d (%s, %s): out-of-scope open "
+				      "after unregister: %s", i, how[mode],
+				      pass ? "fds closed" : "unlinked", strerror(e));
+		}
+		good &= CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+			      "unreg %d (%s): a permission event reached user space",
+			      i, how[mode]);
+		good &= CHECK(ioctl(gfd, FAN_IOC_DEL_FILTER) == 0,
+			      "unreg %d (%s): FAN_IOC_DEL_FILTER: %s", i, how[mode],
+			      strerror(errno));
+		/* the group held the last reference: the map's id is gone */
+		good &= CHECK(!map_alive(id), "unreg %d (%s): map %u left after "
+			      "FAN_IOC_DEL_FILTER", i, how[mode], id);
+		/* unfiltered now: workers' opens wait for the group until closed */
 		close(gfd);
 		bpf_release();
+		if (good)
+			ok++;
 	}
+	alarm(0);
 	stop_all(&w);
-	CHECK(ok == iters, "struct_ops detached under load: %d of %d", ok,
-	      iters);
-
-	/* afterwards the group gets every event, as without a filter */
-	gfd = notify_group();
-	CHECK(bpf_attach(gfd, SB_BPF_STRAT_WALK, SUBTREE_MODE_NOTIFY, in) == 0,
-	      "attach: %s", strerror(errno));
-	bpf_link__destroy(skel_link);
-	skel_link = NULL;
-	CHECK(touch_rel("out/c/after_unreg") == 0, "touch");
-	n = read_events(gfd, evs, MAX_EVENTS);
-	CHECK(has_event(evs, n, FAN_CREATE, "after_unreg"),
-	      "group still filtered after its filter was unregistered");
-	close(gfd);
-	bpf_release();
-	unlink_quiet("out/c/after_unreg");
+	CHECK(ok == iters, "struct_ops unregistered under load, groups kept "
+	      "filtering: %d of %d", ok, iters);
+	close(probe);
 	close(in);
 }
 
