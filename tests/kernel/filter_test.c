@@ -9,7 +9,7 @@
  * TEST (kmod): errno sysfs notify deny ctl other-fs pass race-detach
  *       race-close race-rename rmmod-busy
  * TEST (-b bpf, filter_test_bpf only): notify deny race-close bpf-errno
- *       bpf-unreg bpf-storage bpf-verifier bpf-kfunc
+ *       bpf-unreg bpf-relink bpf-storage bpf-verifier bpf-kfunc
  *       bpf-kfunc-filter bpf-pass bpf-rename-seq bpf-verdict
  * DIR: a scratch directory on a filesystem that supports file handles
  *      (default /tmp).  Exit status: 0 if every check passed.
@@ -1666,6 +1666,104 @@ static void test_bpf_unreg(void)
 	close(in);
 }
 
+/*
+ * One BPF_F_LINK struct_ops map registered, unregistered and registered
+ * again, 50 times (6.12 lets a map be linked again once its link is gone),
+ * each registration with its own sysfs entry: by closing the link or by
+ * BPF_LINK_DETACH. A deny group attached in the first registration keeps
+ * filtering all along; a group attached in each registration is closed
+ * after the next one began. A second map of the same name is refused
+ * (EEXIST) while the first is registered and registers in between, so
+ * registrations that failed are retried too. Under KASAN a reused kobject
+ * is a double free.
+ */
+static void test_bpf_relink(void)
+{
+	struct fanotify_bpf_bpf *other;
+	struct bpf_link *unused;
+	int keep, in, prev = -1, ok = 0;
+	const int iters = 50;
+
+	in = open_dir("in");
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
+		die("touch");
+	keep = perm_group();
+	alarm(300);
+	other = fb_load(SB_BPF_STRAT_WALK, false, true, &unused);
+	if (!CHECK(other != NULL, "relink: load a second map: %s", strerror(errno)) ||
+	    !CHECK(bpf_attach_link(keep, SB_BPF_STRAT_WALK, SUBTREE_MODE_DENY, in,
+				   true) == 0, "relink: attach: %s", strerror(errno)))
+		goto out;
+	for (int i = 0; i < iters; i++) {
+		bool good = true;
+		int g, fd, e;
+
+		good &= CHECK(sysfs_has(BPF_FILTER_NAME),
+			      "relink %d: no sysfs entry while registered", i);
+		fd = bpf_link_struct_ops(other->maps.subtree_bpf);
+		e = errno;
+		good &= CHECK(fd < 0 && e == EEXIST,
+			      "relink %d: a second map of the same name: %d %s", i,
+			      fd, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		/* a group of this registration */
+		g = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK,
+				  O_RDONLY);
+		good &= CHECK(g >= 0 && add_filter(g, BPF_FILTER_NAME, NULL, 0) == 0,
+			      "relink %d: attach by name: %s", i, strerror(errno));
+		if (prev >= 0)
+			close(prev);
+		prev = g;
+
+		if (i & 1)
+			good &= CHECK(bpf_link_detach(skel_link_fd) == 0,
+				      "relink %d: BPF_LINK_DETACH: %s", i,
+				      strerror(errno));
+		close(skel_link_fd);
+		skel_link_fd = -1;
+		good &= CHECK(!sysfs_has(BPF_FILTER_NAME),
+			      "relink %d: sysfs entry left after unregister", i);
+		e = open_rel("in/a/b/x");
+		good &= CHECK(e == EPERM, "relink %d: the first group's in-scope "
+			      "open: %s", i, strerror(e));
+		e = open_rel("out/c/y");
+		good &= CHECK(e == 0, "relink %d: the first group's out-of-scope "
+			      "open: %s", i, strerror(e));
+		if (i % 5 == 0) {
+			/* the name is free: the map refused above registers */
+			fd = bpf_link_struct_ops(other->maps.subtree_bpf);
+			good &= CHECK(fd >= 0 && sysfs_has(BPF_FILTER_NAME),
+				      "relink %d: the second map after the first "
+				      "unregistered: %s", i, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			good &= CHECK(!sysfs_has(BPF_FILTER_NAME),
+				      "relink %d: the second map's entry left", i);
+		}
+		/* the same map again */
+		skel_link_fd = bpf_link_struct_ops(skel->maps.subtree_bpf);
+		if (!CHECK(skel_link_fd >= 0, "relink %d: link the map again: %s",
+			   i, strerror(errno)))
+			break;
+		if (good)
+			ok++;
+	}
+	CHECK(ok == iters, "register, unregister, register again: %d of %d", ok,
+	      iters);
+	CHECK(ioctl(keep, FAN_IOC_DEL_FILTER) == 0,
+	      "relink: FAN_IOC_DEL_FILTER on the first group: %s", strerror(errno));
+out:
+	alarm(0);
+	if (prev >= 0)
+		close(prev);
+	close(keep);
+	bpf_release();
+	fanotify_bpf_bpf__destroy(other);
+	CHECK(!sysfs_has(BPF_FILTER_NAME), "relink: sysfs entry left at the end");
+	close(in);
+}
+
 /* The real filter with the kfunc strategy: the notify and deny checks. */
 static void test_bpf_kfunc_filter(void)
 {
@@ -2071,6 +2169,7 @@ static const struct {
 #ifdef WITH_BPF
 	{ "bpf-errno", test_bpf_errno, false, true },
 	{ "bpf-unreg", test_bpf_unreg, false, true },
+	{ "bpf-relink", test_bpf_relink, false, true },
 	{ "bpf-storage", test_bpf_storage, false, true },
 	{ "bpf-verifier", test_bpf_verifier, false, true },
 	{ "bpf-kfunc", test_bpf_kfunc, false, true },
