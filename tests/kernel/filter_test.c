@@ -1593,13 +1593,13 @@ static void test_bpf_unreg(void)
 	if (probe < 0)
 		die("fanotify_init");
 	start_workers(&w, 2);
-	/* An open that reached the unanswered group would block: time out. */
-	alarm(300);
 	for (int i = 0; i < iters; i++) {
 		int mode = i % 3, e;
 		bool good;
 		__u32 id;
 
+		/* An open that reached the unanswered group would block. */
+		alarm(120);
 		gfd = perm_group();
 		good = bpf_attach_link(gfd, i & 1, SUBTREE_MODE_DENY, in, mode != 0) == 0;
 		if (!CHECK(good, "unreg %d (%s): attach: %s", i, how[mode],
@@ -1688,7 +1688,8 @@ static void test_bpf_relink(void)
 	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
 		die("touch");
 	keep = perm_group();
-	alarm(300);
+	/* An open that reached the unanswered group would block: time out. */
+	alarm(120);
 	other = fb_load(SB_BPF_STRAT_WALK, false, true, &unused);
 	if (!CHECK(other != NULL, "relink: load a second map: %s", strerror(errno)) ||
 	    !CHECK(bpf_attach_link(keep, SB_BPF_STRAT_WALK, SUBTREE_MODE_DENY, in,
@@ -1698,6 +1699,7 @@ static void test_bpf_relink(void)
 		bool good = true;
 		int g, fd, e;
 
+		alarm(120);
 		good &= CHECK(sysfs_has(BPF_FILTER_NAME),
 			      "relink %d: no sysfs entry while registered", i);
 		fd = bpf_link_struct_ops(other->maps.subtree_bpf);
