@@ -4,11 +4,13 @@
  * and of the "subtree" filter module (kmod/).  Runs as root inside the bench
  * VM with fanotify_subtree.ko loaded; see run.sh beside this file.
  *
- *   filter_test [-d DIR] TEST...
+ *   filter_test [-b kmod|bpf] [-d DIR] TEST...|all
  *
- * TEST: errno sysfs notify deny ctl other-fs pass race-detach race-close
- *       race-rename rmmod-busy
- *       (bpf tests live in bpf_test.c)
+ * TEST (kmod): errno sysfs notify deny ctl other-fs pass race-detach
+ *       race-close race-rename rmmod-busy
+ * TEST (-b bpf, filter_test_bpf only): notify deny race-close bpf-errno
+ *       bpf-unreg bpf-relink bpf-storage bpf-verifier bpf-kfunc
+ *       bpf-kfunc-filter bpf-pass bpf-rename-seq bpf-verdict
  * DIR: a scratch directory on a filesystem that supports file handles
  *      (default /tmp).  Exit status: 0 if every check passed.
  */
@@ -307,15 +309,35 @@ static const struct backend *be = &kmod_backend;
 #define BPF_BITS 6
 
 static struct fanotify_bpf_bpf *skel;
+/* libbpf 1.1's struct_ops "link": detaching it deletes the map's element */
 static struct bpf_link *skel_link;
+/* or, for a BPF_F_LINK map, a real link (bpf_load_link()) */
+static int skel_link_fd = -1;
 /* The rules, in rule order, as the program's maps hold them. */
 static struct sb_rt_slot bpf_keys[BPF_SLOTS];
 static unsigned int bpf_nkeys;
+
+/*
+ * 6.4+ uapi that the build host's linux/bpf.h may lack: a struct_ops map
+ * created with BPF_F_LINK is registered by BPF_LINK_CREATE with attach type
+ * BPF_STRUCT_OPS, and may be linked again once its link is gone.
+ */
+#define FT_BPF_F_LINK		(1U << 13)
+#define FT_BPF_STRUCT_OPS	44
+
+static int bpf_link_struct_ops(struct bpf_map *map)
+{
+	return bpf_link_create(bpf_map__fd(map), 0,
+			       (enum bpf_attach_type)FT_BPF_STRUCT_OPS, NULL);
+}
 
 static void bpf_release(void)
 {
 	bpf_link__destroy(skel_link);
 	skel_link = NULL;
+	if (skel_link_fd >= 0)
+		close(skel_link_fd);
+	skel_link_fd = -1;
 	fanotify_bpf_bpf__destroy(skel);
 	skel = NULL;
 	bpf_nkeys = 0;
@@ -358,28 +380,69 @@ static int bpf_sync_skel(void)
 			bpf_keys, bpf_nkeys, BPF_SLOTS);
 }
 
-/* Load the program with this strategy and mode and register the filter. */
-static int bpf_load(uint32_t strategy, bool deny)
+/*
+ * Open and load the program with this strategy and mode. Without @flink the
+ * filter is registered (libbpf 1.1 updates the map's element: skel_link's
+ * detach deletes it); with @flink the map is a BPF_F_LINK one whose value
+ * is set but which registers only when linked (bpf_link_struct_ops()).
+ */
+static struct fanotify_bpf_bpf *fb_load(uint32_t strategy, bool deny, bool flink,
+					struct bpf_link **link)
+{
+	struct fanotify_bpf_bpf *s = fanotify_bpf_bpf__open();
+	struct bpf_map *m;
+
+	*link = NULL;
+	if (!s)
+		return NULL;
+	m = s->maps.subtree_bpf;
+	s->rodata->sb_strategy = strategy;
+	s->rodata->sb_rt_bits = BPF_BITS;
+	s->rodata->fb_deny = deny;
+	if (bpf_map__set_max_entries(s->maps.sb_table, 1u << BPF_BITS) ||
+	    bpf_map__set_max_entries(s->maps.sb_rules, BPF_SLOTS) ||
+	    (flink &&
+	     bpf_map__set_map_flags(m, bpf_map__map_flags(m) | FT_BPF_F_LINK)) ||
+	    fanotify_bpf_bpf__load(s))
+		goto fail;
+	*link = bpf_map__attach_struct_ops(m);
+	if (!*link)
+		goto fail;
+	if (flink) {
+		/* the value is set; its detach would delete the element */
+		bpf_link__disconnect(*link);
+		bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	return s;
+fail:
+	fanotify_bpf_bpf__destroy(s);
+	return NULL;
+}
+
+/*
+ * Load the program with this strategy and mode and register the filter:
+ * through skel_link, or with @flink through a real link, skel_link_fd.
+ */
+static int bpf_load_link(uint32_t strategy, bool deny, bool flink)
 {
 	bpf_release();
-	skel = fanotify_bpf_bpf__open();
+	skel = fb_load(strategy, deny, flink, &skel_link);
 	if (!skel)
 		return -1;
-	skel->rodata->sb_strategy = strategy;
-	skel->rodata->sb_rt_bits = BPF_BITS;
-	skel->rodata->fb_deny = deny;
-	if (bpf_map__set_max_entries(skel->maps.sb_table, 1u << BPF_BITS) ||
-	    bpf_map__set_max_entries(skel->maps.sb_rules, BPF_SLOTS) ||
-	    fanotify_bpf_bpf__load(skel))
-		goto fail;
-	skel_link = bpf_map__attach_struct_ops(skel->maps.subtree_bpf);
-	if (!skel_link)
-		goto fail;
+	if (flink) {
+		skel_link_fd = bpf_link_struct_ops(skel->maps.subtree_bpf);
+		if (skel_link_fd < 0) {
+			bpf_release();
+			return -1;
+		}
+	}
 	return 0;
-fail:
-	fanotify_bpf_bpf__destroy(skel);
-	skel = NULL;
-	return -1;
+}
+
+static int bpf_load(uint32_t strategy, bool deny)
+{
+	return bpf_load_link(strategy, deny, false);
 }
 
 /* (i_ino, s_dev) of a directory: on tmpfs st_dev is s_dev, re-encoded */
@@ -438,12 +501,18 @@ static int bpf_del_rule(int gfd, int dir_fd)
 	return bpf_sync_skel() ? -1 : 1;
 }
 
-static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
+static int bpf_attach_link(int gfd, uint32_t strategy, uint32_t mode, int rule_fd,
+			   bool flink)
 {
-	if (bpf_load(strategy, mode == SUBTREE_MODE_DENY) ||
+	if (bpf_load_link(strategy, mode == SUBTREE_MODE_DENY, flink) ||
 	    bpf_add_rule(gfd, rule_fd) != 1)
 		return -1;
 	return add_filter(gfd, BPF_FILTER_NAME, NULL, 0);
+}
+
+static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
+{
+	return bpf_attach_link(gfd, strategy, mode, rule_fd, false);
 }
 
 static const struct backend bpf_backend = {
@@ -1625,48 +1694,223 @@ static void test_bpf_verifier(void)
 	libbpf_set_print(old);
 }
 
-/* The struct_ops map goes away while groups use it and events flow. */
+/* The id of a BPF map, 0 if unknown */
+static __u32 map_id(struct bpf_map *m)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(m), &info, &len))
+		return 0;
+	return info.id;
+}
+
+/* Does a map of that id exist? (its id goes with its last reference) */
+static bool map_alive(__u32 id)
+{
+	int fd = bpf_map_get_fd_by_id(id);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * The struct_ops filter is unregistered while a deny group uses it and 2
+ * threads open files in and out of scope: by deleting the map's element
+ * (libbpf 1.1's struct_ops link), by closing a BPF_F_LINK link (a loader
+ * exiting) or by BPF_LINK_DETACH. Its name goes, but the group keeps the
+ * filter: in-scope opens still fail with EPERM, others succeed, nothing is
+ * queued to user space, also once the skeleton's fds are all closed and the
+ * map lives on the group's reference only. FAN_IOC_DEL_FILTER then drops
+ * that reference: the map is gone.
+ */
 static void test_bpf_unreg(void)
 {
-	static struct event evs[MAX_EVENTS];
+	static const char *const how[] = { "delete", "close link", "link detach" };
+	char buf[4096];
 	struct workers w;
-	int gfd, in, n, ok = 0;
+	int gfd, probe, in, ok = 0;
 	const int iters = 30;
 
 	in = open_dir("in");
+	/* a group with no mark, to try attaching by name */
+	probe = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY);
+	if (probe < 0)
+		die("fanotify_init");
 	start_workers(&w, 2);
 	for (int i = 0; i < iters; i++) {
-		gfd = notify_group();
-		if (bpf_attach(gfd, i & 1, SUBTREE_MODE_NOTIFY, in) == 0) {
-			usleep(rand() % 2000);
+		int mode = i % 3, e;
+		bool good;
+		__u32 id;
+
+		/* An open that reached the unanswered group would block. */
+		alarm(120);
+		gfd = perm_group();
+		good = bpf_attach_link(gfd, i & 1, SUBTREE_MODE_DENY, in, mode != 0) == 0;
+		if (!CHECK(good, "unreg %d (%s): attach: %s", i, how[mode],
+			   strerror(errno))) {
+			close(gfd);
+			bpf_release();
+			continue;
+		}
+		id = map_id(skel->maps.subtree_bpf);
+		usleep(rand() % 2000);
+		if (mode == 0) {
 			bpf_link__destroy(skel_link);
 			skel_link = NULL;
-			/* unregistering detached the filter from the group */
-			if (ioctl(gfd, FAN_IOC_DEL_FILTER) == -1 &&
-			    errno == ENOENT)
-				ok++;
+		} else {
+			if (mode == 2 && bpf_link_detach(skel_link_fd))
+				good = CHECK(false, "unreg %d: BPF_LINK_DETACH: %s", i,
+					     strerror(errno));
+			close(skel_link_fd);
+			skel_link_fd = -1;
 		}
-		drain(gfd);
+		good &= CHECK(!sysfs_has(BPF_FILTER_NAME),
+			      "unreg %d (%s): sysfs entry left", i, how[mode]);
+		e = add_filter(probe, BPF_FILTER_NAME, NULL, 0) ? errno : 0;
+		good &= CHECK(e == ENOENT, "unreg %d (%s): attach by name after "
+			      "unregister: %s", i, how[mode], strerror(e));
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == 1) {
+				/* every fd of the skeleton closed */
+				fanotify_bpf_bpf__destroy(skel);
+				skel = NULL;
+				good &= CHECK(id && map_alive(id),
+					      "unreg %d (%s): map %u gone while a "
+					      "group uses it", i, how[mode], id);
+			}
+			e = open_rel("in/a/b/x");
+			good &= CHECK(e == EPERM, "unreg %d (%s, %s): in-scope open "
+				      "after unregister: %s", i, how[mode],
+				      pass ? "fds closed" : "unlinked", strerror(e));
+			e = open_rel("out/c/y");
+			good &= CHECK(e == 0, "unreg %d (%s, %s): out-of-scope open "
+				      "after unregister: %s", i, how[mode],
+				      pass ? "fds closed" : "unlinked", strerror(e));
+		}
+		good &= CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+			      "unreg %d (%s): a permission event reached user space",
+			      i, how[mode]);
+		good &= CHECK(ioctl(gfd, FAN_IOC_DEL_FILTER) == 0,
+			      "unreg %d (%s): FAN_IOC_DEL_FILTER: %s", i, how[mode],
+			      strerror(errno));
+		/* the group held the last reference: the map's id is gone */
+		good &= CHECK(!map_alive(id), "unreg %d (%s): map %u left after "
+			      "FAN_IOC_DEL_FILTER", i, how[mode], id);
+		/* unfiltered now: workers' opens wait for the group until closed */
 		close(gfd);
 		bpf_release();
+		if (good)
+			ok++;
 	}
+	alarm(0);
 	stop_all(&w);
-	CHECK(ok == iters, "struct_ops detached under load: %d of %d", ok,
-	      iters);
+	CHECK(ok == iters, "struct_ops unregistered under load, groups kept "
+	      "filtering: %d of %d", ok, iters);
+	close(probe);
+	close(in);
+}
 
-	/* afterwards the group gets every event, as without a filter */
-	gfd = notify_group();
-	CHECK(bpf_attach(gfd, SB_BPF_STRAT_WALK, SUBTREE_MODE_NOTIFY, in) == 0,
-	      "attach: %s", strerror(errno));
-	bpf_link__destroy(skel_link);
-	skel_link = NULL;
-	CHECK(touch_rel("out/c/after_unreg") == 0, "touch");
-	n = read_events(gfd, evs, MAX_EVENTS);
-	CHECK(has_event(evs, n, FAN_CREATE, "after_unreg"),
-	      "group still filtered after its filter was unregistered");
-	close(gfd);
+/*
+ * One BPF_F_LINK struct_ops map registered, unregistered and registered
+ * again, 50 times (6.12 lets a map be linked again once its link is gone),
+ * each registration with its own sysfs entry: by closing the link or by
+ * BPF_LINK_DETACH. A deny group attached in the first registration keeps
+ * filtering all along; a group attached in each registration is closed
+ * after the next one began. A second map of the same name is refused
+ * (EEXIST) while the first is registered and registers in between, so
+ * registrations that failed are retried too. Under KASAN a reused kobject
+ * is a double free.
+ */
+static void test_bpf_relink(void)
+{
+	struct fanotify_bpf_bpf *other;
+	struct bpf_link *unused;
+	int keep, in, prev = -1, ok = 0;
+	const int iters = 50;
+
+	in = open_dir("in");
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
+		die("touch");
+	keep = perm_group();
+	/* An open that reached the unanswered group would block: time out. */
+	alarm(120);
+	other = fb_load(SB_BPF_STRAT_WALK, false, true, &unused);
+	if (!CHECK(other != NULL, "relink: load a second map: %s", strerror(errno)) ||
+	    !CHECK(bpf_attach_link(keep, SB_BPF_STRAT_WALK, SUBTREE_MODE_DENY, in,
+				   true) == 0, "relink: attach: %s", strerror(errno)))
+		goto out;
+	for (int i = 0; i < iters; i++) {
+		bool good = true;
+		int g, fd, e;
+
+		alarm(120);
+		good &= CHECK(sysfs_has(BPF_FILTER_NAME),
+			      "relink %d: no sysfs entry while registered", i);
+		fd = bpf_link_struct_ops(other->maps.subtree_bpf);
+		e = errno;
+		good &= CHECK(fd < 0 && e == EEXIST,
+			      "relink %d: a second map of the same name: %d %s", i,
+			      fd, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		/* a group of this registration */
+		g = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK,
+				  O_RDONLY);
+		good &= CHECK(g >= 0 && add_filter(g, BPF_FILTER_NAME, NULL, 0) == 0,
+			      "relink %d: attach by name: %s", i, strerror(errno));
+		if (prev >= 0)
+			close(prev);
+		prev = g;
+
+		if (i & 1)
+			good &= CHECK(bpf_link_detach(skel_link_fd) == 0,
+				      "relink %d: BPF_LINK_DETACH: %s", i,
+				      strerror(errno));
+		close(skel_link_fd);
+		skel_link_fd = -1;
+		good &= CHECK(!sysfs_has(BPF_FILTER_NAME),
+			      "relink %d: sysfs entry left after unregister", i);
+		e = open_rel("in/a/b/x");
+		good &= CHECK(e == EPERM, "relink %d: the first group's in-scope "
+			      "open: %s", i, strerror(e));
+		e = open_rel("out/c/y");
+		good &= CHECK(e == 0, "relink %d: the first group's out-of-scope "
+			      "open: %s", i, strerror(e));
+		if (i % 5 == 0) {
+			/* the name is free: the map refused above registers */
+			fd = bpf_link_struct_ops(other->maps.subtree_bpf);
+			good &= CHECK(fd >= 0 && sysfs_has(BPF_FILTER_NAME),
+				      "relink %d: the second map after the first "
+				      "unregistered: %s", i, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			good &= CHECK(!sysfs_has(BPF_FILTER_NAME),
+				      "relink %d: the second map's entry left", i);
+		}
+		/* the same map again */
+		skel_link_fd = bpf_link_struct_ops(skel->maps.subtree_bpf);
+		if (!CHECK(skel_link_fd >= 0, "relink %d: link the map again: %s",
+			   i, strerror(errno)))
+			break;
+		if (good)
+			ok++;
+	}
+	CHECK(ok == iters, "register, unregister, register again: %d of %d", ok,
+	      iters);
+	CHECK(ioctl(keep, FAN_IOC_DEL_FILTER) == 0,
+	      "relink: FAN_IOC_DEL_FILTER on the first group: %s", strerror(errno));
+out:
+	alarm(0);
+	if (prev >= 0)
+		close(prev);
+	close(keep);
 	bpf_release();
-	unlink_quiet("out/c/after_unreg");
+	fanotify_bpf_bpf__destroy(other);
+	CHECK(!sysfs_has(BPF_FILTER_NAME), "relink: sysfs entry left at the end");
 	close(in);
 }
 
@@ -1983,6 +2227,77 @@ out:
 	rename_seq__destroy(rs);
 	unlink_quiet(renames & 1 ? "in/a/rs1" : "in/a/rs0");
 }
+
+#include "verdict_test.skel.h"
+
+/*
+ * A filter's negative verdict is the error of open(2) only if it is one a
+ * permission check returns; anything else (kernel-internal codes such as
+ * -ERESTARTSYS, -4095, values below -MAX_ERRNO, other errnos) is EPERM.
+ */
+static void test_bpf_verdict(void)
+{
+	static const struct {
+		int verdict, err;
+	} cases[] = {
+		{ -EPERM, EPERM }, { -EACCES, EACCES }, { -EIO, EIO },
+		{ -EAGAIN, EAGAIN }, { -EBUSY, EBUSY }, { -ETXTBSY, ETXTBSY },
+		{ -ENOSPC, ENOSPC }, { -EDQUOT, EDQUOT },
+		{ -512, EPERM },	/* ERESTARTSYS */
+		{ -513, EPERM },	/* ERESTARTNOINTR */
+		{ -516, EPERM },	/* ERESTART_RESTARTBLOCK */
+		{ -517, EPERM },	/* EPROBE_DEFER */
+		{ -4095, EPERM },	/* -MAX_ERRNO */
+		{ -4096, EPERM },	/* below it */
+		{ INT_MIN, EPERM },
+		{ -ENOENT, EPERM }, { -EINVAL, EPERM }, { -EINTR, EPERM },
+	};
+	const unsigned int n = sizeof(cases) / sizeof(cases[0]);
+	struct verdict_test *vt = NULL;
+	struct bpf_link *link = NULL;
+	char p[PATH_MAX], buf[4096];
+	struct stat sb;
+	__u32 hits;
+	int gfd;
+
+	if (touch_rel("in/a/vt") || touch_rel("out/c/y"))
+		die("touch");
+	path_of(p, "in/a/vt");
+	if (stat(p, &sb))
+		die(p);
+	gfd = perm_group();
+	/* A permission event that reached user space would block: time out. */
+	alarm(60);
+	vt = verdict_test__open_and_load();
+	if (!CHECK(vt != NULL, "verdict_test: load: %s", strerror(errno)))
+		goto out;
+	link = bpf_map__attach_struct_ops(vt->maps.verdict_test);
+	if (!CHECK(link && add_filter(gfd, "verdict_test", NULL, 0) == 0,
+		   "verdict_test: attach: %s", strerror(errno)))
+		goto out;
+	vt->bss->vt_ino = sb.st_ino;
+	for (unsigned int i = 0; i < n; i++) {
+		int e;
+
+		vt->bss->vt_verdict = cases[i].verdict;
+		e = open_rel("in/a/vt");
+		CHECK(e == cases[i].err,
+		      "verdict %d: open(2) failed with %d (%s), want %d (%s)",
+		      cases[i].verdict, e, strerror(e), cases[i].err,
+		      strerror(cases[i].err));
+	}
+	hits = vt->bss->vt_hits;
+	CHECK(hits >= n, "the filter decided %u opens, want at least %u", hits, n);
+	CHECK(open_rel("out/c/y") == 0, "another file's open denied");
+	CHECK(read(gfd, buf, sizeof(buf)) == -1 && errno == EAGAIN,
+	      "a permission event reached user space");
+out:
+	alarm(0);
+	close(gfd);
+	bpf_link__destroy(link);
+	verdict_test__destroy(vt);
+	unlink_quiet("in/a/vt");
+}
 #endif /* WITH_BPF */
 
 static const struct {
@@ -2005,12 +2320,14 @@ static const struct {
 #ifdef WITH_BPF
 	{ "bpf-errno", test_bpf_errno, false, true },
 	{ "bpf-unreg", test_bpf_unreg, false, true },
+	{ "bpf-relink", test_bpf_relink, false, true },
 	{ "bpf-storage", test_bpf_storage, false, true },
 	{ "bpf-verifier", test_bpf_verifier, false, true },
 	{ "bpf-kfunc", test_bpf_kfunc, false, true },
 	{ "bpf-kfunc-filter", test_bpf_kfunc_filter, false, true },
 	{ "bpf-pass", test_bpf_pass, false, true },
 	{ "bpf-rename-seq", test_bpf_rename_seq, false, true },
+	{ "bpf-verdict", test_bpf_verdict, false, true },
 #endif
 };
 

@@ -47,12 +47,12 @@ if grep -q bpf_fanotify_data_dentry "$kdir/System.map" 2>/dev/null; then
 	bpftool btf dump file "$kdir/vmlinux" format c >"$B/vmlinux.h"
 	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
 		-I"$B" -I"$ROOT/bpf" -c "$ROOT/bpf/fanotify_bpf.bpf.c" -o "$B/fanotify_bpf.bpf.o"
-	for t in storage bad_write bad_leak kfunc_test rename_seq; do
+	for t in storage bad_write bad_leak kfunc_test rename_seq verdict_test; do
 		clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
 			-I"$B" -I"$ROOT/bpf" -c "$ROOT/tests/kernel/$t.bpf.c" -o "$B/$t.bpf.o"
 	done
 	bpftool gen skeleton "$B/fanotify_bpf.bpf.o" >"$B/fanotify_bpf.skel.h"
-	for t in kfunc_test rename_seq; do
+	for t in kfunc_test rename_seq verdict_test; do
 		bpftool gen skeleton "$B/$t.bpf.o" name "$t" >"$B/$t.skel.h"
 	done
 	# shellcheck disable=SC2086
