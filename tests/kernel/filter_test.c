@@ -176,17 +176,23 @@ static int notify_group(void)
 	return fd;
 }
 
-static int perm_group(void)
+/* A permission group; with @mark its FAN_OPEN_PERM mark on the filesystem */
+static int perm_group_mark(bool mark)
 {
 	int fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
 			       O_RDONLY);
 
 	if (fd < 0)
 		die("fanotify_init(content)");
-	if (fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_PERM,
-			  AT_FDCWD, base))
+	if (mark && fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+				  FAN_OPEN_PERM, AT_FDCWD, base))
 		die("fanotify_mark(filesystem, open_perm)");
 	return fd;
+}
+
+static int perm_group(void)
+{
+	return perm_group_mark(true);
 }
 
 static int add_filter(int gfd, const char *name, const void *args,
@@ -1748,8 +1754,14 @@ static void test_bpf_unreg(void)
 
 		/* An open that reached the unanswered group would block. */
 		alarm(120);
-		gfd = perm_group();
-		good = bpf_attach_link(gfd, i & 1, SUBTREE_MODE_DENY, in, mode != 0) == 0;
+		/*
+		 * The mark after the filter: the workers' opens must not
+		 * queue permission events before the filter decides them.
+		 */
+		gfd = perm_group_mark(false);
+		good = bpf_attach_link(gfd, i & 1, SUBTREE_MODE_DENY, in, mode != 0) == 0 &&
+		       fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+				     FAN_OPEN_PERM, AT_FDCWD, base) == 0;
 		if (!CHECK(good, "unreg %d (%s): attach: %s", i, how[mode],
 			   strerror(errno))) {
 			close(gfd);
