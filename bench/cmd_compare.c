@@ -40,6 +40,13 @@
 
 /* An overhead below this fraction of the baseline median is not gated. */
 #define OVERHEAD_FLOOR_FRAC 0.01
+/*
+ * vm-icount: one boot's layout moves a run's instruction count by up to
+ * about 0.3 % of its cost, and its overhead with it (a fresh machine's
+ * default matrix, results/reproduce/README.md): an overhead change smaller
+ * than this fraction of the base run's cost is that, not a regression.
+ */
+#define ICOUNT_OVERHEAD_FLOOR_FRAC 0.003
 /* Event counters: a change of fewer events than this per repetition is noise. */
 #define COUNT_FLOOR_EVENTS 2.0
 
@@ -441,6 +448,8 @@ static int compare_run(const struct opts *o, bool deterministic, const char *id,
 		m.nbs = bm;
 		m.ns = ndiff;
 		m.nns = nm;
+		if (deterministic)
+			m.noise_floor = ICOUNT_OVERHEAD_FLOOR_FRAC * sb_median(bx, nbx);
 		if (!(m.base_value > OVERHEAD_FLOOR_FRAC * sb_median(bbase, nbb)))
 			m.no_gate = "base overhead below 1% of the baseline: "
 				    "relative change not meaningful";
@@ -651,7 +660,9 @@ static const char doc[] =
 	"the backend minus the `none` run of the same repetition) and the numbers in "
 	"counters_per_op / counters_per_event present on both sides; lower is better "
 	"for all of them. On vm-icount boxes (deterministic: \"ns\" are instructions) a "
-	"metric regressed when it grew by more than --threshold-icount %. On wall-clock "
+	"metric regressed when it grew by more than --threshold-icount % and, for an "
+	"overhead, by more than 0.3 % of the run's cost (how far one boot's layout moves "
+	"it: results/reproduce/README.md). On wall-clock "
 	"boxes (host, vm) it regressed when Welch's t-test over the repetitions gives "
 	"p < --alpha AND it grew by at least --min-effect %; figures without "
 	"per-repetition samples (counters, unless reps_detail records them) are "

@@ -50,6 +50,18 @@ expect vm-icount-threshold-option 0 "compare: OK: no regression" -- "$BIN" compa
 	--threshold-icount=20 "$FIX/vm-icount-base.json" "$FIX/vm-icount-slow5.json"
 
 # A run valid in BASE and lost in NEW fails the gate, naming the run and why;
+# vm-icount overheads: a change under 0.3 % of the run's cost is one boot's
+# layout (results/reproduce), not gated; past it, a 1 % overhead change is.
+# bpf-lsm costs 1900 with an overhead of 400: +5 is 1.25 % of the overhead but
+# under the floor of 5.7; +12 is past it (3 % of the overhead).
+for d in 5 12; do
+	jq --argjson d $d '(.runs[] | select(.backend == "bpf-lsm") | .samples_ns_per_op) |= map(. + $d)' \
+		"$FIX/vm-icount-base.json" > "$TMP/lsm-plus$d.json"
+done
+expect icount-overhead-under-floor 0 "compare: OK: no regression" -- "$BIN" compare \
+	"$FIX/vm-icount-base.json" "$TMP/lsm-plus5.json"
+expect icount-overhead-past-floor 1 "REGRESSION  bpf-lsm/walk/open-close/notify/r10/d4/h0.5/overhead_ns_per_op" -- \
+	"$BIN" compare "$FIX/vm-icount-base.json" "$TMP/lsm-plus12.json"
 # --allow-missing lists it and passes. NEW variants of the vm-icount base:
 LSM=bpf-lsm/walk/open-close/notify/r10/d4/h0.5
 B=$FIX/vm-icount-base.json
