@@ -9,12 +9,12 @@ array panel_cell[3]
 array panel_floor[3]
 array panel_ymin[3]
 array panel_ymax[3]
-panel_title[1] = "In scope"; panel_cell[1] = "open-close, 100 rules, depth 4, hit ratio 1"; panel_floor[1] = "none (the zero line): 8015 instructions/op"
-panel_ymin[1] = 0; panel_ymax[1] = 21556.5227
-panel_title[2] = "Out of scope, monitored filesystem"; panel_cell[2] = "open-close, 100 rules, depth 4, hit ratio 0"; panel_floor[2] = "none (the zero line): 8015 instructions/op"
-panel_ymin[2] = 0; panel_ymax[2] = 21029.77814
+panel_title[1] = "In scope"; panel_cell[1] = "open-close, 100 rules, depth 4, hit ratio 1"; panel_floor[1] = "none (the zero line): 8018 instructions/op"
+panel_ymin[1] = 0; panel_ymax[1] = 21566.82152
+panel_title[2] = "Out of scope, monitored filesystem"; panel_cell[2] = "open-close, 100 rules, depth 4, hit ratio 0"; panel_floor[2] = "none (the zero line): 8013 instructions/op"
+panel_ymin[2] = 0; panel_ymax[2] = 21091.25238
 panel_title[3] = "Another filesystem"; panel_cell[3] = "outside-fs, 10000 rules, depth 4, hit ratio 0.5"; panel_floor[3] = "none (the zero line): 7951 instructions/op"
-panel_ymin[3] = 0; panel_ymax[3] = 831.1689
+panel_ymin[3] = 0; panel_ymax[3] = 829.65114
 
 # ---- the template (scripts/plot/headline.gp) ----
 # scripts/plot/headline.gp: the headline figure. Each backend's overhead per
@@ -56,8 +56,8 @@ page = 'set multiplot layout 1,3 title plot_title . "\n" . plot_subtitle font ",
 	. 'plot 0 with lines lw 2.5 lc rgb "black", ' \
 	. 'datafile using 1:(column(c)):21:xticlabels(2) with boxes lc rgb variable, ' \
 	. 'datafile using 1:(column(c)):(column(c + 1)):(column(c + 2)) with yerrorbars pt 7 ps 0.8 lw 2 lc rgb "black", ' \
-	. 'datafile using 1:(column(c + 2)):(stringcolumn(c + 3)) with labels rotate by 90 left offset 0, 0.5 font ",12", ' \
-	. 'datafile using 1:(column(c + 4) > 0.5 || panel_cell[p] eq "not measured" ? NaN : 0):(stringcolumn(c + 3)) with labels rotate by 90 left offset 0, 0.6 font ",13" tc rgb "#555555" ' \
+	. 'datafile using 1:(column(c + 4) > 0.5 ? column(c + 2) : 0):(column(c + 4) > 0.5 ? stringcolumn(c + 3) : "") with labels rotate by 90 left offset 0, 0.5 font ",12", ' \
+	. 'datafile using 1:(0):(column(c + 4) > 0.5 || panel_cell[p] eq "not measured" ? "" : stringcolumn(c + 3)) with labels rotate by 90 left offset 0, 0.6 font ",13" tc rgb "#555555" ' \
 	. '}; unset multiplot'
 
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {

@@ -19,12 +19,14 @@ array series_dt[6]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-dirmarks/tag (circled: bimodal)"; series_color[2] = "#ff7f0e"; series_pt[2] = 5; series_dt[2] = 4
 series_title[3] = "fanotify-kmod/walk"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
-series_title[4] = "fanotify-bpf/walk"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
-series_title[5] = "bpf-lsm/walk"; series_color[5] = "#9467bd"; series_pt[5] = 13; series_dt[5] = 1
+series_title[4] = "fanotify-bpf/walk (circled: bimodal)"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
+series_title[5] = "bpf-lsm/walk (circled: bimodal)"; series_color[5] = "#9467bd"; series_pt[5] = 13; series_dt[5] = 1
 series_title[6] = "bpf-fentry/walk"; series_color[6] = "#8c564b"; series_pt[6] = 4; series_dt[6] = 1
 floor_index = -1
 npanels = 1
-set label "bimodal" at 1, 12047.61225 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front
+set label "bimodal" at 1, 12043.98775 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front
+set label "bimodal" at 1, 11213.1155 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front
+set label "bimodal" at 1, 9619.59475 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front
 
 # ---- the template (scripts/plot/cost.gp) ----
 # scripts/plot/cost.gp: cost per operation, or overhead over `none`, against

@@ -7,7 +7,7 @@ nbars = 10
 have_consumer_in = 1
 have_remainder = 0
 have_beside = 0
-have_bimodal = 0
+have_bimodal = 1
 
 # ---- the template (scripts/plot/split.gp) ----
 # scripts/plot/split.gp: where the cost of one operation goes, per

@@ -18,8 +18,8 @@ array series_pt[10]
 array series_dt[10]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-dirmarks/tag"; series_color[2] = "#ff7f0e"; series_pt[2] = 5; series_dt[2] = 4
-series_title[3] = "fanotify-kmod/walk (circled: bimodal)"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
-series_title[4] = "fanotify-kmod/pass (reference)"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 3
+series_title[3] = "fanotify-kmod/walk"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
+series_title[4] = "fanotify-kmod/pass (reference) (circled: bimodal)"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 3
 series_title[5] = "fanotify-bpf/walk"; series_color[5] = "#2ca02c"; series_pt[5] = 11; series_dt[5] = 1
 series_title[6] = "fanotify-bpf/pass (reference)"; series_color[6] = "#2ca02c"; series_pt[6] = 11; series_dt[6] = 3
 series_title[7] = "fanotify-bpf/kfunc (reference)"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 5
@@ -34,7 +34,7 @@ panel_cols = 3
 panel_rows = 2
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 89.6
-panel_ylo = 5378.2752; panel_yhi = 94485.01937
+panel_ylo = 5379.1164; panel_yhi = 94469.3414
 array panel_title[6]
 array panel_first[6]
 array panel_last[6]
@@ -44,7 +44,7 @@ panel_labels[1] = ''
 panel_title[2] = "fanotify-dirmarks"; panel_first[2] = 2; panel_last[2] = 2
 panel_labels[2] = ''
 panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 4
-panel_labels[3] = 'set label "bimodal" at 64, 42180.083 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_labels[3] = 'set label "bimodal" at 4, 18537.697 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
 panel_title[4] = "fanotify-bpf"; panel_first[4] = 5; panel_last[4] = 7
 panel_labels[4] = ''
 panel_title[5] = "bpf-lsm"; panel_first[5] = 8; panel_last[5] = 8

@@ -56,8 +56,8 @@ page = 'set multiplot layout 1,3 title plot_title . "\n" . plot_subtitle font ",
 	. 'plot 0 with lines lw 2.5 lc rgb "black", ' \
 	. 'datafile using 1:(column(c)):21:xticlabels(2) with boxes lc rgb variable, ' \
 	. 'datafile using 1:(column(c)):(column(c + 1)):(column(c + 2)) with yerrorbars pt 7 ps 0.8 lw 2 lc rgb "black", ' \
-	. 'datafile using 1:(column(c + 2)):(stringcolumn(c + 3)) with labels rotate by 90 left offset 0, 0.5 font ",12", ' \
-	. 'datafile using 1:(column(c + 4) > 0.5 || panel_cell[p] eq "not measured" ? NaN : 0):(stringcolumn(c + 3)) with labels rotate by 90 left offset 0, 0.6 font ",13" tc rgb "#555555" ' \
+	. 'datafile using 1:(column(c + 4) > 0.5 ? column(c + 2) : 0):(column(c + 4) > 0.5 ? stringcolumn(c + 3) : "") with labels rotate by 90 left offset 0, 0.5 font ",12", ' \
+	. 'datafile using 1:(0):(column(c + 4) > 0.5 || panel_cell[p] eq "not measured" ? "" : stringcolumn(c + 3)) with labels rotate by 90 left offset 0, 0.6 font ",13" tc rgb "#555555" ' \
 	. '}; unset multiplot'
 
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
