@@ -56,10 +56,11 @@ static int mark_tree(struct dirmarks *d, const char *path, bool add, char *err, 
 		/*
 		 * A directory the walk cannot enter (unreadable, or its path
 		 * longer than PATH_MAX) would stay unmarked, and in deny mode
-		 * open: refuse the tree instead.
+		 * open: refuse the tree instead (one removed under the scan is
+		 * not an error, as below).
 		 */
 		if (add && (ent->fts_info == FTS_DNR || ent->fts_info == FTS_ERR ||
-			    ent->fts_info == FTS_NS)) {
+			    ent->fts_info == FTS_NS) && ent->fts_errno != ENOENT) {
 			snprintf(err, errlen, "cannot mark every directory under '%s': '%.200s': %s",
 				 path, ent->fts_path, strerror(ent->fts_errno));
 			ret = -1;
