@@ -62,6 +62,15 @@ expect icount-overhead-under-floor 0 "compare: OK: no regression" -- "$BIN" comp
 	"$FIX/vm-icount-base.json" "$TMP/lsm-plus5.json"
 expect icount-overhead-past-floor 1 "REGRESSION  bpf-lsm/walk/open-close/notify/r10/d4/h0.5/overhead_ns_per_op" -- \
 	"$BIN" compare "$FIX/vm-icount-base.json" "$TMP/lsm-plus12.json"
+# An imported hyperfine run is not interleaved with its `none`: its overhead
+# (a difference of medians) is shown, never gated, even when it grew 3x.
+"$BIN" import --hyperfine "$ROOT/tests/fixtures/import-hyperfine/hyperfine-untar.json" \
+	--out "$TMP/hf-base.json" > /dev/null 2>&1
+jq '(.runs[] | select(.backend == "fanotify-user") | .samples_ns_per_op) |= map(. * 1.5)' \
+	"$TMP/hf-base.json" > "$TMP/hf-slow.json"
+expect hyperfine-overhead-not-gated 1 "undecided   fanotify-user/-/hyperfine:untar/notify/overhead_ns_per_op  (unpaired" \
+	"REGRESSION  fanotify-user/-/hyperfine:untar/notify/median_ns_per_op" -- \
+	"$BIN" compare "$TMP/hf-base.json" "$TMP/hf-slow.json"
 # --allow-missing lists it and passes. NEW variants of the vm-icount base:
 LSM=bpf-lsm/walk/open-close/notify/r10/d4/h0.5
 B=$FIX/vm-icount-base.json
