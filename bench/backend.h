@@ -167,6 +167,11 @@ uint64_t sb_backend_loop_ended(struct sb_backend *b);
  * what sb_backend_loop_ended() returned.
  */
 uint64_t sb_backend_drain_cpu_ns(struct sb_backend *b, uint64_t at_loop_end);
+/*
+ * Is the test hook name in SUBTREE_BENCH_FAULT (a comma-separated list)?
+ * For the fault and limit tests only (tests/README.md).
+ */
+bool sb_fault(const char *name);
 /* Did the run lose its consumer (died, stalled, watchdog fired)? Why, or NULL. */
 const char *sb_backend_failure(struct sb_backend *b);
 /*

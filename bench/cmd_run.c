@@ -807,6 +807,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 	struct variant none = { .ops = &sb_backend_none };
 	uint64_t rng = o->seed ^ (c->rules * 0x9e3779b97f4a7c15ULL) ^ (c->depth << 20);
 	char err[512];
+	bool unwritable = false;
 	int ret = 0;
 
 	all[0] = &none;
@@ -943,8 +944,13 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 			fprintf(stderr, "INVALID RUN %s: %s (kept in the results as invalid, never plotted)\n",
 				json_string_value(json_object_get(run, "id")), all[i]->oracle.why);
 		}
-		if (sb_results_add_run(res, run, err, sizeof(err))) {
+		if (unwritable)
+			json_decref(run);	/* the results cannot be written: stop */
+		else if (sb_results_add_run(res, run, err, sizeof(err))) {
 			fprintf(stderr, "subtree-bench run: %s\n", err);
+			fprintf(stderr, "subtree-bench run: stopping: %s keeps the %zu runs written before\n",
+				res->path, json_array_size(json_object_get(res->root, "runs")));
+			unwritable = true;
 			ret = -1;
 		}
 	}
@@ -1212,7 +1218,11 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 		fprintf(stderr, "subtree-bench run: shard %s: %zu of the %zu cells%s\n", shard, owned,
 			cells, owned ? "" : " (none: the results file will have no runs)");
 	}
-	sb_results_flush(&res, err, sizeof(err));
+	if (sb_results_flush(&res, err, sizeof(err))) {
+		fprintf(stderr, "subtree-bench run: %s\n", err);
+		sb_results_close(&res);
+		return SB_EXIT_FAIL;
+	}
 	prog.start = wall_now(&prog);
 	if (pin_self(main_opts->workload_cpu))
 		fprintf(stderr, "subtree-bench run: cannot pin to CPU %ld: %s\n",

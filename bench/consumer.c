@@ -7,8 +7,12 @@
  * answers. The watchdog notices that the consumer made no progress for
  * watchdog_ms and has the backend let every pending event through.
  *
- * SUBTREE_BENCH_FAULT=consumer-exit|consumer-stall|consumer-crash injects a
- * consumer failure after the first batch of events, for the cleanup tests.
+ * SUBTREE_BENCH_FAULT (test hooks, a comma-separated list; tests/README.md):
+ * consumer-exit|consumer-stall|consumer-crash inject a consumer failure
+ * after the first batch of events, for the cleanup tests; consumer-pause
+ * makes the consumer read nothing until the timed operations are over, so
+ * that their events pile up (with bounded-queue or tiny-ring: the overflow
+ * tests).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +32,21 @@
 
 enum fault { FAULT_NONE, FAULT_EXIT, FAULT_STALL, FAULT_CRASH };
 
+bool sb_fault(const char *name)
+{
+	const char *f = getenv("SUBTREE_BENCH_FAULT");
+	size_t len = strlen(name);
+
+	while (f && *f) {
+		size_t n = strcspn(f, ",");
+
+		if (n == len && !strncmp(f, name, len))
+			return true;
+		f += n + (f[n] == ',');
+	}
+	return false;
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -38,15 +57,11 @@ static long long now_ns(void)
 
 static enum fault fault_from_env(void)
 {
-	const char *f = getenv("SUBTREE_BENCH_FAULT");
-
-	if (!f)
-		return FAULT_NONE;
-	if (!strcmp(f, "consumer-exit"))
+	if (sb_fault("consumer-exit"))
 		return FAULT_EXIT;
-	if (!strcmp(f, "consumer-stall"))
+	if (sb_fault("consumer-stall"))
 		return FAULT_STALL;
-	if (!strcmp(f, "consumer-crash"))
+	if (sb_fault("consumer-crash"))
 		return FAULT_CRASH;
 	return FAULT_NONE;
 }
@@ -69,6 +84,9 @@ static void *consumer_main(void *arg)
 
 	atomic_store(&b->consumer_tid, gettid());
 	pin_self(b->consumer_cpu);
+	if (sb_fault("consumer-pause"))
+		while (!atomic_load(&b->stop) && !atomic_load(&b->loop_ended))
+			usleep(1000);
 	while (!atomic_load(&b->stop)) {
 		int n;
 

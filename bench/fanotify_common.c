@@ -41,11 +41,18 @@ int sb_fan_open(struct sb_fan *f, bool deny, const struct sb_rules *rules,
 int sb_fan_open_report(struct sb_fan *f, bool deny, enum sb_report report,
 		       const struct sb_rules *rules, char *err, size_t errlen)
 {
+	unsigned int flags = deny ? DENY_INIT_FLAGS : NOTIFY_INIT_FLAGS | NOTIFY_REPORT_FLAGS(report);
+
+	/*
+	 * Test hook: the kernel's bounded queue (fs.fanotify.max_queued_events,
+	 * 16384 by default), so that a paused consumer sees FAN_Q_OVERFLOW.
+	 */
+	if (sb_fault("bounded-queue"))
+		flags &= ~FAN_UNLIMITED_QUEUE;
 	memset(f, 0, sizeof(*f));
 	f->deny = deny;
 	f->report = report;
-	f->fd = fanotify_init(deny ? DENY_INIT_FLAGS : NOTIFY_INIT_FLAGS | NOTIFY_REPORT_FLAGS(report),
-			      O_RDONLY | O_CLOEXEC | O_LARGEFILE);
+	f->fd = fanotify_init(flags, O_RDONLY | O_CLOEXEC | O_LARGEFILE);
 	if (f->fd < 0) {
 		snprintf(err, errlen, "fanotify_init(%s): %s", deny ? "FAN_CLASS_CONTENT" :
 			 report == SB_REPORT_FID ? "FAN_CLASS_NOTIF|FAN_REPORT_FID" :

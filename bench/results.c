@@ -122,14 +122,31 @@ static int write_csv(struct sb_results *r, const char *path)
 		}
 		fputc('\n', f);
 	}
+	/* A write that failed mid-way (a full disk) must not look like success. */
+	if (fflush(f) || ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		fclose(f);
+		errno = e;
+		return -1;
+	}
 	return fclose(f);
+}
+
+/* Where a failed write leaves the results: the last complete file stays. */
+static void write_failed(const char *path, const char *tmp, int err_no, char *err, size_t errlen)
+{
+	remove(tmp);
+	snprintf(err, errlen, "cannot write '%s': %s%s", path, strerror(err_no),
+		 err_no == ENOSPC || err_no == EDQUOT ?
+		 " (its filesystem is full: free space there or give --out on another one; the file keeps what was written before)" :
+		 " (check the directory exists and is writable)");
 }
 
 static int replace_file(const char *path, const char *tmp, char *err, size_t errlen)
 {
 	if (rename(tmp, path)) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		remove(tmp);
+		write_failed(path, tmp, errno, err, errlen);
 		return -1;
 	}
 	return 0;
@@ -140,10 +157,14 @@ int sb_results_flush(struct sb_results *r, char *err, size_t errlen)
 	char tmp[4300], csv[4200];
 	size_t len = strlen(r->path);
 
+	/*
+	 * A temporary file renamed over the old one: a full disk, a crash or
+	 * a kill mid-write leaves the previous complete file, never half of one.
+	 */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", r->path);
+	errno = 0;
 	if (json_dump_file(r->root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(12))) {
-		snprintf(err, errlen, "cannot write '%s': %s (check the directory exists and is writable)",
-			 r->path, strerror(errno));
+		write_failed(r->path, tmp, errno ? errno : EIO, err, errlen);
 		return -1;
 	}
 	if (replace_file(r->path, tmp, err, errlen))
@@ -153,8 +174,9 @@ int sb_results_flush(struct sb_results *r, char *err, size_t errlen)
 	else
 		snprintf(csv, sizeof(csv), "%s.csv", r->path);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", csv);
+	errno = 0;
 	if (write_csv(r, tmp)) {
-		snprintf(err, errlen, "cannot write '%s': %s", csv, strerror(errno));
+		write_failed(csv, tmp, errno ? errno : EIO, err, errlen);
 		return -1;
 	}
 	return replace_file(csv, tmp, err, errlen);
@@ -162,8 +184,14 @@ int sb_results_flush(struct sb_results *r, char *err, size_t errlen)
 
 int sb_results_add_run(struct sb_results *r, json_t *run, char *err, size_t errlen)
 {
-	json_array_append_new(json_object_get(r->root, "runs"), run);
-	return sb_results_flush(r, err, errlen);
+	json_t *runs = json_object_get(r->root, "runs");
+
+	json_array_append_new(runs, run);
+	if (!sb_results_flush(r, err, errlen))
+		return 0;
+	/* Not in the file: not in the results either. */
+	json_array_remove(runs, json_array_size(runs) - 1);
+	return -1;
 }
 
 int sb_results_add_unavailable(struct sb_results *r, const char *backend,

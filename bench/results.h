@@ -89,7 +89,11 @@ struct sb_results {
 
 int sb_results_open(struct sb_results *r, const char *path, const char *box_kind,
 		    int argc, char **argv, char *err, size_t errlen);
-/* Append one run (steals the reference) and rewrite JSON and CSV atomically. */
+/*
+ * Append one run (steals the reference) and rewrite JSON and CSV atomically;
+ * when they cannot be written, the run is dropped and the files keep the
+ * runs before it.
+ */
 int sb_results_add_run(struct sb_results *r, json_t *run, char *err, size_t errlen);
 /* Record a backend this box cannot run; 1 if it was recorded already. */
 int sb_results_add_unavailable(struct sb_results *r, const char *backend,

@@ -31,6 +31,7 @@ struct dirmarks {
 	struct sb_path_scope scope;	/* where a moved directory landed */
 	uint64_t mask;
 	uint64_t marks, unmarks, mark_errors;
+	bool out_of_marks;		/* ENOSPC: fs.fanotify.max_user_marks reached */
 };
 
 static int dirmarks_probe(enum sb_mode mode, char *why, size_t len)
@@ -78,8 +79,10 @@ static int mark_tree(struct dirmarks *d, const char *path, bool add, char *err, 
 					 strerror(errno), errno == ENOSPC ?
 					 ": raise fs.fanotify.max_user_marks (sysctl -w fs.fanotify.max_user_marks=N)" : "");
 			ret = -1;
-			if (errno == ENOSPC)
+			if (errno == ENOSPC) {
+				d->out_of_marks = true;
 				break;
+			}
 			continue;
 		}
 		if (add)
@@ -153,13 +156,19 @@ static int dirmarks_attach(struct sb_backend *b)
 static void follow_tree(struct sb_backend *b, struct sb_fan_event *e)
 {
 	struct dirmarks *d = b->priv;
-	char path[PATH_MAX], err[256];
+	char path[PATH_MAX], err[400];
 
 	if (!(e->mask & FAN_ONDIR))
 		return;
 	if (e->mask & (FAN_CREATE | FAN_MOVED_TO)) {
-		if (!sb_fan_entry_path(&d->fan, e, path, sizeof(path)))
-			mark_tree(d, path, true, err, sizeof(err));
+		/*
+		 * Out of marks, the new directory goes unmonitored: the run is
+		 * wrong from here on, and the consumer stops with the limit
+		 * and how to raise it (dirmarks_consume).
+		 */
+		if (!sb_fan_entry_path(&d->fan, e, path, sizeof(path)) &&
+		    mark_tree(d, path, true, err, sizeof(err)) && d->out_of_marks && !b->err[0])
+			snprintf(b->err, sizeof(b->err), "marking a new directory: %s", err);
 	}
 	if (e->mask & FAN_MOVED_FROM) {
 		/* Where did it go? Unmark it if it left every sub-tree. */
@@ -213,8 +222,9 @@ static int dirmarks_event(struct sb_backend *b, struct sb_fan_event *e)
 static int dirmarks_consume(struct sb_backend *b, int timeout_ms)
 {
 	struct dirmarks *d = b->priv;
+	int n = sb_fan_read(b, &d->fan, timeout_ms, dirmarks_event);
 
-	return sb_fan_read(b, &d->fan, timeout_ms, dirmarks_event);
+	return d->out_of_marks ? -1 : n;
 }
 
 static void dirmarks_release_pending(struct sb_backend *b)
