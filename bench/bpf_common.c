@@ -362,8 +362,12 @@ int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool 
 		sb_bpf_error(err, len, "sizing the rule maps", -ret);
 		return -1;
 	}
-	/* Programs without a ring buffer (the struct_ops filter) have no sb_events. */
-	if (!ring && (m = bpf_object__find_map_by_name(obj, "sb_events"))) {
+	/*
+	 * Programs without a ring buffer (the struct_ops filter) have no
+	 * sb_events. Test hook tiny-ring: one page, so that a paused consumer
+	 * makes the programs drop records (counted in ring_drops).
+	 */
+	if ((!ring || sb_fault("tiny-ring")) && (m = bpf_object__find_map_by_name(obj, "sb_events"))) {
 		ret = bpf_map__set_max_entries(m, (__u32)sysconf(_SC_PAGESIZE));
 		if (ret) {
 			sb_bpf_error(err, len, "sizing the ring buffer", -ret);

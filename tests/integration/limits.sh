@@ -93,7 +93,7 @@ queue_run() {
 	elif ! jq -e "[.runs[] | select(.backend == \"fanotify-user\") | $4] | length == 1 and all" "$T/$1.json" > /dev/null; then
 		fail "$1" "$(jq -c '[.runs[] | select(.backend == "fanotify-user") | {oracle, backend_counters}]' "$T/$1.json" | head -c 600)"
 	else
-		pass "$1"
+		pass "$1 ($(jq -r '.runs[] | select(.backend == "fanotify-user") | "\(.oracle.overflows) FAN_Q_OVERFLOW, \(.oracle.missing) missing, of \(.oracle.expected)"' "$T/$1.json"))"
 	fi
 }
 qmax=$(cat /proc/sys/fs/fanotify/max_queued_events)
@@ -104,6 +104,12 @@ else
 	queue_run limit-queue-overflow consumer-pause,bounded-queue 1 \
 		'.oracle.valid == false and .oracle.overflows >= 1 and .oracle.missing > 0 and (.oracle.why | test("[0-9]+ lost to overflow")) and .backend_counters.queue_overflows >= 1'
 fi
+
+# A rule list longer than the harness takes: refused before anything runs.
+# Its cap (1,000,000) is below what the filters' kernel sides accept
+# (kmod/fanotify_subtree.c: 2^20 rules; the BPF rule table: 2^24 slots).
+expect limit-rules-cap 2 "--rules '1000001': give a whole number from 1 to 1000000" -- \
+	"$BIN" run --backend fanotify-kmod --rules 1000001 --out "$T/cap.json"
 
 # A full results directory: a 64 KiB tmpfs as --out's directory and a sweep
 # that outgrows it. The run stops with an error naming the file and ENOSPC;
