@@ -71,3 +71,35 @@ $1"
 	echo "---- output of the failed check:"
 	sed 's/^/| /' "$T/expect.out"
 }
+
+# overflow_run NAME BACKEND FAULTS STATUS JQ WHAT RUN-ARGS...: `run
+# --backend BACKEND RUN-ARGS` under the test hooks FAULTS (SUBTREE_BENCH_FAULT)
+# exits STATUS and its BACKEND run satisfies JQ; the PASS line says how many
+# WHAT (the oracle's overflows) and missing events it had.
+overflow_run() {
+	name=$1 backend=$2 faults=$3 want=$4 filter=$5 what=$6
+	shift 6
+	SUBTREE_BENCH_FAULT=$faults "$BIN" run --backend "$backend" "$@" --out "$T/$name.json" \
+		> /dev/null 2> "$T/$name.err"
+	got=$?
+	sel="[.runs[] | select(.backend == \"$backend\")"
+	if [ $got -ne "$want" ]; then
+		fail "$name" "exit $got, expected $want: $(grep -E 'INVALID|unavailable|cannot|attach' "$T/$name.err" | head -2)"
+	elif ! jq -e "$sel | $filter] | length == 1 and all" "$T/$name.json" > /dev/null; then
+		fail "$name" "$(jq -c "$sel | {oracle, backend_counters}]" "$T/$name.json" | head -c 600)"
+	else
+		pass "$name ($(jq -r "$sel | \"\\(.oracle.overflows) $what, \\(.oracle.missing) missing of \\(.oracle.expected)\"][]" "$T/$name.json"))"
+	fi
+}
+
+# guest_results NAME STATUS: a guest test's PASS/FAIL/SKIP lines ($T/out)
+# become this test's; no PASS at all, or a failed exit with no FAIL line (a
+# timeout cut the list short), fails NAME.
+guest_results() {
+	grep -E '^(PASS|FAIL|SKIP) ' "$T/out"
+	if ! grep -q '^PASS ' "$T/out"; then
+		fail "$1" "no result from the guest (exit $2): $(tail -3 "$T/err")"
+	elif [ "$2" -ne 0 ] && ! grep -q '^FAIL ' "$T/out"; then
+		fail "$1" "the guest exited $2 after $(grep -c '^PASS ' "$T/out") checks, none failed: a timeout? $(tail -3 "$T/err")"
+	fi
+}

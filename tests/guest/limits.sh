@@ -14,33 +14,18 @@ if [ "${1:-}" != --in-guest ]; then
 	"$ROOT/scripts/vm/run.sh" --box vm --timeout 600 -- \
 		env SUBTREE_BENCH="$BIN" sh "$0" --in-guest > "$T/out" 2> "$T/err"
 	st=$?
-	grep -E '^(PASS|FAIL|SKIP) ' "$T/out"
-	if ! grep -q '^PASS ' "$T/out"; then
-		fail vm-limits "no result from the guest (exit $st): $(tail -3 "$T/err")"
-	elif [ $st -ne 0 ] && ! grep -q '^FAIL ' "$T/out"; then
-		fail vm-limits "the guest exited $st after $(grep -c '^PASS ' "$T/out") checks, none failed: a timeout? $(tail -3 "$T/err")"
-	fi
+	guest_results vm-limits $st
 	finish
 fi
 
 cd "$T" || exit 1
 
-# ring_run NAME FAULTS STATUS JQ: bpf-lsm's run under those test hooks.
-ring_run() {
-	SUBTREE_BENCH_FAULT=$2 "$BIN" run --backend bpf-lsm --strategy walk --rules 2 --hit-ratio 1 \
-		--ops 2000 --reps 1 --count-reps 1 --out "$T/$1.json" > /dev/null 2> "$T/$1.err"
-	st=$?
-	if [ $st -ne "$3" ]; then
-		fail "$1" "exit $st, expected $3: $(grep -E 'INVALID|unavailable|cannot|attach' "$T/$1.err" | head -2)"
-	elif ! jq -e "[.runs[] | select(.backend == \"bpf-lsm\") | $4] | length == 1 and all" "$T/$1.json" > /dev/null; then
-		fail "$1" "$(jq -c '[.runs[] | select(.backend == "bpf-lsm") | {oracle, backend_counters}]' "$T/$1.json" | head -c 600)"
-	else
-		pass "$1 ($(jq -r '.runs[] | select(.backend == "bpf-lsm") | "\(.oracle.overflows) records dropped, \(.oracle.missing) missing, of \(.oracle.expected)"' "$T/$1.json"))"
-	fi
-}
-ring_run vm-limit-ring-full-control consumer-pause 0 '.oracle.valid and .oracle.overflows == 0 and .backend_counters.ring_drops == 0'
-ring_run vm-limit-ring-drops consumer-pause,tiny-ring 1 \
-	'.oracle.valid == false and .oracle.overflows > 0 and .oracle.missing > 0 and (.oracle.why | test("[0-9]+ lost to overflow")) and .backend_counters.ring_drops > 0'
+rargs="--strategy walk --rules 2 --hit-ratio 1 --ops 2000 --reps 1 --count-reps 1"
+# shellcheck disable=SC2086
+overflow_run vm-limit-ring-full-control bpf-lsm consumer-pause 0 '.oracle.valid and .oracle.overflows == 0 and .backend_counters.ring_drops == 0' "records dropped" $rargs
+# shellcheck disable=SC2086
+overflow_run vm-limit-ring-drops bpf-lsm consumer-pause,tiny-ring 1 \
+	'.oracle.valid == false and .oracle.overflows > 0 and .oracle.missing > 0 and (.oracle.why | test("[0-9]+ lost to overflow")) and .backend_counters.ring_drops > 0' "records dropped" $rargs
 
 # rmmod while attached: the group holds a reference on the module.
 scratch_tmpfs

@@ -83,26 +83,16 @@ fi
 # fs.fanotify.max_queued_events) and consumer-pause keeps the consumer from
 # reading until the 20,000 opens are done. Control: the paused consumer
 # alone (unlimited queue) loses nothing.
-# queue_run NAME FAULTS STATUS JQ: the run's exit status and its fanotify-user run.
-queue_run() {
-	SUBTREE_BENCH_FAULT=$2 "$BIN" run --backend fanotify-user --rules 2 --hit-ratio 1 --ops 20000 \
-		--reps 1 --count-reps 1 --out "$T/$1.json" > /dev/null 2> "$T/$1.err"
-	st=$?
-	if [ $st -ne "$3" ]; then
-		fail "$1" "exit $st, expected $3: $(grep -E 'INVALID|error|cannot' "$T/$1.err" | head -2)"
-	elif ! jq -e "[.runs[] | select(.backend == \"fanotify-user\") | $4] | length == 1 and all" "$T/$1.json" > /dev/null; then
-		fail "$1" "$(jq -c '[.runs[] | select(.backend == "fanotify-user") | {oracle, backend_counters}]' "$T/$1.json" | head -c 600)"
-	else
-		pass "$1 ($(jq -r '.runs[] | select(.backend == "fanotify-user") | "\(.oracle.overflows) FAN_Q_OVERFLOW, \(.oracle.missing) missing, of \(.oracle.expected)"' "$T/$1.json"))"
-	fi
-}
 qmax=$(cat /proc/sys/fs/fanotify/max_queued_events)
 if [ "$qmax" -ge 20000 ]; then
 	echo "SKIP limit-queue-overflow: fs.fanotify.max_queued_events is $qmax, not below the 20,000 opens"
 else
-	queue_run limit-queue-unlimited consumer-pause 0 '.oracle.valid and .oracle.overflows == 0'
-	queue_run limit-queue-overflow consumer-pause,bounded-queue 1 \
-		'.oracle.valid == false and .oracle.overflows >= 1 and .oracle.missing > 0 and (.oracle.why | test("[0-9]+ lost to overflow")) and .backend_counters.queue_overflows >= 1'
+	qargs="--rules 2 --hit-ratio 1 --ops 20000 --reps 1 --count-reps 1"
+	# shellcheck disable=SC2086
+	overflow_run limit-queue-unlimited fanotify-user consumer-pause 0 '.oracle.valid and .oracle.overflows == 0' FAN_Q_OVERFLOW $qargs
+	# shellcheck disable=SC2086
+	overflow_run limit-queue-overflow fanotify-user consumer-pause,bounded-queue 1 \
+		'.oracle.valid == false and .oracle.overflows >= 1 and .oracle.missing > 0 and (.oracle.why | test("[0-9]+ lost to overflow")) and .backend_counters.queue_overflows >= 1' FAN_Q_OVERFLOW $qargs
 fi
 
 # A rule list longer than the harness takes: refused before anything runs.
