@@ -93,8 +93,10 @@ static int add_more_rules(struct fan_kmod *k, const struct sb_rules *rules, size
 		for (size_t i = 0; i < n; i++)
 			fds[i] = rules->v[from + i].fd;
 		if (ioctl(k->fan.fd, FAN_IOC_FILTER_CTL, &ctl) < 0) {
-			snprintf(err, errlen, "FAN_IOC_FILTER_CTL(SUBTREE_CTL_ADD, %zu rules): %s",
-				 n, strerror(errno));
+			snprintf(err, errlen, "FAN_IOC_FILTER_CTL(SUBTREE_CTL_ADD, %zu rules): %s%s",
+				 n, strerror(errno),
+				 errno == ENOMEM ? ": the kernel has no memory for a rule table this size: give fewer rules or more memory" :
+				 errno == ENOSPC || errno == E2BIG ? ": more rules than the module's table holds: give fewer rules" : "");
 			return -1;
 		}
 		from += n;
