@@ -2,11 +2,11 @@
 # `make test`: the whole suite, then one closing line `N passed, N failed`.
 #   unit         Check programs (build/tests/test_*)
 #   integration  host tests (tests/integration/*.sh): monitor, run, rules,
-#                cleanup, watchdog, compare, report, fs, import, shard (run
-#                --shard and merge), export
+#                cleanup, watchdog, limits, sigkill-deny, compare, report,
+#                fs, import, shard (run --shard and merge), export
 #   vm           the bench VM (tests/vm/*.sh) and the harness inside it
 #                (tests/guest/*.sh: list, run --backend all, monitor, a kill
-#                mid-run)
+#                mid-run, limits: ring-buffer drops, rmmod while attached)
 #   kernel       the fanotify filter series in the VM (tests/kernel/run.sh),
 #                on the bench kernel and once on the debug (KASAN) kernel
 #   san          unit and integration again, built with ASan and UBSan
