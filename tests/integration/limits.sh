@@ -120,7 +120,7 @@ if mount -t tmpfs -o size=64k sb-test-small "$T/small"; then
 		fail limit-results-enospc "the results file is not valid: $("$BIN" merge --partial "$T/small/r.json" --out "$T/reread.json" 2>&1 | head -2)"
 	elif ! jq -e --argjson kept "${kept:-0}" '(.runs | length) == $kept and $kept >= 2 and $kept < 120 and ([.runs[] | .oracle.valid] | all)' "$T/small/r.json" > /dev/null; then
 		fail limit-results-enospc "the file does not hold the ${kept:-?} runs the run said it kept: $(jq -c '[.runs[].id]' "$T/small/r.json" | head -c 300)"
-	elif ls "$T/small" | grep -q '\.tmp$'; then
+	elif find "$T/small" -name '*.tmp' | grep -q .; then
 		fail limit-results-enospc "a temporary file is left: $(ls "$T/small")"
 	else
 		pass limit-results-enospc
