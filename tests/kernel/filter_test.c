@@ -6,9 +6,9 @@
  *
  *   filter_test [-b kmod|bpf] [-d DIR] TEST...|all
  *
- * TEST (kmod): errno sysfs notify deny ctl other-fs pass race-detach
- *       race-close race-rename rmmod-busy
- * TEST (-b bpf, filter_test_bpf only): notify deny race-close bpf-errno
+ * TEST (kmod): errno sysfs notify deny rename deep ctl other-fs pass
+ *       race-detach race-close race-rename rmmod-busy
+ * TEST (-b bpf, filter_test_bpf only): notify deny rename deep race-close bpf-errno
  *       bpf-unreg bpf-relink bpf-storage bpf-verifier bpf-kfunc
  *       bpf-kfunc-filter bpf-pass bpf-rename-seq bpf-verdict
  * DIR: a scratch directory on a filesystem that supports file handles
@@ -257,6 +257,14 @@ static void unlink_quiet(const char *rel)
 
 	path_of(p, rel);
 	unlink(p);
+}
+
+static void rmdir_quiet(const char *rel)
+{
+	char p[PATH_MAX];
+
+	path_of(p, rel);
+	rmdir(p);
 }
 
 /*
@@ -638,7 +646,8 @@ static void test_sysfs(void)
 
 struct event {
 	uint64_t mask;
-	char name[NAME_MAX + 1];
+	char name[NAME_MAX + 1];	/* DFID_NAME, or FAN_RENAME's old name */
+	char new_name[NAME_MAX + 1];	/* FAN_RENAME's new name */
 };
 
 #define MAX_EVENTS 4096
@@ -671,16 +680,22 @@ static int read_events(int gfd, struct event *evs, int max)
 			e = &evs[n++];
 			e->mask = m->mask;
 			e->name[0] = '\0';
+			e->new_name[0] = '\0';
 			while (p < end) {
 				struct fanotify_event_info_header *h = (void *)p;
 
-				if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
-					struct fanotify_event_info_fid *fid = (void *)h;
-					struct file_handle *fh = (void *)fid->handle;
+				struct fanotify_event_info_fid *fid = (void *)h;
+				struct file_handle *fh = (void *)fid->handle;
+				char *to = NULL;
 
-					snprintf(e->name, sizeof(e->name), "%s",
+				if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
+				    h->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
+					to = e->name;
+				else if (h->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
+					to = e->new_name;
+				if (to)
+					snprintf(to, NAME_MAX + 1, "%s",
 						 (char *)fh->f_handle + fh->handle_bytes);
-				}
 				if (!h->len)
 					break;
 				p += h->len;
@@ -848,6 +863,93 @@ static void test_notify(void)
 {
 	test_notify_one(SUBTREE_STRATEGY_WALK);
 	test_notify_one(SUBTREE_STRATEGY_LOOP);
+}
+
+/* A FAN_RENAME event from @from to @to; NULL matches any name. */
+static bool has_rename(const struct event *evs, int n, const char *from,
+		       const char *to)
+{
+	for (int i = 0; i < n; i++)
+		if ((evs[i].mask & FAN_RENAME) &&
+		    (!from || !strcmp(evs[i].name, from)) &&
+		    (!to || !strcmp(evs[i].new_name, to)))
+			return true;
+	return false;
+}
+
+/*
+ * Review point 4: FAN_RENAME names both directories and is in scope when
+ * either is, so a move into the sub-tree is reported as well as a move out
+ * of it; FAN_MOVED_TO goes by the new directory.
+ */
+static void test_rename_one(uint32_t strategy)
+{
+	static struct event evs[MAX_EVENTS];
+	const char *sn = strategy_name[strategy];
+	int gfd, in, n;
+
+	gfd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
+			    FAN_REPORT_DFID_NAME, O_RDONLY);
+	if (gfd < 0)
+		die("fanotify_init(dfid_name)");
+	if (fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+			  FAN_RENAME | FAN_MOVED_TO | FAN_ONDIR, AT_FDCWD, base))
+		die("fanotify_mark(filesystem, rename)");
+	in = open_dir("in");
+	if (!CHECK(be->attach(gfd, strategy, SUBTREE_MODE_NOTIFY, in) == 0,
+		   "%s: attach: %s", sn, strerror(errno)))
+		goto out;
+	if (touch_rel("out/c/mv_file") || touch_rel("in/a/mv_file2") ||
+	    touch_rel("out/c/mv_file3"))
+		die("touch");
+	mkdir_rel("out/c/mv_dir");
+	rename_rel("out/c/mv_file", "in/a/b/mv_file_in");	/* out -> in */
+	rename_rel("out/c/mv_dir", "in/mv_dir_in");		/* out -> in */
+	rename_rel("in/a/mv_file2", "out/c/mv_file2_out");	/* in -> out */
+	rename_rel("in/a/b/mv_file_in", "in/a/mv_file_in2");	/* in -> in */
+	rename_rel("out/c/mv_file3", "out/mv_file3_out");	/* out -> out */
+
+	n = read_events(gfd, evs, MAX_EVENTS);
+	CHECK(has_rename(evs, n, "mv_file", "mv_file_in"),
+	      "%s: rename of a file into the sub-tree dropped", sn);
+	CHECK(has_rename(evs, n, "mv_dir", "mv_dir_in"),
+	      "%s: rename of a directory into the sub-tree dropped", sn);
+	CHECK(has_event(evs, n, FAN_MOVED_TO, "mv_file_in"),
+	      "%s: moved_to mv_file_in", sn);
+	CHECK(has_event(evs, n, FAN_MOVED_TO, "mv_dir_in"),
+	      "%s: moved_to mv_dir_in", sn);
+	CHECK(has_rename(evs, n, "mv_file2", "mv_file2_out"),
+	      "%s: rename out of the sub-tree dropped", sn);
+	CHECK(has_rename(evs, n, "mv_file_in", "mv_file_in2"),
+	      "%s: rename within the sub-tree dropped", sn);
+	CHECK(!has_rename(evs, n, "mv_file3", NULL) &&
+	      !has_rename(evs, n, NULL, "mv_file3_out"),
+	      "%s: rename outside the sub-tree reported", sn);
+	CHECK(!has_event(evs, n, FAN_MOVED_TO, "mv_file2_out"),
+	      "%s: moved_to out of the sub-tree reported", sn);
+out:
+	close(in);
+	close(gfd);
+	unlink_quiet("in/a/mv_file_in2");
+	unlink_quiet("out/c/mv_file2_out");
+	unlink_quiet("out/mv_file3_out");
+	unlink_quiet("in/a/b/mv_file_in");
+	unlink_quiet("out/c/mv_file");
+	unlink_quiet("in/a/mv_file2");
+	unlink_quiet("out/c/mv_file3");
+	rmdir_quiet("in/mv_dir_in");
+	rmdir_quiet("out/c/mv_dir");
+	be->release();
+}
+
+static void test_rename(void)
+{
+	test_rename_one(SUBTREE_STRATEGY_WALK);
+	test_rename_one(SUBTREE_STRATEGY_LOOP);
+#ifdef WITH_BPF
+	if (!be->kmod)
+		test_rename_one(SB_BPF_STRAT_KFUNC);
+#endif
 }
 
 static void test_deny_one(uint32_t strategy)
@@ -2321,6 +2423,7 @@ static const struct {
 	{ "sysfs", test_sysfs, true, false },
 	{ "notify", test_notify, true, true },
 	{ "deny", test_deny, true, true },
+	{ "rename", test_rename, true, true },
 	{ "deep", test_deep, true, true },
 	{ "ctl", test_ctl, true, false },
 	{ "other-fs", test_other_fs, true, false },
