@@ -70,8 +70,11 @@
  * (SUBTREE_CTL_COUNT_EVENTS), behind a static key: otherwise an event pays
  * one patched-out jump.
  *
- * The fanotify core serialises ->filter_init(), ->filter_ctl() and
- * ->filter_free(), and calls ->filter() under rcu_read_lock().
+ * The fanotify core never runs ->filter_init(), ->filter_ctl() and
+ * ->filter_free() of one group's filter at the same time (a ctl whose copy
+ * from user space stalls holds up only its own group), and calls ->filter()
+ * under rcu_read_lock().  Filters of different groups share only the static
+ * key, whose inc and dec take their own lock.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

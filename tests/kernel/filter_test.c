@@ -7,7 +7,7 @@
  *   filter_test [-b kmod|bpf] [-d DIR] TEST...|all
  *
  * TEST (kmod): errno sysfs notify deny rename deep ctl other-fs pass
- *       race-detach race-close race-rename rmmod-busy
+ *       race-detach race-close race-rename lock rmmod-busy
  * TEST (-b bpf, filter_test_bpf only): notify deny rename deep race-close bpf-errno
  *       bpf-unreg bpf-relink bpf-storage bpf-verifier bpf-kfunc
  *       bpf-kfunc-filter bpf-pass bpf-rename-seq bpf-verdict
@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1647,6 +1649,137 @@ static int read_refcnt(void)
 	return v;
 }
 
+/*
+ * close() frees a group's filter a grace period later (queue_rcu_work()),
+ * and only then drops its module reference: wait up to 5 s for @want.
+ */
+static int wait_refcnt(int want)
+{
+	int v = read_refcnt();
+
+	for (int i = 0; v != want && i < 500; i++) {
+		usleep(10000);
+		v = read_refcnt();
+	}
+	return v;
+}
+
+struct stalled_ctl {
+	int gfd;
+	void *buf;
+	int ret, err;
+};
+
+static void *stalled_ctl_thread(void *arg)
+{
+	struct stalled_ctl *sc = arg;
+
+	sc->ret = filter_ctl(sc->gfd, SUBTREE_CTL_ADD_KEYS, sc->buf, 4096);
+	sc->err = errno;
+	return NULL;
+}
+
+/* A group with the module's filter on "in", or -1 with the reason counted. */
+static int filtered_group(const char *what)
+{
+	int gfd = notify_group(), in = open_dir("in"), r;
+
+	r = add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY, &in, 1);
+	close(in);
+	if (!CHECK(r == 0, "%s: attach: %s", what, strerror(errno))) {
+		close(gfd);
+		return -1;
+	}
+	return gfd;
+}
+
+/*
+ * Review point 6: a FAN_IOC_FILTER_CTL whose copy from user space stalls
+ * (here on a userfaultfd page nobody fills) holds up only its own group:
+ * other groups attach, change rules, detach and close meanwhile, and a
+ * group without a filter closes.  With one global mutex every one of these
+ * waited for the stalled copy (the alarm ends the test then).
+ */
+static void test_lock(void)
+{
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct stalled_ctl sc = { .ret = 0 };
+	struct uffdio_zeropage zero = { 0 };
+	struct timespec t0, t1;
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	pthread_t t;
+	int uffd, g;
+	long page = sysconf(_SC_PAGESIZE);
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (!CHECK(uffd >= 0, "userfaultfd: %s (CONFIG_USERFAULTFD?)",
+		   strerror(errno)))
+		return;
+	if (ioctl(uffd, UFFDIO_API, &api))
+		die("UFFDIO_API");
+	sc.buf = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sc.buf == MAP_FAILED)
+		die("mmap");
+	reg.range.start = (uintptr_t)sc.buf;
+	reg.range.len = page;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		die("UFFDIO_REGISTER");
+	sc.gfd = filtered_group("stalled group");
+	if (sc.gfd < 0)
+		goto out_unmap;
+	if (pthread_create(&t, NULL, stalled_ctl_thread, &sc))
+		die("pthread_create");
+
+	/* the ctl is inside the kernel's copy once the fault is reported */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	if (!CHECK(poll(&pfd, 1, 10000) == 1 &&
+		   read(uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+		   msg.event == UFFD_EVENT_PAGEFAULT,
+		   "the ctl's copy did not fault on the userfaultfd page"))
+		goto out_resolve;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	alarm(30);	/* a wait for the stalled ctl ends the test */
+	g = filtered_group("second group");
+	if (g >= 0) {
+		CHECK(filter_ctl(g, SUBTREE_CTL_COUNT, NULL, 0) == 1,
+		      "second group's ctl: %s", strerror(errno));
+		CHECK(ioctl(g, FAN_IOC_DEL_FILTER) == 0,
+		      "second group's detach: %s", strerror(errno));
+		close(g);
+	}
+	g = filtered_group("third group");
+	if (g >= 0)
+		close(g);
+	close(notify_group());
+	alarm(0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(t1.tv_sec - t0.tv_sec < 5,
+	      "other groups took %ld s while a ctl copy stalled",
+	      (long)(t1.tv_sec - t0.tv_sec));
+
+out_resolve:
+	/* zeroes: keys with dev 0, which the ctl refuses (EINVAL) */
+	zero.range.start = (uintptr_t)sc.buf;
+	zero.range.len = page;
+	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero) && errno != EEXIST)
+		die("UFFDIO_ZEROPAGE");
+	pthread_join(t, NULL);
+	CHECK(sc.ret == -1 && sc.err == EINVAL,
+	      "stalled ctl of zero keys: %d %s, want EINVAL", sc.ret,
+	      strerror(sc.err));
+	CHECK(ioctl(sc.gfd, FAN_IOC_DEL_FILTER) == 0, "stalled group's detach: %s",
+	      strerror(errno));
+	close(sc.gfd);
+out_unmap:
+	munmap(sc.buf, page);
+	close(uffd);
+}
+
 static void test_rmmod_busy(void)
 {
 	int gfd, in, before, r, e;
@@ -1665,9 +1798,17 @@ static void test_rmmod_busy(void)
 	      "delete_module while attached: %d %s", r, strerror(e));
 	CHECK(touch_rel("in/a/after_rmmod") == 0, "filesystem still works");
 	drain(gfd);
-	close(gfd);
-	CHECK(read_refcnt() == before, "refcnt %d after close, want %d",
+	/* FAN_IOC_DEL_FILTER returns once the filter is gone: no wait */
+	CHECK(ioctl(gfd, FAN_IOC_DEL_FILTER) == 0, "del filter: %s",
+	      strerror(errno));
+	CHECK(read_refcnt() == before,
+	      "refcnt %d right after FAN_IOC_DEL_FILTER, want %d",
 	      read_refcnt(), before);
+	CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
+			  &in, 1) == 0, "attach again: %s", strerror(errno));
+	close(gfd);
+	r = wait_refcnt(before);
+	CHECK(r == before, "refcnt %d 5 s after close, want %d", r, before);
 	unlink_rel("in/a/after_rmmod", false);
 	close(in);
 }
@@ -2431,6 +2572,7 @@ static const struct {
 	{ "race-detach", test_race_detach, true, false },
 	{ "race-close", test_race_close, true, true },
 	{ "race-rename", test_race_rename, true, false },
+	{ "lock", test_lock, true, false },
 	{ "rmmod-busy", test_rmmod_busy, true, false },
 #ifdef WITH_BPF
 	{ "bpf-errno", test_bpf_errno, false, true },
