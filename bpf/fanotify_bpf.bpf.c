@@ -20,7 +20,10 @@
  *               cost of the plumbing alone, a reference; not a filter.
  * Directory entry events (create, delete, move) are in scope when their
  * directory is, other events (open) when their object is; the kfuncs hand
- * out those dentries without taking references.
+ * out those dentries, held by the event's caller, with acquire/release
+ * semantics that cost nothing at run time. FS_RENAME (FAN_RENAME) names
+ * both sides: in scope when its old directory is or when the moved object
+ * is at its new place (the module's rename policy, kmod/fanotify_subtree.c).
  *
  * Verdicts: in scope (or undecided, see subtree.h) ->
  * FAN_FILTER_RET_SEND_TO_USERSPACE, else SKIP; with fb_deny, a permission
@@ -94,6 +97,14 @@ static __always_inline int fb_kfunc_scope(struct dentry *d)
 	return SB_UNDECIDED;
 }
 
+/* The verdict on one dentry, by sb_strategy. */
+static __always_inline int fb_scope(struct dentry *d)
+{
+	if (sb_strategy == SB_BPF_STRAT_KFUNC)
+		return fb_kfunc_scope(d);
+	return sb_dentry_scope(d);
+}
+
 SEC("struct_ops/filter")
 int BPF_PROG(fb_filter, struct fsnotify_group *group,
 	     struct fanotify_filter_hook *hook,
@@ -112,11 +123,16 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 		d = bpf_fanotify_data_dentry(event);
 	if (!d)	/* nothing to walk: undecided, so deny mode fails closed */
 		return fb_deny && perm ? -EPERM : FB_SKIP_EVENT;
-	if (sb_strategy == SB_BPF_STRAT_KFUNC)
-		scope = fb_kfunc_scope(d);
-	else
-		scope = sb_dentry_scope(d);
+	scope = fb_scope(d);
 	bpf_fanotify_dput(d);
+	/* FS_RENAME: the moved object, already in its new directory */
+	if (scope == SB_OUT && (mask & FB_FS_RENAME)) {
+		d = bpf_fanotify_data_dentry(event);
+		if (d) {
+			scope = fb_scope(d);
+			bpf_fanotify_dput(d);
+		}
+	}
 
 	if (scope == SB_OUT)
 		return FB_SKIP_EVENT;

@@ -49,6 +49,16 @@
  * 0 turns the check off (the first walk's answer stands, no retry).  The
  * BPF filter implements the same policy.
  *
+ * FS_RENAME (FAN_RENAME) names both sides: it is in scope when the old
+ * directory is, or when the moved object is at its new place, so that a move
+ * into the sub-tree is reported as well as a move out of it.  The moved
+ * dentry is the event's data and fsnotify_move() runs after d_move(), with
+ * both directories locked, so its d_parent is already the new directory.
+ * Walking from the moved object itself rather than from its new parent also
+ * puts a moved rule root in scope, as the BPF kfunc, which takes only a
+ * dentry it holds, must.  FS_MOVED_FROM and FS_MOVED_TO carry their own
+ * directory.
+ *
  * A d_parent chain longer than SUBTREE_MAX_DEPTH leaves the verdict
  * undecided too (deny mode fails closed), and so does a permission event
  * with no dentry: in deny mode, what cannot be decided is denied.
@@ -60,8 +70,11 @@
  * (SUBTREE_CTL_COUNT_EVENTS), behind a static key: otherwise an event pays
  * one patched-out jump.
  *
- * The fanotify core serialises ->filter_init(), ->filter_ctl() and
- * ->filter_free(), and calls ->filter() under rcu_read_lock().
+ * The fanotify core never runs ->filter_init(), ->filter_ctl() and
+ * ->filter_free() of one group's filter at the same time (a ctl whose copy
+ * from user space stalls holds up only its own group), and calls ->filter()
+ * under rcu_read_lock().  Filters of different groups share only the static
+ * key, whose inc and dec take their own lock.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -248,6 +261,14 @@ static struct dentry *subtree_event_dentry(struct fanotify_filter_event *ev)
 	return inode ? subtree_dir_dentry(inode) : NULL;
 }
 
+/* FS_RENAME: the moved object, now in the new directory, or NULL. */
+static struct dentry *subtree_rename_moved(struct fanotify_filter_event *ev)
+{
+	if (!(ev->mask & FS_RENAME))
+		return NULL;
+	return fsnotify_data_dentry(ev->data, ev->data_type);
+}
+
 static void subtree_count_event(struct subtree_filter *sf, int ret)
 {
 	if (!READ_ONCE(sf->counting))
@@ -268,6 +289,7 @@ static int subtree_filter(struct fsnotify_group *group,
 	struct subtree_filter *sf = hook->data;
 	bool deny = sf->mode == SUBTREE_MODE_DENY &&
 		    (ev->mask & FANOTIFY_PERM_EVENTS);
+	const struct subtree_rules *r;
 	enum subtree_verdict v;
 	struct dentry *dentry;
 	int ret;
@@ -276,10 +298,13 @@ static int subtree_filter(struct fsnotify_group *group,
 		/* the plumbing alone: deny mode allows, notify mode sends */
 		v = deny ? SUBTREE_OUT : SUBTREE_IN;
 	} else {
+		r = rcu_dereference(sf->rules);
 		dentry = subtree_event_dentry(ev);
 		if (dentry) {
-			v = subtree_in_scope(sf, rcu_dereference(sf->rules),
-					     dentry);
+			v = subtree_in_scope(sf, r, dentry);
+			dentry = v == SUBTREE_OUT ? subtree_rename_moved(ev) : NULL;
+			if (dentry)
+				v = subtree_in_scope(sf, r, dentry);
 		} else {
 			/* FS_ERROR, DELETE_SELF of a file: nothing to walk */
 			this_cpu_inc(sf->stats->no_dentry);

@@ -54,9 +54,12 @@ debug) FRAGMENTS="$ROOT/kernel/config/bench.config $ROOT/kernel/config/debug.con
 esac
 for f in $FRAGMENTS; do [ -r "$f" ] || die "missing config fragment $f"; done
 
-# Patches in name order; an empty series is fine.
+# Patches in name order; an empty series is fine. The cover letter
+# (0000-cover-letter.patch) changes no code: neither applied nor in the key,
+# so that regenerating its figures rebuilds nothing.
 patches() {
 	for p in "$ROOT"/kernel/patches/*.patch; do
+		case ${p##*/} in 0000-cover-letter.patch) continue ;; esac
 		[ -f "$p" ] && printf '%s\n' "$p"
 	done
 	return 0

@@ -6,9 +6,10 @@
  *
  *   filter_test [-b kmod|bpf] [-d DIR] TEST...|all
  *
- * TEST (kmod): errno sysfs notify deny ctl other-fs pass race-detach
- *       race-close race-rename rmmod-busy
- * TEST (-b bpf, filter_test_bpf only): notify deny race-close bpf-errno
+ * TEST (kmod): errno sysfs notify deny rename deep ctl other-fs pass
+ *       race-detach race-close race-rename lock rmmod-busy fuzz-ioctl
+ * TEST (-b bpf, filter_test_bpf only): notify deny rename deep race-close
+ *       fuzz-ioctl bpf-errno
  *       bpf-unreg bpf-relink bpf-storage bpf-verifier bpf-kfunc
  *       bpf-kfunc-filter bpf-pass bpf-rename-seq bpf-verdict
  * DIR: a scratch directory on a filesystem that supports file handles
@@ -19,10 +20,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +33,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -259,6 +263,14 @@ static void unlink_quiet(const char *rel)
 	unlink(p);
 }
 
+static void rmdir_quiet(const char *rel)
+{
+	char p[PATH_MAX];
+
+	path_of(p, rel);
+	rmdir(p);
+}
+
 /*
  * The filter under test: the "subtree" module, or (WITH_BPF) the
  * "subtree_bpf" struct_ops program.  attach() installs the filter with one
@@ -268,6 +280,7 @@ static void unlink_quiet(const char *rel)
  */
 struct backend {
 	const char *name;
+	const char *filter;	/* the registered filter's name */
 	bool kmod;
 	int (*attach)(int gfd, uint32_t strategy, uint32_t mode, int rule_fd);
 	int (*add_rule)(int gfd, int dir_fd);
@@ -295,7 +308,8 @@ static void kmod_release(void)
 }
 
 static const struct backend kmod_backend = {
-	.name = "kmod", .kmod = true, .attach = kmod_attach,
+	.name = "kmod", .filter = SUBTREE_FILTER_NAME, .kmod = true,
+	.attach = kmod_attach,
 	.add_rule = kmod_add_rule, .del_rule = kmod_del_rule,
 	.release = kmod_release,
 };
@@ -522,7 +536,8 @@ static int bpf_attach(int gfd, uint32_t strategy, uint32_t mode, int rule_fd)
 }
 
 static const struct backend bpf_backend = {
-	.name = "bpf", .kmod = false, .attach = bpf_attach,
+	.name = "bpf", .filter = BPF_FILTER_NAME, .kmod = false,
+	.attach = bpf_attach,
 	.add_rule = bpf_add_rule, .del_rule = bpf_del_rule,
 	.release = bpf_release,
 };
@@ -638,7 +653,8 @@ static void test_sysfs(void)
 
 struct event {
 	uint64_t mask;
-	char name[NAME_MAX + 1];
+	char name[NAME_MAX + 1];	/* DFID_NAME, or FAN_RENAME's old name */
+	char new_name[NAME_MAX + 1];	/* FAN_RENAME's new name */
 };
 
 #define MAX_EVENTS 4096
@@ -671,16 +687,22 @@ static int read_events(int gfd, struct event *evs, int max)
 			e = &evs[n++];
 			e->mask = m->mask;
 			e->name[0] = '\0';
+			e->new_name[0] = '\0';
 			while (p < end) {
 				struct fanotify_event_info_header *h = (void *)p;
 
-				if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
-					struct fanotify_event_info_fid *fid = (void *)h;
-					struct file_handle *fh = (void *)fid->handle;
+				struct fanotify_event_info_fid *fid = (void *)h;
+				struct file_handle *fh = (void *)fid->handle;
+				char *to = NULL;
 
-					snprintf(e->name, sizeof(e->name), "%s",
+				if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
+				    h->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
+					to = e->name;
+				else if (h->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
+					to = e->new_name;
+				if (to)
+					snprintf(to, NAME_MAX + 1, "%s",
 						 (char *)fh->f_handle + fh->handle_bytes);
-				}
 				if (!h->len)
 					break;
 				p += h->len;
@@ -848,6 +870,93 @@ static void test_notify(void)
 {
 	test_notify_one(SUBTREE_STRATEGY_WALK);
 	test_notify_one(SUBTREE_STRATEGY_LOOP);
+}
+
+/* A FAN_RENAME event from @from to @to; NULL matches any name. */
+static bool has_rename(const struct event *evs, int n, const char *from,
+		       const char *to)
+{
+	for (int i = 0; i < n; i++)
+		if ((evs[i].mask & FAN_RENAME) &&
+		    (!from || !strcmp(evs[i].name, from)) &&
+		    (!to || !strcmp(evs[i].new_name, to)))
+			return true;
+	return false;
+}
+
+/*
+ * Review point 4: FAN_RENAME names both directories and is in scope when
+ * either is, so a move into the sub-tree is reported as well as a move out
+ * of it; FAN_MOVED_TO goes by the new directory.
+ */
+static void test_rename_one(uint32_t strategy)
+{
+	static struct event evs[MAX_EVENTS];
+	const char *sn = strategy_name[strategy];
+	int gfd, in, n;
+
+	gfd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
+			    FAN_REPORT_DFID_NAME, O_RDONLY);
+	if (gfd < 0)
+		die("fanotify_init(dfid_name)");
+	if (fanotify_mark(gfd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+			  FAN_RENAME | FAN_MOVED_TO | FAN_ONDIR, AT_FDCWD, base))
+		die("fanotify_mark(filesystem, rename)");
+	in = open_dir("in");
+	if (!CHECK(be->attach(gfd, strategy, SUBTREE_MODE_NOTIFY, in) == 0,
+		   "%s: attach: %s", sn, strerror(errno)))
+		goto out;
+	if (touch_rel("out/c/mv_file") || touch_rel("in/a/mv_file2") ||
+	    touch_rel("out/c/mv_file3"))
+		die("touch");
+	mkdir_rel("out/c/mv_dir");
+	rename_rel("out/c/mv_file", "in/a/b/mv_file_in");	/* out -> in */
+	rename_rel("out/c/mv_dir", "in/mv_dir_in");		/* out -> in */
+	rename_rel("in/a/mv_file2", "out/c/mv_file2_out");	/* in -> out */
+	rename_rel("in/a/b/mv_file_in", "in/a/mv_file_in2");	/* in -> in */
+	rename_rel("out/c/mv_file3", "out/mv_file3_out");	/* out -> out */
+
+	n = read_events(gfd, evs, MAX_EVENTS);
+	CHECK(has_rename(evs, n, "mv_file", "mv_file_in"),
+	      "%s: rename of a file into the sub-tree dropped", sn);
+	CHECK(has_rename(evs, n, "mv_dir", "mv_dir_in"),
+	      "%s: rename of a directory into the sub-tree dropped", sn);
+	CHECK(has_event(evs, n, FAN_MOVED_TO, "mv_file_in"),
+	      "%s: moved_to mv_file_in", sn);
+	CHECK(has_event(evs, n, FAN_MOVED_TO, "mv_dir_in"),
+	      "%s: moved_to mv_dir_in", sn);
+	CHECK(has_rename(evs, n, "mv_file2", "mv_file2_out"),
+	      "%s: rename out of the sub-tree dropped", sn);
+	CHECK(has_rename(evs, n, "mv_file_in", "mv_file_in2"),
+	      "%s: rename within the sub-tree dropped", sn);
+	CHECK(!has_rename(evs, n, "mv_file3", NULL) &&
+	      !has_rename(evs, n, NULL, "mv_file3_out"),
+	      "%s: rename outside the sub-tree reported", sn);
+	CHECK(!has_event(evs, n, FAN_MOVED_TO, "mv_file2_out"),
+	      "%s: moved_to out of the sub-tree reported", sn);
+out:
+	close(in);
+	close(gfd);
+	unlink_quiet("in/a/mv_file_in2");
+	unlink_quiet("out/c/mv_file2_out");
+	unlink_quiet("out/mv_file3_out");
+	unlink_quiet("in/a/b/mv_file_in");
+	unlink_quiet("out/c/mv_file");
+	unlink_quiet("in/a/mv_file2");
+	unlink_quiet("out/c/mv_file3");
+	rmdir_quiet("in/mv_dir_in");
+	rmdir_quiet("out/c/mv_dir");
+	be->release();
+}
+
+static void test_rename(void)
+{
+	test_rename_one(SUBTREE_STRATEGY_WALK);
+	test_rename_one(SUBTREE_STRATEGY_LOOP);
+#ifdef WITH_BPF
+	if (!be->kmod)
+		test_rename_one(SB_BPF_STRAT_KFUNC);
+#endif
 }
 
 static void test_deny_one(uint32_t strategy)
@@ -1545,6 +1654,137 @@ static int read_refcnt(void)
 	return v;
 }
 
+/*
+ * close() frees a group's filter a grace period later (queue_rcu_work()),
+ * and only then drops its module reference: wait up to 5 s for @want.
+ */
+static int wait_refcnt(int want)
+{
+	int v = read_refcnt();
+
+	for (int i = 0; v != want && i < 500; i++) {
+		usleep(10000);
+		v = read_refcnt();
+	}
+	return v;
+}
+
+struct stalled_ctl {
+	int gfd;
+	void *buf;
+	int ret, err;
+};
+
+static void *stalled_ctl_thread(void *arg)
+{
+	struct stalled_ctl *sc = arg;
+
+	sc->ret = filter_ctl(sc->gfd, SUBTREE_CTL_ADD_KEYS, sc->buf, 4096);
+	sc->err = errno;
+	return NULL;
+}
+
+/* A group with the module's filter on "in", or -1 with the reason counted. */
+static int filtered_group(const char *what)
+{
+	int gfd = notify_group(), in = open_dir("in"), r;
+
+	r = add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY, &in, 1);
+	close(in);
+	if (!CHECK(r == 0, "%s: attach: %s", what, strerror(errno))) {
+		close(gfd);
+		return -1;
+	}
+	return gfd;
+}
+
+/*
+ * Review point 6: a FAN_IOC_FILTER_CTL whose copy from user space stalls
+ * (here on a userfaultfd page nobody fills) holds up only its own group:
+ * other groups attach, change rules, detach and close meanwhile, and a
+ * group without a filter closes.  With one global mutex every one of these
+ * waited for the stalled copy (the alarm ends the test then).
+ */
+static void test_lock(void)
+{
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct stalled_ctl sc = { .ret = 0 };
+	struct uffdio_zeropage zero = { 0 };
+	struct timespec t0, t1;
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	pthread_t t;
+	int uffd, g;
+	long page = sysconf(_SC_PAGESIZE);
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (!CHECK(uffd >= 0, "userfaultfd: %s (CONFIG_USERFAULTFD?)",
+		   strerror(errno)))
+		return;
+	if (ioctl(uffd, UFFDIO_API, &api))
+		die("UFFDIO_API");
+	sc.buf = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sc.buf == MAP_FAILED)
+		die("mmap");
+	reg.range.start = (uintptr_t)sc.buf;
+	reg.range.len = page;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		die("UFFDIO_REGISTER");
+	sc.gfd = filtered_group("stalled group");
+	if (sc.gfd < 0)
+		goto out_unmap;
+	if (pthread_create(&t, NULL, stalled_ctl_thread, &sc))
+		die("pthread_create");
+
+	/* the ctl is inside the kernel's copy once the fault is reported */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	if (!CHECK(poll(&pfd, 1, 10000) == 1 &&
+		   read(uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+		   msg.event == UFFD_EVENT_PAGEFAULT,
+		   "the ctl's copy did not fault on the userfaultfd page"))
+		goto out_resolve;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	alarm(30);	/* a wait for the stalled ctl ends the test */
+	g = filtered_group("second group");
+	if (g >= 0) {
+		CHECK(filter_ctl(g, SUBTREE_CTL_COUNT, NULL, 0) == 1,
+		      "second group's ctl: %s", strerror(errno));
+		CHECK(ioctl(g, FAN_IOC_DEL_FILTER) == 0,
+		      "second group's detach: %s", strerror(errno));
+		close(g);
+	}
+	g = filtered_group("third group");
+	if (g >= 0)
+		close(g);
+	close(notify_group());
+	alarm(0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(t1.tv_sec - t0.tv_sec < 5,
+	      "other groups took %ld s while a ctl copy stalled",
+	      (long)(t1.tv_sec - t0.tv_sec));
+
+out_resolve:
+	/* zeroes: keys with dev 0, which the ctl refuses (EINVAL) */
+	zero.range.start = (uintptr_t)sc.buf;
+	zero.range.len = page;
+	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero) && errno != EEXIST)
+		die("UFFDIO_ZEROPAGE");
+	pthread_join(t, NULL);
+	CHECK(sc.ret == -1 && sc.err == EINVAL,
+	      "stalled ctl of zero keys: %d %s, want EINVAL", sc.ret,
+	      strerror(sc.err));
+	CHECK(ioctl(sc.gfd, FAN_IOC_DEL_FILTER) == 0, "stalled group's detach: %s",
+	      strerror(errno));
+	close(sc.gfd);
+out_unmap:
+	munmap(sc.buf, page);
+	close(uffd);
+}
+
 static void test_rmmod_busy(void)
 {
 	int gfd, in, before, r, e;
@@ -1563,13 +1803,321 @@ static void test_rmmod_busy(void)
 	      "delete_module while attached: %d %s", r, strerror(e));
 	CHECK(touch_rel("in/a/after_rmmod") == 0, "filesystem still works");
 	drain(gfd);
-	close(gfd);
-	CHECK(read_refcnt() == before, "refcnt %d after close, want %d",
+	/* FAN_IOC_DEL_FILTER returns once the filter is gone: no wait */
+	CHECK(ioctl(gfd, FAN_IOC_DEL_FILTER) == 0, "del filter: %s",
+	      strerror(errno));
+	CHECK(read_refcnt() == before,
+	      "refcnt %d right after FAN_IOC_DEL_FILTER, want %d",
 	      read_refcnt(), before);
+	CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
+			  &in, 1) == 0, "attach again: %s", strerror(errno));
+	close(gfd);
+	r = wait_refcnt(before);
+	CHECK(r == before, "refcnt %d 5 s after close, want %d", r, before);
 	unlink_rel("in/a/after_rmmod", false);
 	close(in);
 }
 
+
+/*
+ * Issue 13's ioctl fuzzing: for FILTER_TEST_FUZZ_SECONDS (default 20), three
+ * threads throw random FAN_IOC_ADD_FILTER, FAN_IOC_DEL_FILTER and
+ * FAN_IOC_FILTER_CTL calls (names, init args, sizes, commands, buffers and
+ * pointers; valid ones among them) at a few shared groups, create and close
+ * those groups under each other, and touch files in and out of scope, while
+ * a fourth thread answers permission events.  The seeds are fixed, the
+ * interleaving is not.  Afterwards no fanotify group may be left open and
+ * the module's refcount must come back; guest.sh's splat grep and kmemleak
+ * scan judge the rest.
+ */
+#define FUZZ_SLOTS	6
+#define FUZZ_THREADS	3
+#define FUZZ_BUF	((1U << 20) + 4096)
+
+static _Atomic int fuzz_slot[FUZZ_SLOTS];
+static atomic_bool fuzz_stop, fuzz_resp_stop;
+static atomic_ulong fuzz_calls, fuzz_ok;
+static int fuzz_dirs[3];
+
+static uint64_t fuzz_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void fuzz_fill(uint64_t *s, void *buf, size_t len)
+{
+	uint32_t *w = buf;
+	int kind = fuzz_rand(s) % 3;
+
+	for (size_t i = 0; i < len / 4; i++) {
+		uint64_t r = fuzz_rand(s);
+
+		if (kind == 0)		/* fds, some of them directories */
+			w[i] = r % 4 ? (uint32_t)fuzz_dirs[r % 3] : (uint32_t)(r >> 32) % 64;
+		else if (kind == 1)	/* keys: dev, ino pairs (zeroes too) */
+			w[i] = r % 5 ? (uint32_t)r % 300 : 0;
+		else
+			w[i] = (uint32_t)r;
+	}
+}
+
+static int fuzz_new_group(uint64_t *s)
+{
+	static const uint64_t masks[] = { FAN_OPEN, FAN_OPEN_PERM,
+					  FAN_OPEN | FAN_CLOSE_WRITE,
+					  FAN_CREATE | FAN_DELETE | FAN_ONDIR };
+	uint64_t r = fuzz_rand(s), mask = masks[r % 4];
+	bool dfid = mask & FAN_CREATE;
+	int fd;
+
+	fd = fanotify_init((mask & FAN_OPEN_PERM ? FAN_CLASS_CONTENT : FAN_CLASS_NOTIF) |
+			   FAN_CLOEXEC | FAN_NONBLOCK |
+			   (dfid ? FAN_REPORT_DFID_NAME : 0), O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if ((r >> 8) % 8 && fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+					  mask, AT_FDCWD, base)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void fuzz_add(uint64_t *s, int gfd, char *buf)
+{
+	struct fanotify_filter_args fa;
+	uint64_t r = fuzz_rand(s);
+
+	memset(&fa, 0, sizeof(fa));
+	if (r % 8 == 0)		/* unterminated */
+		memset(fa.name, 'x', sizeof(fa.name));
+	else if (r % 8 == 1)
+		snprintf(fa.name, sizeof(fa.name), "nosuch%u", (unsigned int)(r >> 40));
+	else
+		snprintf(fa.name, sizeof(fa.name), "%s", be->filter);
+	switch ((r >> 8) % 5) {
+	case 0:
+		fa.init_args_size = 0;
+		break;
+	case 1:
+	case 2:
+		fa.init_args_size = be->kmod ? sizeof(struct subtree_init_args) : 0;
+		break;
+	default:
+		fa.init_args_size = (r >> 16) % (FAN_FILTER_ARGS_MAX + 16);
+	}
+	fuzz_fill(s, buf, FAN_FILTER_ARGS_MAX + 16);
+	if ((r >> 24) % 4 == 0) {	/* a plausible init args struct */
+		struct subtree_init_args *ia = (void *)buf;
+
+		ia->strategy = (r >> 28) % 6;
+		ia->mode = (r >> 32) % 3;
+		ia->nr_fds = (r >> 36) % (SUBTREE_INIT_FDS + 2);
+	}
+	fa.init_args = (r >> 44) % 16 ? (uintptr_t)buf : (r >> 48) % 2 ? 0 : 16;
+	atomic_fetch_add(&fuzz_ok, ioctl(gfd, FAN_IOC_ADD_FILTER, &fa) == 0);
+}
+
+static void fuzz_ctl(uint64_t *s, int gfd, char *buf)
+{
+	static const uint32_t sizes[] = { 0, 4, 8, 12, 16, 4096, 65536,
+					  FAN_FILTER_CTL_SIZE_MAX,
+					  FAN_FILTER_CTL_SIZE_MAX + 4 };
+	uint64_t r = fuzz_rand(s);
+	uint32_t size = r % 3 ? sizes[(r >> 8) % 9] : (uint32_t)(r >> 16) % FUZZ_BUF;
+	struct fanotify_filter_ctl ctl = { .cmd = (r >> 40) % 10, .size = size };
+
+	if (size && size <= FUZZ_BUF)
+		fuzz_fill(s, buf, size < 8192 ? size : 8192);
+	ctl.arg = (r >> 48) % 16 ? (uintptr_t)buf : (r >> 52) % 2 ? 0 : 16;
+	if (size > FUZZ_BUF && ctl.arg == (uintptr_t)buf)
+		ctl.size = FUZZ_BUF;
+	atomic_fetch_add(&fuzz_ok, ioctl(gfd, FAN_IOC_FILTER_CTL, &ctl) >= 0);
+}
+
+static void fuzz_touch(uint64_t *s, unsigned int id)
+{
+	static const char *const dirs[] = { "in/a/b", "out/c", "in2", "in/a" };
+	uint64_t r = fuzz_rand(s);
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "%s/fz%u_%u", dirs[r % 4], id,
+		 (unsigned int)(r >> 8) % 4);
+	if (touch_rel(rel) == 0) {
+		open_rel(rel);
+		if ((r >> 16) % 2)
+			unlink_quiet(rel);
+	}
+}
+
+static void *fuzz_thread(void *arg)
+{
+	unsigned int id = (uintptr_t)arg;
+	uint64_t s = 0x9e3779b97f4a7c15ULL * (id + 1);
+	char *buf = calloc(1, FUZZ_BUF);
+
+	if (!buf)
+		die("calloc");
+	while (!atomic_load(&fuzz_stop)) {
+		uint64_t r = fuzz_rand(&s);
+		_Atomic int *slot = &fuzz_slot[r % FUZZ_SLOTS];
+		int gfd = atomic_load(slot), old;
+
+		switch ((r >> 8) % 10) {
+		case 0:
+			old = atomic_exchange(slot, fuzz_new_group(&s));
+			if (old >= 0)
+				close(old);
+			break;
+		case 1:
+			old = atomic_exchange(slot, -1);
+			if (old >= 0)
+				close(old);
+			break;
+		case 2:
+		case 3:
+			if (gfd >= 0)
+				fuzz_add(&s, gfd, buf);
+			break;
+		case 4:
+			if (gfd >= 0)
+				atomic_fetch_add(&fuzz_ok,
+						 ioctl(gfd, FAN_IOC_DEL_FILTER) == 0);
+			break;
+		case 5:
+		case 6:
+			if (gfd >= 0)
+				fuzz_ctl(&s, gfd, buf);
+			break;
+		default:
+			fuzz_touch(&s, id);
+		}
+		atomic_fetch_add(&fuzz_calls, 1);
+	}
+	free(buf);
+	return NULL;
+}
+
+/* Answer every permission event (FAN_ALLOW): never blocks, never opens. */
+static void *fuzz_responder(void *arg)
+{
+	char buf[4096] __attribute__((aligned(8)));
+
+	(void)arg;
+	while (!atomic_load(&fuzz_resp_stop)) {
+		for (int i = 0; i < FUZZ_SLOTS; i++) {
+			int gfd = atomic_load(&fuzz_slot[i]);
+			struct fanotify_event_metadata *m;
+			ssize_t len;
+
+			if (gfd < 0)
+				continue;
+			len = read(gfd, buf, sizeof(buf));
+			for (m = (void *)buf; len > 0 && FAN_EVENT_OK(m, len) &&
+			     m->vers == FANOTIFY_METADATA_VERSION;
+			     m = FAN_EVENT_NEXT(m, len)) {
+				if (m->mask & FAN_OPEN_PERM) {
+					struct fanotify_response resp = {
+						.fd = m->fd, .response = FAN_ALLOW,
+					};
+
+					if (write(gfd, &resp, sizeof(resp)) < 0)
+						break;	/* the slot was reused */
+				}
+				if (m->fd >= 0)
+					close(m->fd);
+			}
+		}
+		usleep(200);
+	}
+	return NULL;
+}
+
+static int count_fanotify_fds(void)
+{
+	char link[PATH_MAX], target[64];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t len;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		n += !strcmp(target, "anon_inode:[fanotify]");
+	}
+	return n;
+}
+
+static void test_fuzz_ioctl(void)
+{
+	const char *env = getenv("FILTER_TEST_FUZZ_SECONDS");
+	int secs = env ? atoi(env) : 20, gfd = -1, before = -1, r;
+	pthread_t t[FUZZ_THREADS], resp;
+
+	if (secs <= 0)
+		secs = 20;
+	fuzz_dirs[0] = open_dir("in");
+	fuzz_dirs[1] = open_dir("out");
+	fuzz_dirs[2] = open_dir("in2");
+	if (be->kmod) {
+		before = read_refcnt();
+	} else {
+		/* the struct_ops filter must be registered to be attached by name */
+		gfd = notify_group();
+		if (!CHECK(be->attach(gfd, SUBTREE_STRATEGY_WALK,
+				      SUBTREE_MODE_NOTIFY, fuzz_dirs[0]) == 0,
+			   "bpf attach: %s", strerror(errno)))
+			goto out;
+	}
+	for (int i = 0; i < FUZZ_SLOTS; i++)
+		atomic_store(&fuzz_slot[i], -1);
+	atomic_store(&fuzz_stop, false);
+	atomic_store(&fuzz_resp_stop, false);
+	alarm(secs + 120);	/* a hang in the kernel ends the test */
+	if (pthread_create(&resp, NULL, fuzz_responder, NULL))
+		die("pthread_create");
+	for (uintptr_t i = 0; i < FUZZ_THREADS; i++)
+		if (pthread_create(&t[i], NULL, fuzz_thread, (void *)i))
+			die("pthread_create");
+	sleep(secs);
+	atomic_store(&fuzz_stop, true);
+	for (int i = 0; i < FUZZ_THREADS; i++)
+		pthread_join(t[i], NULL);
+	/* only now: a thread may wait in open() for an answer */
+	atomic_store(&fuzz_resp_stop, true);
+	pthread_join(resp, NULL);
+	alarm(0);
+	for (int i = 0; i < FUZZ_SLOTS; i++) {
+		int fd = atomic_exchange(&fuzz_slot[i], -1);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	printf("fuzz-ioctl (%s): %lu calls in %d s, %lu succeeded\n", be->name,
+	       atomic_load(&fuzz_calls), secs, atomic_load(&fuzz_ok));
+	CHECK(atomic_load(&fuzz_calls) >= 1000 && atomic_load(&fuzz_ok) > 0,
+	      "fuzz-ioctl: only %lu calls, %lu succeeded",
+	      atomic_load(&fuzz_calls), atomic_load(&fuzz_ok));
+out:
+	if (gfd >= 0)
+		close(gfd);
+	r = count_fanotify_fds();
+	CHECK(r == 0, "fuzz-ioctl: %d fanotify groups still open", r);
+	if (be->kmod) {
+		r = wait_refcnt(before);
+		CHECK(r == before, "fuzz-ioctl: module refcount %d, want %d", r,
+		      before);
+	}
+	for (int i = 0; i < 3; i++)
+		close(fuzz_dirs[i]);
+	be->release();
+}
 
 #ifdef WITH_BPF
 static bool sysfs_has(const char *name)
@@ -2321,6 +2869,7 @@ static const struct {
 	{ "sysfs", test_sysfs, true, false },
 	{ "notify", test_notify, true, true },
 	{ "deny", test_deny, true, true },
+	{ "rename", test_rename, true, true },
 	{ "deep", test_deep, true, true },
 	{ "ctl", test_ctl, true, false },
 	{ "other-fs", test_other_fs, true, false },
@@ -2328,7 +2877,9 @@ static const struct {
 	{ "race-detach", test_race_detach, true, false },
 	{ "race-close", test_race_close, true, true },
 	{ "race-rename", test_race_rename, true, false },
+	{ "lock", test_lock, true, false },
 	{ "rmmod-busy", test_rmmod_busy, true, false },
+	{ "fuzz-ioctl", test_fuzz_ioctl, true, true },
 #ifdef WITH_BPF
 	{ "bpf-errno", test_bpf_errno, false, true },
 	{ "bpf-unreg", test_bpf_unreg, false, true },

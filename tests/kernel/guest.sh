@@ -31,7 +31,14 @@ if insmod "$KO"; then
 	say "registered: $(cd "$SYSFS" && echo *)"
 	# the scratch tree must live on a filesystem with file handles: tmpfs
 	"$BUILD/filter_test" -d /tmp all || bad "filter_test"
-	if rmmod fanotify_subtree; then
+	# close() frees a group's filter, and drops its module reference, a
+	# grace period later: retry for up to 5 s
+	tries=0
+	while ! rmmod fanotify_subtree 2>/dev/null && [ $tries -lt 50 ]; do
+		tries=$((tries + 1))
+		sleep 0.1
+	done
+	if ! grep -q '^fanotify_subtree ' /proc/modules; then
 		[ -d "$SYSFS/subtree" ] && bad "$SYSFS/subtree left after rmmod"
 	else
 		bad "rmmod after all groups closed"
