@@ -144,11 +144,14 @@ bench: build
 # REPORT.md and the figures, from the committed results alone: the default
 # set, and beside it the wall-clock set of the host (make bench BOX=host
 # SET=host) when there is one, which also gets its own report in results/host.
+# results/landlock-host (the default matrix's deny line on the host, with landlock)
+# has its own.
 report: build
 	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json \
 		$(wildcard results/host/results.json)
 	$(Q)if [ -f results/host/results.json ]; then \
 		./$(BIN) report --out-dir results/host results/host/results.json; fi
+	$(Q)./$(BIN) report --out-dir results/landlock-host results/landlock-host/results.json
 
 # fio jobs and a hyperfine untar under every backend this box runs
 # (scripts/realistic.sh; BOX=vm for all of them).

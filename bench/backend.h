@@ -19,7 +19,7 @@
 
 enum sb_mode {
 	SB_MODE_NOTIFY,		/* deliver in-scope events to user space */
-	SB_MODE_DENY,		/* opens of in-scope files fail with EPERM */
+	SB_MODE_DENY,		/* opens of in-scope files fail with EPERM (landlock: EACCES) */
 	SB_MODE__COUNT,
 };
 
@@ -32,6 +32,11 @@ enum sb_strategy {
 	SB_STRAT_KFUNC,		/* reference: BPF calls the series' in-kernel walk */
 	SB_STRAT__COUNT,
 };
+/*
+ * The strategy of a backend that has none of ours (strategies == 0: its
+ * mechanism is its own, e.g. Landlock's walk). Named "-", like none's.
+ */
+#define SB_STRAT_OWN SB_STRAT__COUNT
 
 /*
  * How a fanotify group (or a ring buffer record) identifies the object of a
@@ -97,6 +102,13 @@ struct sb_backend_ops {
 	 * never does): only then may a burst study deliver fewer than expected.
 	 */
 	bool merges;
+	/*
+	 * The errno its deny mode fails an in-scope open with; 0: EPERM (what
+	 * fanotify and the LSM hooks return). Landlock returns EACCES.
+	 */
+	int deny_errno;
+	/* Runs with no privilege at all (`list` says so). */
+	bool unprivileged;
 
 	/*
 	 * Can this box run it in this mode? Decided by trying (load a minimal
@@ -115,6 +127,15 @@ struct sb_backend_ops {
 	 * backend delivers nothing (none).
 	 */
 	int (*consume)(struct sb_backend *b, int timeout_ms);
+
+	/*
+	 * Called after attach on the thread that runs the workload's
+	 * operations (run: a fresh thread per step, outside the timed loop;
+	 * monitor: the forked child before it execs COMMAND). Whatever it
+	 * does to that thread (a Landlock restriction is irreversible) ends
+	 * with the thread. 0, or -1 with b->err. NULL: nothing to do.
+	 */
+	int (*enter_workload)(struct sb_backend *b);
 
 	/*
 	 * The watchdog found the consumer stalled: let every pending
@@ -141,6 +162,8 @@ extern const struct sb_backend_ops *const sb_backends[];
 const struct sb_backend_ops *sb_backend_find(const char *name);
 /* Can this box run ops in mode? 0, or -1 with the reason in why. */
 int sb_backend_available(const struct sb_backend_ops *ops, enum sb_mode mode, char *why, size_t len);
+/* The errno ops's deny mode fails an in-scope open with (EPERM unless it says). */
+int sb_backend_deny_errno(const struct sb_backend_ops *ops);
 const char *sb_mode_name(enum sb_mode mode);
 int sb_mode_parse(const char *s, enum sb_mode *mode);
 const char *sb_strategy_name(enum sb_strategy s);
@@ -182,7 +205,7 @@ const char *sb_backend_failure(struct sb_backend *b);
 int sb_backend_drain(struct sb_backend *b, int timeout_ms);
 void sb_backend_stop(struct sb_backend *b);
 /*
- * fanotify groups and BPF objects this process still holds (anon inode
+ * fanotify groups, BPF objects and Landlock rulesets this process still holds (anon inode
  * fds): after a detach there must be none. Names the first in what.
  */
 int sb_count_attach_fds(char *what, size_t len);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <string.h>
 
 #include "backend.h"
@@ -50,6 +51,8 @@ int sb_mode_parse(const char *s, enum sb_mode *mode)
 
 const char *sb_strategy_name(enum sb_strategy s)
 {
+	if (s == SB_STRAT_OWN)
+		return "-";
 	return (unsigned int)s < SB_STRAT__COUNT ? strategy_names[s] : "unknown";
 }
 
@@ -94,4 +97,9 @@ int sb_report_parse(const char *s, enum sb_report *r)
 		}
 	}
 	return -1;
+}
+
+int sb_backend_deny_errno(const struct sb_backend_ops *ops)
+{
+	return ops->deny_errno ? ops->deny_errno : EPERM;
 }

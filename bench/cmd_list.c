@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `list`: what this box can run, decided by trying, with the reason when not. */
 #include <argp.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -39,11 +40,30 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* why: the reason when unavailable; note: what an available line adds, or "". */
+static void print_status_note(const char *kind, const char *name, const char *mode, int ret,
+			      const char *why, const char *note)
+{
+	printf("%-9s %-18s %-7s %s%s%s%s\n", kind, name, mode,
+	       ret ? "unavailable: " : "available", ret ? why : note[0] ? " (" : "",
+	       ret ? "" : note, !ret && note[0] ? ")" : "");
+}
+
 static void print_status(const char *kind, const char *name, const char *mode, int ret,
 			 const char *why)
 {
-	printf("%-9s %-18s %-7s %s%s%s\n", kind, name, mode,
-	       ret ? "unavailable: " : "available", ret ? why : "", "");
+	print_status_note(kind, name, mode, ret, why, "");
+}
+
+/* What an available backend's line adds: a denial other than EPERM, no privilege needed. */
+static void backend_notes(const struct sb_backend_ops *ops, int mode, char *buf, size_t len)
+{
+	int e = sb_backend_deny_errno(ops);
+
+	snprintf(buf, len, "%s%s%s%s", mode == SB_MODE_DENY && e != EPERM ? "denies with " : "",
+		 mode == SB_MODE_DENY && e != EPERM ? strerrorname_np(e) : "",
+		 mode == SB_MODE_DENY && e != EPERM && ops->unprivileged ? "; " : "",
+		 ops->unprivileged ? "needs no privilege: no capability, no_new_privs on the workload thread" : "");
 }
 
 /*
@@ -67,7 +87,9 @@ static void probe_backends_on(const struct sb_scratch *s)
 			continue;
 		while (strategy < SB_STRAT__COUNT && !(ops->strategies & SB_BIT(strategy)))
 			strategy++;
-		for (int m = 0; m < SB_MODE__COUNT && strategy < SB_STRAT__COUNT; m++) {
+		if (!ops->strategies)
+			strategy = SB_STRAT_OWN;
+		for (int m = 0; m < SB_MODE__COUNT && (strategy < SB_STRAT__COUNT || !ops->strategies); m++) {
 			struct sb_oracle *o;
 			struct sb_backend b = { 0 };
 			char name[64];
@@ -148,11 +170,12 @@ int cmd_list(int argc, char **argv)
 		const struct sb_backend_ops *ops = sb_backends[i];
 
 		for (int m = 0; m < SB_MODE__COUNT; m++) {
-			char why[512] = "";
+			char why[512] = "", note[256] = "";
 			int ret;
 
 			ret = sb_backend_available(ops, m, why, sizeof(why));
-			print_status("backend", ops->name, sb_mode_name(m), ret, why);
+			backend_notes(ops, m, note, sizeof(note));
+			print_status_note("backend", ops->name, sb_mode_name(m), ret, why, note);
 			if (ret || m != SB_MODE_NOTIFY)
 				continue;
 			for (int s = 0; s < SB_STRAT__COUNT; s++) {

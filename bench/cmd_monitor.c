@@ -88,7 +88,7 @@ static void print_event(struct sb_sink *sink, const struct sb_event *ev)
 static const struct argp_option monitor_options[] = {
 	{ "backend", 'b', "B", 0, "the backend whose filter to attach (see 'subtree-bench list')", 0 },
 	{ "rule", 'r', "DIR", 0, "a sub-tree root (absolute path); repeat for more", 0 },
-	{ "mode", 'm', "MODE", 0, "notify (default): print in-scope events; deny: opens in scope fail with EPERM", 0 },
+	{ "mode", 'm', "MODE", 0, "notify (default): print in-scope events; deny: opens in scope fail with EPERM (landlock: EACCES)", 0 },
 	{ "strategy", 's', "S", 0, "walk, loop, tag, cache, pass or kfunc (default: the backend's first)", 0 },
 	{ "watchdog-ms", 'W', "MS", 0, "deny mode: allow pending opens when the consumer stalls this long (default 5000)", 0 },
 	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: monitor inside that box", 0 },
@@ -145,14 +145,19 @@ static int pick_strategy(const struct sb_backend_ops *ops, const char *name, enu
 			fprintf(stderr, "subtree-bench monitor: --strategy '%s': use walk, loop, tag, cache, pass or kfunc\n", name);
 			return -1;
 		}
-		if (ops->strategies && !(ops->strategies & SB_BIT(*s))) {
+		if (!ops->strategies) {
+			fprintf(stderr, "subtree-bench monitor: %s has no strategy of ours (its mechanism is its own): drop --strategy\n",
+				ops->name);
+			return -1;
+		}
+		if (!(ops->strategies & SB_BIT(*s))) {
 			fprintf(stderr, "subtree-bench monitor: %s does not implement strategy %s\n",
 				ops->name, name);
 			return -1;
 		}
 		return 0;
 	}
-	*s = SB_STRAT_WALK;
+	*s = ops->strategies ? SB_STRAT_WALK : SB_STRAT_OWN;
 	for (int i = 0; i < SB_STRAT__COUNT; i++) {
 		if (ops->strategies & SB_BIT(i)) {
 			*s = i;
@@ -162,7 +167,12 @@ static int pick_strategy(const struct sb_backend_ops *ops, const char *name, enu
 	return 0;
 }
 
-static int run_child(char **cmd)
+/*
+ * Run COMMAND; a backend that acts on the workload's own thread (Landlock)
+ * enters the forked child before it execs, so only COMMAND and what it
+ * starts are restricted, never the harness.
+ */
+static int run_child(struct sb_backend *b, char **cmd)
 {
 	struct sigaction sa = { .sa_handler = forward_signal };
 	int status;
@@ -175,6 +185,10 @@ static int run_child(char **cmd)
 		return -1;
 	}
 	if (pid == 0) {
+		if (b->ops->enter_workload && b->ops->enter_workload(b)) {
+			fprintf(stderr, "subtree-bench monitor: %s: %s\n", b->ops->name, b->err);
+			_exit(126);
+		}
 		execvp(cmd[0], cmd);
 		fprintf(stderr, "subtree-bench monitor: cannot run '%s': %s\n", cmd[0], strerror(errno));
 		_exit(127);
@@ -207,6 +221,7 @@ int cmd_monitor(int argc, char **argv)
 		"  subtree-bench monitor --backend fanotify-user --rule /srv/data -- touch /srv/data/x\n"
 		"  subtree-bench monitor --backend fanotify-dirmarks --rule /srv/a --rule /srv/b -- make -C /srv/a\n"
 		"  subtree-bench monitor --mode deny --backend fanotify-user --rule /srv/secret -- cat /srv/secret/key\n"
+		"  subtree-bench monitor --mode deny --backend landlock --rule /srv/secret -- cat /srv/secret/key\n"
 		"  subtree-bench monitor --box vm --backend bpf-lsm --rule /tmp/t -- sh -c 'mkdir -p /tmp/t && touch /tmp/t/a'",
 		NULL, NULL, NULL
 	};
@@ -251,7 +266,7 @@ int cmd_monitor(int argc, char **argv)
 		sb_rules_free(&rules);
 		return SB_EXIT_USAGE;
 	}
-	status = run_child(a.cmd);
+	status = run_child(&b, a.cmd);
 	/* A consumer that died will not drain: its reason is the message. */
 	if (sb_backend_drain(&b, DRAIN_MS) && !sb_backend_failure(&b))
 		fprintf(stderr, "subtree-bench monitor: the queue did not drain within %d ms; events may be missing\n",

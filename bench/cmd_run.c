@@ -11,7 +11,9 @@
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +364,12 @@ static int pick_variants(const struct run_opts *o, unsigned int strategies,
 			}
 			continue;
 		}
+		/* Its own mechanism, no strategy of ours: one variant, whatever --strategy lists. */
+		if (!ops->strategies) {
+			if (*nv < MAX_VARIANTS)
+				v[(*nv)++] = (struct variant){ .ops = ops, .strategy = SB_STRAT_OWN };
+			continue;
+		}
 		for (int s = 0; s < SB_STRAT__COUNT; s++) {
 			if (!(strategies & SB_BIT(s)))
 				continue;
@@ -457,14 +465,87 @@ static uint64_t thread_cpu_self_ns(void)
 }
 
 /*
+ * The workload thread of one step: a fresh thread per step, for every
+ * backend (none too, so the pairing compares like with like), created and
+ * joined outside the timed loop. It inherits the main thread's CPU pinning.
+ * A backend's enter_workload (Landlock's irreversible restriction) applies
+ * to it alone and ends with it; the harness's own threads are never
+ * restricted. In the counting pass it opens its own libperf counters,
+ * which count the calling thread.
+ */
+struct step_thread {
+	const struct run_opts *o;
+	const struct sb_workload_ops *wl;
+	struct sb_wl_ctx *w;
+	struct sb_backend *b;
+	struct sb_counter_values *cv;	/* the counting pass, else NULL */
+	/* out */
+	int ret;			/* the workload's */
+	bool setup_failed;		/* counters or enter_workload: err says */
+	bool entry_failed;		/* enter_workload in particular */
+	char err[512];
+	struct timespec t0, t1;
+	uint64_t wl_cpu0, wl_cpu1, consumer_at_start, consumer_at_loop_end;
+	int cpu;
+};
+
+static void *step_thread_main(void *arg)
+{
+	struct step_thread *s = arg;
+	struct sb_backend *b = s->b;
+	struct sb_counters ctr;
+	sigset_t sigs;
+
+	/* Ctrl-C and the crash cleanup run on the main thread, never restricted. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	if (s->cv && sb_counters_open(&ctr, s->err, sizeof(s->err))) {
+		s->setup_failed = true;
+		return NULL;
+	}
+	if (b->ops->enter_workload && b->ops->enter_workload(b)) {
+		snprintf(s->err, sizeof(s->err), "%s", b->err);
+		s->setup_failed = s->entry_failed = true;
+		if (s->cv)
+			sb_counters_close(&ctr);
+		return NULL;
+	}
+	if (s->o->settle_ms)
+		usleep(s->o->settle_ms * 1000);
+	if (b->consumer_started)
+		sb_thread_cpu_ns(b->consumer, &s->consumer_at_start);
+	if (s->cv)
+		sb_counters_start(&ctr);
+	s->wl_cpu0 = thread_cpu_self_ns();
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	s->ret = s->wl->run(s->w);
+	clock_gettime(CLOCK_MONOTONIC, &s->t1);
+	/*
+	 * The consumer's CPU time at the end of the loop, first: whatever it
+	 * runs after this read is drain, counted below; read later, the work it
+	 * did in between would be in neither the loop nor the drain.
+	 */
+	s->consumer_at_loop_end = sb_backend_loop_ended(b);
+	s->wl_cpu1 = thread_cpu_self_ns();
+	if (s->cv) {
+		sb_counters_stop(&ctr, s->cv);
+		sb_counters_close(&ctr);
+	}
+	s->cpu = sched_getcpu();
+	return NULL;
+}
+
+/*
  * One step: one backend (or none), one repetition. In the timing pass
- * (ctr == NULL) nothing but the operations runs on the workload thread
- * between the two clock reads; the counting pass (ctr != NULL) enables the
+ * (!counting) nothing but the operations runs on the workload thread
+ * between the two clock reads; the counting pass (counting) enables the
  * libperf counters around the same loop and has the backend count too
  * (BPF_ENABLE_STATS), and its figure is not a sample.
  */
 static int measure_step(const struct run_opts *o, struct cell *c, const struct sb_backend_ops *ops,
-			enum sb_strategy strategy, unsigned int rep_id, struct sb_counters *ctr,
+			enum sb_strategy strategy, unsigned int rep_id, bool counting,
 			double *ns_per_op, json_t *detail, struct sb_counter_values *cv,
 			json_t *backend_counters, struct sb_oracle_result *res)
 {
@@ -474,25 +555,27 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 						  (o->files && ops->merges ? SB_ORACLE_BURST : 0) | (pass ? SB_ORACLE_PASS : 0));
 	struct sb_wl_ctx w = {
 		.tree = &c->tree, .ops = o->ops, .hit_ratio = c->hit, .files = o->files,
-		.seed = o->seed, .rep = rep_id, .mode = o->mode, .oracle = oracle,
+		.seed = o->seed, .rep = rep_id, .mode = o->mode,
+		.deny_errno = sb_backend_deny_errno(ops), .oracle = oracle,
 	};
 	struct sb_attach args = {
 		.rules = &c->rules_set, .strategy = strategy, .mode = o->mode,
 		.report = cell_report(o, c->wl),
-		.sink = sb_oracle_sink(oracle), .verbose = o->verbose, .counting = ctr != NULL,
+		.sink = sb_oracle_sink(oracle), .verbose = o->verbose, .counting = counting,
 	};
 	struct sb_backend b = { 0 };
-	struct timespec t0, t1;
+	struct step_thread st;
+	pthread_t thread;
 	char err[512] = "";
 	const char *failure;
-	uint64_t consumer_at_start = 0, consumer_at_loop_end, drain_cpu_ns = 0;
-	uint64_t wl_cpu0, wl_cpu1;
+	uint64_t drain_cpu_ns = 0;
 	bool shared_cpu = ops->consume && o->consumer_cpu == o->workload_cpu;
 	double loop_ns, total_ns, consumer_ns, remainder_ns;
 	int ret;
 
 	if (!oracle)
 		return -1;
+	sb_oracle_set_deny_errno(oracle, w.deny_errno);
 	if (c->wl->prepare(&w, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: %s: prepare: %s\n", c->wl->name, err);
 		sb_oracle_free(oracle);
@@ -517,25 +600,22 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		sb_oracle_free(oracle);
 		return -2;
 	}
-	if (o->settle_ms)
-		usleep(o->settle_ms * 1000);
-	if (b.consumer_started)
-		sb_thread_cpu_ns(b.consumer, &consumer_at_start);
-	if (ctr)
-		sb_counters_start(ctr);
-	wl_cpu0 = thread_cpu_self_ns();
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = c->wl->run(&w);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/*
-	 * The consumer's CPU time at the end of the loop, first: whatever it
-	 * runs after this read is drain, counted below; read later, the work it
-	 * did in between would be in neither the loop nor the drain.
-	 */
-	consumer_at_loop_end = sb_backend_loop_ended(&b);
-	wl_cpu1 = thread_cpu_self_ns();
-	if (ctr)
-		sb_counters_stop(ctr, cv);
+	st = (struct step_thread){ .o = o, .wl = c->wl, .w = &w, .b = &b, .cv = counting ? cv : NULL };
+	ret = pthread_create(&thread, NULL, step_thread_main, &st);
+	if (!ret)
+		pthread_join(thread, NULL);
+	else
+		snprintf(st.err, sizeof(st.err), "the workload thread: %s", strerror(ret));
+	if (ret || st.setup_failed) {
+		fprintf(stderr, "subtree-bench run: %s: %s\n", ops->name, st.err);
+		snprintf(res->why, sizeof(res->why), "%.200s", st.err);
+		sb_backend_stop(&b);
+		c->wl->cleanup(&w);
+		sb_oracle_free(oracle);
+		/* A backend that cannot restrict its thread is like one that cannot attach. */
+		return st.entry_failed ? -2 : -1;
+	}
+	ret = st.ret;
 	if (ret)
 		sb_oracle_invalidate(oracle, "the workload failed an operation");
 	/* A consumer that died or stalled will not drain: say why instead. */
@@ -545,8 +625,8 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	else if (sb_backend_drain(&b, o->drain_ms))
 		sb_oracle_invalidate(oracle, "the consumer did not drain the queue in time");
 	else
-		drain_cpu_ns = sb_backend_drain_cpu_ns(&b, consumer_at_loop_end);
-	if (ctr && b.consumer_started) {
+		drain_cpu_ns = sb_backend_drain_cpu_ns(&b, st.consumer_at_loop_end);
+	if (counting && b.consumer_started) {
 		uint64_t ns;
 
 		if (!sb_thread_cpu_ns(b.consumer, &ns)) {
@@ -558,7 +638,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	failure = sb_backend_failure(&b);
 	if (failure)
 		sb_oracle_invalidate(oracle, failure);
-	if (ctr && ops->counters && b.priv)
+	if (counting && ops->counters && b.priv)
 		ops->counters(&b, backend_counters);
 	sb_backend_stop(&b);
 	if (sb_count_attach_fds(err, sizeof(err)) > 0) {
@@ -596,11 +676,11 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	 * was drained (in the total only when it shares the CPU), and the
 	 * remainder (interrupts, kernel threads, scheduling, idle).
 	 */
-	loop_ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
+	loop_ns = (st.t1.tv_sec - st.t0.tv_sec) * 1e9 + (st.t1.tv_nsec - st.t0.tv_nsec);
 	total_ns = loop_ns + (shared_cpu ? (double)drain_cpu_ns : 0);
 	consumer_ns = ops->consume ?
-		(double)(consumer_at_loop_end - consumer_at_start) + (double)drain_cpu_ns : 0;
-	remainder_ns = total_ns - (double)(wl_cpu1 - wl_cpu0) - (shared_cpu ? consumer_ns : 0);
+		(double)(st.consumer_at_loop_end - st.consumer_at_start) + (double)drain_cpu_ns : 0;
+	remainder_ns = total_ns - (double)(st.wl_cpu1 - st.wl_cpu0) - (shared_cpu ? consumer_ns : 0);
 	*ns_per_op = total_ns / o->ops;
 	json_object_set_new(detail, "ns_per_op", json_real(*ns_per_op));
 	json_object_set_new(detail, "loop_ns_per_op", json_real(loop_ns / o->ops));
@@ -610,13 +690,13 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	json_object_set_new(detail, "report", ops->consume && o->mode == SB_MODE_NOTIFY ?
 			    json_string(sb_report_name(b.report)) : json_null());
 	json_object_set_new(detail, "split", json_pack("{s:f, s:o, s:o, s:f, s:b}",
-		"workload_cpu_ns_per_op", (double)(wl_cpu1 - wl_cpu0) / o->ops,
+		"workload_cpu_ns_per_op", (double)(st.wl_cpu1 - st.wl_cpu0) / o->ops,
 		"consumer_cpu_ns_per_op", ops->consume ? json_real(consumer_ns / o->ops) : json_null(),
 		"consumer_cpu_ns_per_event", ops->consume && res->delivered ?
 			json_real(consumer_ns / (double)res->delivered) : json_null(),
 		"remainder_ns_per_op", remainder_ns / o->ops,
 		"consumer_in_total", shared_cpu));
-	json_object_set_new(detail, "workload_cpu", json_integer(sched_getcpu()));
+	json_object_set_new(detail, "workload_cpu", json_integer(st.cpu));
 	json_object_set_new(detail, "consumer_cpu", ops->consume ? json_integer(o->consumer_cpu) : json_null());
 	json_object_set_new(detail, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
 		"expected", (json_int_t)res->expected, "delivered", (json_int_t)res->delivered,
@@ -797,7 +877,7 @@ static void unavailable_on_fs(struct sb_results *res, const struct run_opts *o,
 
 /* Measure one cell: none and every variant, interleaved, o->reps times. */
 static int measure_cell(const struct run_opts *o, struct cell *c, struct variant *vars,
-			size_t nv, struct sb_counters *ctr, struct sb_results *res,
+			size_t nv, struct sb_results *res,
 			struct progress *prog, bool *any_invalid)
 {
 	unsigned int rep_id = c->rep_base;
@@ -864,7 +944,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 				json_decref(bc);
 				continue;
 			}
-			step = measure_step(o, c, v->ops, v->strategy, rep_id++, counting ? ctr : NULL,
+			step = measure_step(o, c, v->ops, v->strategy, rep_id++, counting,
 					    &ns_per_op, detail, &cv, bc, &r);
 			if (step) {
 				json_decref(detail);
@@ -1227,16 +1307,20 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 	if (pin_self(main_opts->workload_cpu))
 		fprintf(stderr, "subtree-bench run: cannot pin to CPU %ld: %s\n",
 			main_opts->workload_cpu, strerror(errno));
+	/*
+	 * Each step's workload thread opens its own counters in the counting
+	 * pass; this checks up front that it will be able to.
+	 */
 	if (sb_counters_open(&ctr, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: counters: %s\n", err);
 		sb_results_close(&res);
 		return SB_EXIT_FAIL;
 	}
+	sb_counters_close(&ctr);
 	raise_guest_limits();
 	sb_scratch_reap_stale();
 	if (sb_scratch_open(&scratch, main_opts->root, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: %s\n", err);
-		sb_counters_close(&ctr);
 		sb_results_close(&res);
 		return SB_EXIT_USAGE;
 	}
@@ -1271,13 +1355,12 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 				ret = -1;
 				break;
 			}
-			ret = measure_cell(o, &c, s->vars, s->nv, &ctr, &res, &prog, &any_invalid);
+			ret = measure_cell(o, &c, s->vars, s->nv, &res, &prog, &any_invalid);
 			sb_rules_free(&c.rules_set);
 			sb_tree_free(&c.tree);
 		}
 	}
 	sb_scratch_close(&scratch);
-	sb_counters_close(&ctr);
 	sb_results_close(&res);
 	if (sb_interrupted) {
 		fprintf(stderr, "subtree-bench run: interrupted; everything measured is in %s\n",

@@ -281,7 +281,8 @@ int sb_count_attach_fds(char *what, size_t len)
 		if (r < 0)
 			continue;
 		target[r] = '\0';
-		if (strcmp(target, "anon_inode:[fanotify]") && strncmp(target, "anon_inode:bpf", 14))
+		if (strcmp(target, "anon_inode:[fanotify]") && strncmp(target, "anon_inode:bpf", 14) &&
+		    strcmp(target, "anon_inode:[landlock-ruleset]"))
 			continue;
 		if (what && !what[0])
 			snprintf(what, len, "fd %s -> %s", de->d_name, target);

@@ -70,6 +70,7 @@ struct sb_oracle {
 	uint64_t nr_outside;		/* out-of-scope events run() causes */
 
 	uint64_t deny_in_scope, deny_in_denied, deny_out_denied, deny_other_errors;
+	int deny_errno;			/* what a denied open fails with: EPERM, or the backend's own */
 	bool oom;
 	pthread_mutex_t lock;		/* invalid[] only: never taken on delivery */
 	char invalid[256];
@@ -142,6 +143,7 @@ struct sb_oracle *sb_oracle_new(bool deny, unsigned int flags)
 		return NULL;
 	o->sink.deliver = oracle_deliver;
 	o->deny = deny;
+	o->deny_errno = EPERM;
 	o->flags = flags;
 	atomic_init(&o->next, 0);
 	atomic_init(&o->overflows, 0);
@@ -254,16 +256,21 @@ void sb_oracle_open_outcome(struct sb_oracle *o, bool in_scope, int err)
 {
 	if (in_scope) {
 		o->deny_in_scope++;
-		if (err == EPERM)
+		if (err == o->deny_errno)
 			o->deny_in_denied++;
 		else if (err)
 			o->deny_other_errors++;
 	} else {
-		if (err == EPERM)
+		if (err == o->deny_errno)
 			o->deny_out_denied++;
 		else if (err)
 			o->deny_other_errors++;
 	}
+}
+
+void sb_oracle_set_deny_errno(struct sb_oracle *o, int err)
+{
+	o->deny_errno = err;
 }
 
 void sb_oracle_invalidate(struct sb_oracle *o, const char *why)
@@ -543,8 +550,8 @@ void sb_oracle_finish(struct sb_oracle *o, struct sb_oracle_result *r)
 		snprintf(r->why, sizeof(r->why), "the oracle's record array was full: %llu events not recorded (%zu reserved): reserve more with sb_oracle_reserve()",
 			 (unsigned long long)r->dropped_records, o->cap);
 	else if (o->deny_other_errors)
-		snprintf(r->why, sizeof(r->why), "%llu opens failed with an error other than EPERM",
-			 (unsigned long long)o->deny_other_errors);
+		snprintf(r->why, sizeof(r->why), "%llu opens failed with an error other than %s, the backend's denial",
+			 (unsigned long long)o->deny_other_errors, strerrorname_np(o->deny_errno));
 	pthread_mutex_unlock(&o->lock);
 	if (r->valid || r->why[0])
 		return;

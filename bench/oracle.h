@@ -88,6 +88,11 @@ void sb_oracle_expect_path(struct sb_oracle *o, enum sb_kind kind, const char *p
  * deliver beside the expected events, to size the records.
  */
 void sb_oracle_expect_outside(struct sb_oracle *o, uint64_t n);
+/*
+ * Deny mode: the errno a denied open fails with (default EPERM; Landlock:
+ * EACCES). Any other error is a failure of the run, not a denial.
+ */
+void sb_oracle_set_deny_errno(struct sb_oracle *o, int err);
 /* Deny mode: one open's outcome, err = 0 or the errno it failed with. */
 void sb_oracle_open_outcome(struct sb_oracle *o, bool in_scope, int err);
 /* The run cannot be trusted for a reason found outside the oracle. */

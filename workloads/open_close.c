@@ -3,7 +3,8 @@
  * open-close: open and close existing leaf files. Per operation, the hit
  * ratio decides (seeded) whether the file is in scope (in_files) or out of
  * scope at the same depth (out_files). Notify: OPEN of every in-scope file.
- * Deny: in-scope opens must fail with EPERM, the others succeed; run()
+ * Deny: in-scope opens must fail with EPERM (or the backend's
+ * w->deny_errno), the others succeed; run()
  * records each outcome, finish() reports them.
  *
  * Which file: by default (w->files == 0) each side takes its files in one
@@ -35,6 +36,7 @@ struct oc_priv {
 	bool *in;		/* [n] in scope */
 	int *err;		/* [n] deny mode: errno of each open, 0 if allowed */
 	bool deny;
+	int deny_errno;		/* what a denied open fails with */
 };
 
 size_t sb_openclose_files_needed(size_t ops, size_t files)
@@ -103,6 +105,7 @@ int sb_openclose_prepare(struct sb_wl_ctx *w, const struct sb_workload_ops *ops,
 		goto oom;
 	p->n = w->ops;
 	p->deny = w->mode == SB_MODE_DENY;
+	p->deny_errno = w->deny_errno ? w->deny_errno : EPERM;
 	p->path = calloc(p->n, sizeof(*p->path));
 	p->in = calloc(p->n, sizeof(*p->in));
 	p->err = p->deny ? calloc(p->n, sizeof(*p->err)) : NULL;
@@ -147,7 +150,7 @@ int sb_openclose_run(struct sb_wl_ctx *w)
 			if (!p->deny)
 				return -e;
 			p->err[i] = e;
-			if (e != EPERM) {
+			if (e != p->deny_errno) {
 				p->done = i + 1;
 				return -e;
 			}

@@ -26,6 +26,7 @@ struct sb_wl_ctx {
 	 */
 	size_t files;
 	enum sb_mode mode;
+	int deny_errno;			/* deny mode: what a denied open fails with; 0: EPERM */
 	struct sb_oracle *oracle;
 	void *priv;
 };

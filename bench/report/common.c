@@ -14,7 +14,7 @@
 
 const char *const backend_order[] = {
 	"none", "fanotify-user", "fanotify-dirmarks", "fanotify-kmod",
-	"fanotify-bpf", "bpf-lsm", "bpf-fentry", NULL,
+	"fanotify-bpf", "bpf-lsm", "bpf-fentry", "landlock", NULL,
 };
 const char *const strategy_order[] = {
 	"-", "walk", "loop", "tag", "cache", "pass", "kfunc", NULL,

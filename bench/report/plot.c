@@ -20,14 +20,15 @@
 
 static const char *const backend_color[] = {	/* same index as backend_order */
 	"#555555", "#d62728", "#ff7f0e", "#1f77b4",
-	"#2ca02c", "#9467bd", "#8c564b", NULL,
+	"#2ca02c", "#9467bd", "#8c564b", "#b8860b", NULL,
 };
 static const char *const extra_color[] = {
 	"#e377c2", "#17becf", "#bcbd22", "#7f7f7f", NULL,
 };
 /* Greyscale prints: the point type tells the backend and the dash type the
  * strategy, the colour only repeats the backend. */
-static const int backend_pt[] = { 6, 7, 5, 9, 11, 13, 4, 8 };	/* as backend_order; last: others */
+static const int backend_pt[] = { 6, 7, 5, 9, 11, 13, 4, 12, 8 };	/* as backend_order; last: others */
+#define BACKEND_PT_OTHERS (sizeof(backend_pt) / sizeof(backend_pt[0]) - 1)
 static const int strategy_dt[] = { 1, 1, 2, 4, 5, 3, 5, 1 };	/* as strategy_order; the floor uses 2 */
 
 static const char *series_color(const struct run *r)
@@ -48,7 +49,7 @@ static int series_pt(const struct run *r)
 {
 	int i = rank(backend_order, r->backend);
 
-	return i == INT_MAX ? backend_pt[7] : backend_pt[i];
+	return i == INT_MAX ? backend_pt[BACKEND_PT_OTHERS] : backend_pt[i];
 }
 
 static int series_dt(const struct run *r)

@@ -27,4 +27,7 @@ grep -Eq '^backend +bpf-lsm +deny +available' "$T/vm" && pass list-vm-bpf-lsm-de
 	fail list-vm-bpf-lsm-deny "$(grep 'bpf-lsm' "$T/vm")"
 grep -Eq '^backend +bpf-fentry +deny +unavailable: ' "$T/vm" && pass list-vm-bpf-fentry-no-deny ||
 	fail list-vm-bpf-fentry-no-deny "$(grep 'bpf-fentry' "$T/vm")"
+# Landlock is built in and in CONFIG_LSM (kernel/config/bench.config): deny, no privilege.
+grep -Eq '^backend +landlock +deny +available \(denies with EACCES; needs no privilege' "$T/vm" &&
+	pass list-vm-landlock-deny || fail list-vm-landlock-deny "$(grep 'landlock' "$T/vm")"
 finish

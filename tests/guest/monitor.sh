@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 "$ROOT/scripts/vm/run.sh" --box vm --timeout 900 -- env \
 	BACKENDS="none fanotify-kmod:walk fanotify-kmod:loop fanotify-bpf:walk fanotify-bpf:loop bpf-lsm:walk bpf-lsm:loop bpf-fentry:walk bpf-fentry:loop" \
-	DENY_BACKENDS="fanotify-kmod:walk fanotify-kmod:loop fanotify-bpf:walk fanotify-bpf:loop bpf-lsm:walk bpf-lsm:loop" \
+	DENY_BACKENDS="fanotify-kmod:walk fanotify-kmod:loop fanotify-bpf:walk fanotify-bpf:loop bpf-lsm:walk bpf-lsm:loop landlock" \
 	SUBTREE_BENCH="$BIN" sh "$ROOT/tests/integration/monitor.sh" > "$T/out" 2> "$T/err"
 st=$?
 # The guest's PASS/FAIL lines are this test's, renamed for the box.

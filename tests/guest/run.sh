@@ -53,7 +53,7 @@ else
 	fi
 fi
 if vm_run vm-run-deny --mode deny --backend all --strategy walk,tag,kfunc --workload open-close,outside-fs --out "$T/deny.json"; then
-	valid_all vm-run-deny "$T/deny.json" none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm
+	valid_all vm-run-deny "$T/deny.json" none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm landlock
 fi
 # pass (fanotify-bpf) is the plumbing alone, no scope: in notify mode it
 # sends every event on (each in-scope one once, each out-of-scope one once,

@@ -527,6 +527,41 @@ START_TEST(deny_outcomes)
 }
 END_TEST
 
+/* A backend that denies with another errno (Landlock: EACCES) is judged by it, and only by it. */
+START_TEST(deny_outcomes_own_errno)
+{
+	struct sb_oracle *o = sb_oracle_new(true, 0);
+	struct sb_oracle_result r;
+
+	sb_oracle_set_deny_errno(o, EACCES);
+	sb_oracle_open_outcome(o, true, EACCES);
+	sb_oracle_open_outcome(o, false, 0);
+	sb_oracle_finish(o, &r);
+	ck_assert_msg(r.valid, "%s", r.why);
+	ck_assert_uint_eq(r.delivered, 1);
+	sb_oracle_free(o);
+
+	/* EPERM from it is not its denial: an error, and named as such. */
+	o = sb_oracle_new(true, 0);
+	sb_oracle_set_deny_errno(o, EACCES);
+	sb_oracle_open_outcome(o, true, EPERM);
+	sb_oracle_finish(o, &r);
+	ck_assert(!r.valid);
+	ck_assert_uint_eq(r.delivered, 0);
+	ck_assert_msg(strstr(r.why, "other than EACCES"), "%s", r.why);
+	sb_oracle_free(o);
+
+	/* Out of scope, its denial is an unexpected one. */
+	o = sb_oracle_new(true, 0);
+	sb_oracle_set_deny_errno(o, EACCES);
+	sb_oracle_open_outcome(o, false, EACCES);
+	sb_oracle_finish(o, &r);
+	ck_assert(!r.valid);
+	ck_assert_uint_eq(r.unexpected, 1);
+	sb_oracle_free(o);
+}
+END_TEST
+
 
 /*
  * fid reporting: events that carry a file handle, or a dev and ino, instead
@@ -663,6 +698,7 @@ int main(void)
 	tcase_add_test(tc, identity_of_the_wrong_kind_is_caught);
 	tcase_add_test(tc, invalidate_keeps_first_reason);
 	tcase_add_test(tc, deny_outcomes);
+	tcase_add_test(tc, deny_outcomes_own_errno);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
