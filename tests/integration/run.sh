@@ -106,6 +106,30 @@ else
 	fail run-inotify-tree-judged "exit $st: $(jq -c '[.runs[] | {id, oracle}]' inotify-tree.json 2>/dev/null || tail -3 "$T/err")"
 fi
 
+# A full queue: IN_Q_OVERFLOW makes the run invalid, with the count. The
+# queue's length is fs.inotify.max_queued_events when the instance is made,
+# shared with every inotify user of the box: lowered for this one short run
+# (restored at once, and on every exit path), with the consumer on the
+# workload's CPU so that it cannot keep up.
+qlimit=/proc/sys/fs/inotify/max_queued_events
+oldq=$(cat $qlimit)
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+at_exit "echo $oldq > $qlimit"
+echo 4 > $qlimit
+"$BIN" run --ops 300 --reps 1 --count-reps 0 --rules 4 --depth 3 --backend inotify --workload create-unlink \
+	--workload-cpu 0 --consumer-cpu 0 --out overflow.json > /dev/null 2> "$T/err"
+st=$?
+echo "$oldq" > $qlimit
+if [ $st -eq 1 ] && jq -e '[.runs[] | select(.backend == "inotify")] | length == 1 and
+	(.[0].oracle | .valid == false and .overflows > 0 and (.why | test("[0-9]+ lost to overflow")))' overflow.json > /dev/null 2>&1 &&
+	[ "$(cat $qlimit)" = "$oldq" ]; then
+	pass run-inotify-overflow
+else
+	fail run-inotify-overflow "exit $st: $(jq -c '[.runs[] | {id, oracle}]' overflow.json 2>/dev/null || tail -3 "$T/err")"
+fi
+
 # The CSV view: one row per run, the JSON's snake_case names.
 if [ "$(head -1 notify.csv | cut -d, -f1-4)" = "id,backend,strategy,workload" ] &&
 	[ "$(($(wc -l < notify.csv) - 1))" = "$(jq '.runs | length' notify.json)" ]; then
