@@ -75,6 +75,8 @@ struct sb_backend {
 	 * whatever was asked (its attach sets SB_REPORT_DFID_NAME).
 	 */
 	enum sb_report report;
+	/* How long ops->attach took (CLOCK_MONOTONIC: instructions on vm-icount). */
+	uint64_t attach_ns;
 
 	/* Owned by bench/consumer.c. */
 	pthread_t consumer;
@@ -205,8 +207,9 @@ const char *sb_backend_failure(struct sb_backend *b);
 int sb_backend_drain(struct sb_backend *b, int timeout_ms);
 void sb_backend_stop(struct sb_backend *b);
 /*
- * fanotify groups, BPF objects and Landlock rulesets this process still holds (anon inode
- * fds): after a detach there must be none. Names the first in what.
+ * fanotify groups, inotify instances, BPF objects and Landlock rulesets this
+ * process still holds (anon inode fds): after a detach there must be none.
+ * Names the first in what.
  */
 int sb_count_attach_fds(char *what, size_t len);
 

@@ -148,6 +148,7 @@ int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
 		     const struct sb_attach *args, unsigned int watchdog_ms,
 		     int consumer_cpu)
 {
+	long long attach_start;
 	int ret;
 
 	memset(b, 0, sizeof(*b));
@@ -158,7 +159,10 @@ int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
 	b->consumer_cpu = consumer_cpu;
 	atomic_store(&b->heartbeat_ns, now_ns());
 
-	if (ops->attach(b)) {
+	attach_start = now_ns();
+	ret = ops->attach(b);
+	b->attach_ns = (uint64_t)(now_ns() - attach_start);
+	if (ret) {
 		if (!b->err[0])
 			snprintf(b->err, sizeof(b->err), "%s: attach failed", ops->name);
 		ops->detach(b);
@@ -281,7 +285,8 @@ int sb_count_attach_fds(char *what, size_t len)
 		if (r < 0)
 			continue;
 		target[r] = '\0';
-		if (strcmp(target, "anon_inode:[fanotify]") && strncmp(target, "anon_inode:bpf", 14) &&
+		if (strcmp(target, "anon_inode:[fanotify]") && strcmp(target, "anon_inode:inotify") &&
+		    strncmp(target, "anon_inode:bpf", 14) &&
 		    strcmp(target, "anon_inode:[landlock-ruleset]"))
 			continue;
 		if (what && !what[0])

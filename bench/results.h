@@ -39,6 +39,7 @@
  *     "reps_detail": [ { "rep": 0, "position": 1, "ns_per_op": ...,
  *                        "loop_ns_per_op": ..., "drain_cpu_ns_per_op": ...,
  *                        "drain_included": true,
+ *                        "attach_ns": n | null,        the backend's attach (null: none)
  *                        "split": { "workload_cpu_ns_per_op": x,
  *                                   "consumer_cpu_ns_per_op": x | null,
  *                                   "consumer_cpu_ns_per_event": x | null,
@@ -71,7 +72,9 @@
  * consumer's (in the figure only when consumer_in_total) and the rest
  * (interrupts, kernel threads, scheduling, idle). The timing pass runs the
  * operations alone; libperf counters and BPF_ENABLE_STATS run only in the
- * counting pass, whose figures are not samples.
+ * counting pass, whose figures are not samples. attach_ns is the set-up: how
+ * long the backend's attach took (its walk, marks, watches, loads), before
+ * and outside the timed operations (guest instructions on vm-icount).
  * `backend: "none"` runs are listed too. Invalid runs are kept (valid: false)
  * and never plotted or compared.
  */

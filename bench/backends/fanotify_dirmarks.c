@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fts.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../dirwalk.h"
 #include "../fanotify_common.h"
 #include "../scope.h"
 
@@ -39,85 +39,55 @@ static int dirmarks_probe(enum sb_mode mode, char *why, size_t len)
 	return sb_fan_probe(mode == SB_MODE_DENY, why, len);
 }
 
-/* Add (or remove) a mark on every directory below path, path included. */
-static int mark_tree(struct dirmarks *d, const char *path, bool add, char *err, size_t errlen)
-{
-	char *argv[] = { (char *)path, NULL };
-	unsigned int flags = add ? FAN_MARK_ADD : FAN_MARK_REMOVE;
-	FTSENT *ent;
-	FTS *fts;
-	int ret = 0;
+struct mark_ctx {
+	struct dirmarks *d;
+	bool add;
+};
 
-	fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
-	if (!fts) {
-		snprintf(err, errlen, "fts_open '%s': %s", path, strerror(errno));
-		return -1;
+static int mark_one(void *ctx, const char *path, char *err, size_t errlen)
+{
+	struct mark_ctx *m = ctx;
+	struct dirmarks *d = m->d;
+
+	if (fanotify_mark(d->fan.fd, m->add ? FAN_MARK_ADD : FAN_MARK_REMOVE, d->mask,
+			  AT_FDCWD, path)) {
+		int e = errno;
+
+		/* A directory removed under the scan is not an error. */
+		if (e == ENOENT)
+			return 0;
+		d->mark_errors++;
+		if (!err[0])
+			snprintf(err, errlen, "fanotify_mark('%s'): %s%s", path, strerror(e),
+				 e == ENOSPC ?
+				 ": raise fs.fanotify.max_user_marks (sysctl -w fs.fanotify.max_user_marks=N)" : "");
+		if (e == ENOSPC)
+			d->out_of_marks = true;
+		return e == ENOSPC ? -1 : 1;
 	}
-	while ((ent = fts_read(fts))) {
-		/*
-		 * A directory the walk cannot enter (unreadable, or its path
-		 * longer than PATH_MAX) would stay unmarked, and in deny mode
-		 * open: refuse the tree instead (one removed under the scan is
-		 * not an error, as below).
-		 */
-		if (add && (ent->fts_info == FTS_DNR || ent->fts_info == FTS_ERR ||
-			    ent->fts_info == FTS_NS) && ent->fts_errno != ENOENT) {
-			snprintf(err, errlen, "cannot mark every directory under '%s': '%.200s': %s",
-				 path, ent->fts_path, strerror(ent->fts_errno));
-			ret = -1;
-			break;
-		}
-		if (ent->fts_info != FTS_D)
-			continue;
-		if (fanotify_mark(d->fan.fd, flags, d->mask, AT_FDCWD, ent->fts_path)) {
-			/* A directory removed under the scan is not an error. */
-			if (errno == ENOENT)
-				continue;
-			d->mark_errors++;
-			if (!ret)
-				snprintf(err, errlen, "fanotify_mark('%s'): %s%s", ent->fts_path,
-					 strerror(errno), errno == ENOSPC ?
-					 ": raise fs.fanotify.max_user_marks (sysctl -w fs.fanotify.max_user_marks=N)" : "");
-			ret = -1;
-			if (errno == ENOSPC) {
-				d->out_of_marks = true;
-				break;
-			}
-			continue;
-		}
-		if (add)
-			d->marks++;
-		else
-			d->unmarks++;
-	}
-	fts_close(fts);
-	return ret;
+	if (m->add)
+		d->marks++;
+	else
+		d->unmarks++;
+	return 0;
 }
 
-static long count_dirs(const struct sb_rules *rules)
+/*
+ * Add (or remove) a mark on every directory below path, path included. A
+ * directory the walk cannot enter would stay unmarked, and in deny mode
+ * open: adding refuses such a tree.
+ */
+static int mark_tree(struct dirmarks *d, const char *path, bool add, char *err, size_t errlen)
 {
-	long n = 0;
+	struct mark_ctx m = { .d = d, .add = add };
 
-	for (size_t i = 0; i < rules->n; i++) {
-		char *argv[] = { rules->v[i].path, NULL };
-		FTS *fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
-		FTSENT *ent;
-
-		if (!fts)
-			return -1;
-		while ((ent = fts_read(fts)))
-			if (ent->fts_info == FTS_D)
-				n++;
-		fts_close(fts);
-	}
-	return n;
+	return sb_dirs_walk(path, add, mark_one, &m, err, errlen);
 }
 
 static int dirmarks_attach(struct sb_backend *b)
 {
 	struct dirmarks *d = calloc(1, sizeof(*d));
-	long needed, limit = -1;
-	FILE *f;
+	long needed, limit;
 
 	if (!d) {
 		snprintf(b->err, sizeof(b->err), "out of memory");
@@ -125,13 +95,8 @@ static int dirmarks_attach(struct sb_backend *b)
 	}
 	d->fan.fd = -1;
 	b->priv = d;
-	needed = count_dirs(b->args.rules);
-	f = fopen(MAX_USER_MARKS, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &limit) != 1)
-			limit = -1;
-		fclose(f);
-	}
+	needed = sb_dirs_count(b->args.rules);
+	limit = sb_sysctl_long(MAX_USER_MARKS);
 	if (limit >= 0 && needed > limit) {
 		snprintf(b->err, sizeof(b->err),
 			 "fanotify-dirmarks needs %ld marks (one per directory under the rules) but fs.fanotify.max_user_marks is %ld: raise it (sysctl -w fs.fanotify.max_user_marks=%ld) or monitor fewer directories",

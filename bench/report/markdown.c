@@ -191,6 +191,11 @@ static bool has_split(const struct run *p)
 	return p->rep[RM_WORKLOAD].n > 0;
 }
 
+static bool has_attach(const struct run *p)
+{
+	return p->rep[RM_ATTACH].n > 0;
+}
+
 /* Where the consumer ran, per kind of box, from reps_detail[].split. */
 static void md_method_consumer(FILE *f, const struct report *r)
 {
@@ -472,18 +477,31 @@ static const char *consumer_place(const struct run *p)
 	return p->consumer_in_total ? "yes (shares the workload's CPU)" : "no (a CPU of its own)";
 }
 
+/* The set-up is not per operation: ns, or guest instructions on vm-icount. */
+static const char *attach_unit(const struct report *r)
+{
+	return !strcmp(r->in[0].time_unit, "instructions") ? "instructions" : "ns";
+}
+
 static void md_split(FILE *f, const struct report *r, struct run **v, size_t n)
 {
+	/* Older results have no attach time: their tables stay as they were. */
+	bool attach = any_run(v, n, has_attach);
+
 	if (!any_run(v, n, has_split))
 		return;
 	fprintf(f, "Cost split per operation (%s; medians over the timing repetitions of "
 		   "`reps_detail[].split`): the figure is the workload thread's CPU time plus the "
 		   "remainder, plus the consumer's CPU time where it shares the workload's CPU. The parts' "
-		   "medians need not add up to the figure's median.\n\n", r->unit);
-	fprintf(f, "| backend | strategy | rules | depth | hit | workload CPU | consumer CPU | "
+		   "medians need not add up to the figure's median.", r->unit);
+	if (attach)
+		fprintf(f, " Attach is the set-up, once per repetition and outside the figure: how long "
+			   "the backend's attach took (median of `reps_detail[].attach_ns`, %s: its tree "
+			   "walk, marks, watches or program loads).", attach_unit(r));
+	fprintf(f, "\n\n| backend | strategy | rules | depth | hit | workload CPU | consumer CPU | "
 		   "consumer in the figure | remainder | consumer CPU per event (%s) | figure: median "
-		   "[95%% CI] | run id |\n", per_event_unit(r));
-	fputs("|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|---|\n", f);
+		   "[95%% CI] | %srun id |\n", per_event_unit(r), attach ? "attach | " : "");
+	fprintf(f, "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|%s---|\n", attach ? "--:|" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct run *p = v[i];
 
@@ -497,6 +515,8 @@ static void md_split(FILE *f, const struct report *r, struct run **v, size_t n)
 		md_rep_cell(f, &p->rep[RM_CONSUMER_EVENT]);
 		md_modes_or_est(f, &p->median, &p->modes);
 		fputs(" | ", f);
+		if (attach)
+			md_rep_cell(f, &p->rep[RM_ATTACH]);
 		md_code(f, p->id);
 		fputs(" |\n", f);
 	}

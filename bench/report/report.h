@@ -61,9 +61,10 @@ enum oracle_key {
 extern const char *const oracle_keys[N_ORACLE];
 
 /* What each timing repetition records besides its figure (reps_detail[i]):
- * the cost split, then the oracle's counters. */
+ * the cost split, the attach time, then the oracle's counters. */
 enum rep_metric {
 	RM_WORKLOAD, RM_CONSUMER, RM_CONSUMER_EVENT, RM_REMAINDER,
+	RM_ATTACH,		/* attach_ns: the set-up, not per operation */
 	RM_ORACLE,		/* + enum oracle_key */
 	RM__COUNT = RM_ORACLE + N_ORACLE
 };

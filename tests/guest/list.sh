@@ -16,7 +16,7 @@ if [ $st -ne 0 ]; then
 	finish
 fi
 grep -q '^box  *vm (kernel 6\.12' "$T/vm" && pass list-vm-box || fail list-vm-box "$(head -1 "$T/vm")"
-for b in none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm bpf-fentry; do
+for b in none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm bpf-fentry inotify; do
 	if grep -Eq "^backend +$b +notify +available" "$T/vm"; then
 		pass "list-vm-$b"
 	else

@@ -32,7 +32,7 @@ valid_all() {
 	pass "$name"
 }
 
-ALL="none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm bpf-fentry"
+ALL="none fanotify-user fanotify-dirmarks fanotify-kmod fanotify-bpf bpf-lsm bpf-fentry inotify"
 if vm_run vm-run-notify --backend all --strategy walk,loop,cache,tag,kfunc \
 	--workload open-close,create-unlink,outside-fs --out "$T/notify.json"; then
 	valid_all vm-run-notify "$T/notify.json" $ALL

@@ -18,8 +18,8 @@ if [ -z "${FS:-}" ]; then
 		if has_fs "$f"; then FS="$FS $f"; else echo "SKIP fs-$f: not in this kernel's /proc/filesystems"; fi
 	done
 fi
-BACKENDS=${BACKENDS:-"fanotify-user:walk fanotify-user:cache fanotify-dirmarks:tag"}
-RUN_BACKENDS=${RUN_BACKENDS:-fanotify-user,fanotify-dirmarks}
+BACKENDS=${BACKENDS:-"fanotify-user:walk fanotify-user:cache fanotify-dirmarks:tag inotify:tag"}
+RUN_BACKENDS=${RUN_BACKENDS:-fanotify-user,fanotify-dirmarks,inotify}
 # all: every backend this box runs in notify mode, by name (the checks go per backend).
 if [ "$RUN_BACKENDS" = all ]; then
 	RUN_BACKENDS=$("$BIN" list 2> /dev/null | awk '$1 == "backend" && $2 != "none" && $3 == "notify" && $4 == "available" { printf "%s%s", s, $2; s = "," }')

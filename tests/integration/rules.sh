@@ -1,6 +1,7 @@
 #!/bin/sh
 # Bad rule input: each gives a clear error that names the input and the fix,
-# and exit status 2. Also: more marks than fs.fanotify.max_user_marks.
+# and exit status 2. Also: more marks than fs.fanotify.max_user_marks, and
+# more watches than fs.inotify.max_user_watches.
 . "$(dirname "$0")/../lib.sh"
 scratch_tmpfs
 mkdir -p "$T/fs/a/b" "$T/fs/c"
@@ -31,18 +32,37 @@ expect_error rule-duplicate "duplicates rule.*give each sub-tree once" "$T/fs/a"
 expect_error rule-nested "'$T/fs/a/b' is nested in rule '$T/fs/a'.*drop '$T/fs/a/b'" "$T/fs/a" "$T/fs/a/b"
 expect_error rule-none "no rule given: add --rule DIR"
 
-# More marks than allowed: dirmarks needs one per directory.
-limit=/proc/sys/fs/fanotify/max_user_marks
-old=$(cat $limit)
-at_exit "echo $old > $limit"
+# A signal must not leave a lowered limit behind: exit, so the EXIT trap runs.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 mkdir -p "$T/fs/many/1/2/3/4/5/6/7/8/9"
-echo 5 > $limit
-"$BIN" monitor --backend fanotify-dirmarks --rule "$T/fs/many" -- true >"$T/out" 2>&1
-st=$?
-echo "$old" > $limit
-if [ $st -eq 2 ] && grep -q "needs 10 marks.*max_user_marks is 5: raise it (sysctl -w fs.fanotify.max_user_marks=" "$T/out"; then
-	pass rule-max-user-marks
-else
-	fail rule-max-user-marks "exit $st: $(cat "$T/out")"
-fi
+
+# over_limit NAME SYSCTL VALUE BACKEND GREP: with /proc/sys/SYSCTL lowered to
+# VALUE for one attach of BACKEND to a 10-directory tree, monitor exits 2
+# with GREP; the limit is put back at once, and whatever happens on exit.
+over_limit() {
+	name=$1 file=/proc/sys/$2 value=$3 backend=$4 want=$5
+	old=$(cat "$file")
+	at_exit "echo $old > $file"
+	echo "$value" > "$file"
+	"$BIN" monitor --backend "$backend" --rule "$T/fs/many" -- true >"$T/out" 2>&1
+	st=$?
+	echo "$old" > "$file"
+	if [ $st -ne 2 ] || ! grep -q "$want" "$T/out"; then
+		fail "$name" "exit $st: $(cat "$T/out")"
+	elif [ "$(cat "$file")" != "$old" ]; then
+		fail "$name" "$file is $(cat "$file"), was $old"
+	else
+		pass "$name"
+	fi
+}
+# More marks than allowed: dirmarks needs one per directory.
+over_limit rule-max-user-marks fs/fanotify/max_user_marks 5 fanotify-dirmarks \
+	"needs 10 marks.*max_user_marks is 5: raise it (sysctl -w fs.fanotify.max_user_marks="
+# More watches than allowed: inotify needs one per directory. The limit is
+# per user id, shared with every inotify user of root on this box, so it is
+# lowered for one attach only; at 1 the first watch already fails.
+over_limit rule-max-user-watches fs/inotify/max_user_watches 1 inotify \
+	"inotify needs 10 watches.*ENOSPC.*fs.inotify.max_user_watches is 1, .*raise it (sysctl -w fs.inotify.max_user_watches=[0-9]*) or monitor fewer directories"
 finish

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `run` on this host for none, fanotify-user and fanotify-dirmarks, in
+# `run` on this host for none, fanotify-user, fanotify-dirmarks and inotify, in
 # notify and deny mode: every run passes the oracle, and the results file
 # has what the schema promises (raw samples, baseline, stats, box).
 . "$(dirname "$0")/../lib.sh"
@@ -71,6 +71,63 @@ if run_ok run-deny --mode deny --backend fanotify-user,fanotify-dirmarks --workl
 	else
 		fail run-deny-denied "no open was denied: $(jq -c '[.runs[] | .oracle]' deny.json)"
 	fi
+fi
+
+# inotify: a watch per directory, followed from user space as inotifywait -r
+# does. Every operation on its own object, so nothing may merge: each
+# repetition delivers exactly what it expected, and records its attach time.
+if run_ok run-inotify --backend inotify --workload open-close,create-unlink --out inotify.json; then
+	check_results run-inotify inotify.json "none inotify"
+	if jq -e '[.runs[] | select(.backend == "inotify") | .reps_detail[].oracle
+		| .expected > 0 and .merged == 0 and .delivered == .expected] | length == 2 * 3 and all' inotify.json > /dev/null; then
+		pass run-inotify-counts
+	else
+		fail run-inotify-counts "$(jq -c '[.runs[] | select(.backend == "inotify") | {id, o: [.reps_detail[].oracle]}]' inotify.json)"
+	fi
+	if jq -e '[.runs[] | .reps_detail[] as $r | if .backend == "none" then $r.attach_ns == null
+		else ($r.attach_ns | type) == "number" and $r.attach_ns > 0 end] | all' inotify.json > /dev/null; then
+		pass run-attach-time
+	else
+		fail run-attach-time "$(jq -c '[.runs[] | {id, a: [.reps_detail[].attach_ns]}]' inotify.json)"
+	fi
+fi
+# The workloads that change the tree race the consumer (a file made in a new
+# directory before its watch lands, a directory moved out before its watch
+# goes): the oracle judges, and an invalid run names the first event it lost
+# or gained. Exit 1 iff a run is invalid.
+"$BIN" run --ops 300 --reps 3 --rules 4 --depth 3 --backend inotify --workload mkdir-rmdir,rename \
+	--out inotify-tree.json > /dev/null 2> "$T/err"
+st=$?
+if jq -e --argjson st $st '[.runs[] | select(.backend == "inotify")] as $r | ($r | length) == 2 and
+	($r | all(.oracle.valid or (.oracle.why | test("^[0-9]+ (missing|merged|duplicated|unexpected) \\(e\\.g\\. [a-z_]+/[^)]+\\)")))) and
+	(($r | all(.oracle.valid)) == ($st == 0)) and ($st == 0 or $st == 1)' inotify-tree.json > /dev/null 2>&1; then
+	pass run-inotify-tree-judged
+else
+	fail run-inotify-tree-judged "exit $st: $(jq -c '[.runs[] | {id, oracle}]' inotify-tree.json 2>/dev/null || tail -3 "$T/err")"
+fi
+
+# A full queue: IN_Q_OVERFLOW makes the run invalid, with the count. The
+# queue's length is fs.inotify.max_queued_events when the instance is made,
+# shared with every inotify user of the box: lowered for this one short run
+# (restored at once, and on every exit path), with the consumer on the
+# workload's CPU so that it cannot keep up.
+qlimit=/proc/sys/fs/inotify/max_queued_events
+oldq=$(cat $qlimit)
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+at_exit "echo $oldq > $qlimit"
+echo 4 > $qlimit
+"$BIN" run --ops 300 --reps 1 --count-reps 0 --rules 4 --depth 3 --backend inotify --workload create-unlink \
+	--workload-cpu 0 --consumer-cpu 0 --out overflow.json > /dev/null 2> "$T/err"
+st=$?
+echo "$oldq" > $qlimit
+if [ $st -eq 1 ] && jq -e '[.runs[] | select(.backend == "inotify")] | length == 1 and
+	(.[0].oracle | .valid == false and .overflows > 0 and (.why | test("[0-9]+ lost to overflow")))' overflow.json > /dev/null 2>&1 &&
+	[ "$(cat $qlimit)" = "$oldq" ]; then
+	pass run-inotify-overflow
+else
+	fail run-inotify-overflow "exit $st: $(jq -c '[.runs[] | {id, oracle}]' overflow.json 2>/dev/null || tail -3 "$T/err")"
 fi
 
 # The CSV view: one row per run, the JSON's snake_case names.
