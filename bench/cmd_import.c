@@ -338,6 +338,13 @@ static int load_fio(const char *path, struct samples *all)
 				json_decref(raw_jobs);
 				goto fail;
 			}
+			if (iops < 0 || rt < 0) {
+				errf("%s: job '%s' \"%s\" has a negative \"iops\" or \"runtime\": "
+				     "not fio's figures; %s", path, name, dirs[d], fio_fix);
+				json_decref(rj);
+				json_decref(raw_jobs);
+				goto fail;
+			}
 			if (n <= 0)
 				continue;
 			job_ios += n;
@@ -383,6 +390,15 @@ static int load_fio(const char *path, struct samples *all)
 	if (!(ios > 0)) {
 		errf("%s: fio did no I/O (0 reads, writes and trims); fix: check the job "
 		     "file (size, nrfiles, rw) and measure again", path);
+		json_decref(raw_jobs);
+		goto fail;
+	}
+	/* Negative or overflowing figures (iops < 0, 1e300 I/Os) give no time per I/O. */
+	if (!(secs > 0) || !isfinite(1e9 * secs / ios) || !isfinite(ios / secs) ||
+	    !(1e9 * secs / ios > 0)) {
+		errf("%s: its I/O counts and iops give no positive, finite time per I/O "
+		     "(%g I/Os in %g s): not a measurement; fix: measure again with fio >= 3.0",
+		     path, ios, secs);
 		json_decref(raw_jobs);
 		goto fail;
 	}
@@ -496,9 +512,11 @@ static int load_hyperfine(const char *path, struct samples *all)
 		json_array_foreach(times, k, t) {
 			struct sample *s;
 
-			if (!json_is_number(t) || !(json_number_value(t) > 0)) {
-				errf("%s: command '%s': times[%zu] is not a positive number; %s",
-				     path, cmd, k, hf_fix);
+			/* In ns it must still be a number: 1e300 s is not a time. */
+			if (!json_is_number(t) || !(json_number_value(t) > 0) ||
+			    !isfinite(json_number_value(t) * 1e9)) {
+				errf("%s: command '%s': times[%zu] is not a positive number of "
+				     "seconds (below 1e299); %s", path, cmd, k, hf_fix);
 				goto fail;
 			}
 			s = add_sample(all);
