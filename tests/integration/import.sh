@@ -154,7 +154,8 @@ bad import-bad-duplicate "give each file once" --fio "$FIX/import-fio/fio-none-s
 	"$FIX/import-fio/fio-none-smallfiles-1.json" --out "$T/bad.json"
 bad import-bad-no-kind "say what it is" "$FIX/import-fio/fio-none-smallfiles-1.json" --out "$T/bad.json"
 # Figures that overflow or go negative: refused, not written as a run with
-# no samples (found by the fuzz targets, tests/fuzz/).
+# no samples (seen while writing the fuzz targets, tests/fuzz/, which check
+# for it now).
 jq '.results[0].times[0] = 1e300' "$FIX/import-hyperfine/hyperfine-untar.json" >"$B/hyperfine-huge.json"
 jq '.jobs[0].read.iops = -5' "$FIX/import-fio/fio-none-smallfiles-1.json" >"$B/fio-none-negative-1.json"
 jq '.jobs[0].read.total_ios = 1e308 | .jobs[0].write.total_ios = 1e308' "$FIX/import-fio/fio-none-smallfiles-1.json" >"$B/fio-none-huge-1.json"
