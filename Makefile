@@ -3,7 +3,8 @@
 # User space is C11 with -Wall -Wextra -Werror; BPF objects are built the
 # libbpf-bootstrap way (clang -target bpf, vmlinux.h from the bench kernel's
 # BTF, bpftool skeletons). SAN=1 builds everything with ASan and UBSan into
-# build-san/.
+# build-san/; FUZZ=1 with clang, ASan, UBSan and libFuzzer's coverage into
+# build-fuzz/, for the fuzz targets (tests/fuzz/).
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -18,17 +19,23 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)"
 endif
 
+CLANG ?= clang
 SAN ?= 0
-ifeq ($(SAN),1)
+FUZZ ?= 0
+ifeq ($(FUZZ),1)
+BUILD := build-fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CC := $(CLANG)
+else ifeq ($(SAN),1)
 BUILD := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CC := gcc
 else
 BUILD := build
 SANFLAGS :=
+CC := gcc
 endif
 
-CC := gcc
-CLANG ?= clang
 BPFTOOL ?= bpftool
 PKGS := libbpf gsl jansson libelf zlib
 CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $(SANFLAGS) \
@@ -52,7 +59,7 @@ $(shell scripts/deps.sh >&2 && mkdir -p build && touch $(DEPS_STAMP))
 endif
 KERNEL_SH := scripts/vm/kernel.sh
 
-.PHONY: all build deps test test-unit bench report baseline realistic clean FORCE
+.PHONY: all build deps test test-unit fuzz fuzz-bins bench report baseline realistic clean FORCE
 
 all: build
 build: $(BIN)
@@ -138,6 +145,28 @@ test-unit: $(UNIT_BINS)
 test: build
 	$(Q)tests/run.sh
 
+# Fuzz targets: one libFuzzer program per tests/fuzz/fuzz_*.c, linked with
+# every object but main.o of the FUZZ=1 build. `make test` runs each for a
+# fixed number of inputs; `make fuzz` for FUZZ_TIME seconds each
+# (tests/fuzz/run.sh).
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/fuzz/%,$(FUZZ_SRCS))
+
+ifeq ($(FUZZ),1)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(shell pkg-config --cflags $(PKGS)) -fsanitize=fuzzer $< $(LIB_OBJS) \
+		$(LDFLAGS) $(LDLIBS) -o $@
+
+fuzz-bins: $(FUZZ_BINS)
+else
+fuzz-bins:
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+endif
+fuzz: fuzz-bins
+	$(Q)tests/fuzz/run.sh --time $(or $(FUZZ_TIME),60)
+
 bench: build
 	$(Q)scripts/bench.sh
 
@@ -167,6 +196,6 @@ baseline: build
 		--out results/baseline/quick.json
 
 clean:
-	rm -rf build build-san $(BIN)
+	rm -rf build build-san build-fuzz $(BIN)
 
 FORCE:

@@ -3,6 +3,9 @@
 #ifndef SB_CMD_H
 #define SB_CMD_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
@@ -12,6 +15,13 @@ int cmd_compare(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+
+/*
+ * run --spec's parser on f (name in messages), with run's defaults: 0 and
+ * the number of cells its sweeps measure, or -1 after saying why on stderr.
+ * Checks what needs no box: options, workloads, strategies (tests/fuzz).
+ */
+int sb_run_check_spec(FILE *f, const char *name, size_t *cells);
 
 /* Exit codes shared by the subcommands. */
 #define SB_EXIT_OK 0

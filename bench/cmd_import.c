@@ -41,23 +41,17 @@
 
 #include "backend.h"
 #include "cmd.h"
+#include "import.h"
 #include "results.h"
 #include "stats.h"
 
 #define NOT_CHECKED "not checked: a whole command (fio or hyperfine), no oracle applies"
 #define MAX_GROUPS 64
 
-enum kind { K_NONE, K_FIO, K_HYPERFINE };
-
-struct input {
-	const char *path;
-	enum kind kind;
-};
-
 struct opts {
-	struct input *in;
+	struct sb_import_input *in;
 	size_t nin;
-	enum kind cur;
+	enum sb_import_kind cur;	/* 0: no --fio or --hyperfine yet */
 	const char *out;
 };
 
@@ -344,6 +338,13 @@ static int load_fio(const char *path, struct samples *all)
 				json_decref(raw_jobs);
 				goto fail;
 			}
+			if (iops < 0 || rt < 0) {
+				errf("%s: job '%s' \"%s\" has a negative \"iops\" or \"runtime\": "
+				     "not fio's figures; %s", path, name, dirs[d], fio_fix);
+				json_decref(rj);
+				json_decref(raw_jobs);
+				goto fail;
+			}
 			if (n <= 0)
 				continue;
 			job_ios += n;
@@ -389,6 +390,15 @@ static int load_fio(const char *path, struct samples *all)
 	if (!(ios > 0)) {
 		errf("%s: fio did no I/O (0 reads, writes and trims); fix: check the job "
 		     "file (size, nrfiles, rw) and measure again", path);
+		json_decref(raw_jobs);
+		goto fail;
+	}
+	/* Negative or overflowing figures (iops < 0, 1e300 I/Os) give no time per I/O. */
+	if (!(secs > 0) || !isfinite(1e9 * secs / ios) || !isfinite(ios / secs) ||
+	    !(1e9 * secs / ios > 0)) {
+		errf("%s: its I/O counts and iops give no positive, finite time per I/O "
+		     "(%g I/Os in %g s): not a measurement; fix: measure again with fio >= 3.0",
+		     path, ios, secs);
 		json_decref(raw_jobs);
 		goto fail;
 	}
@@ -502,9 +512,11 @@ static int load_hyperfine(const char *path, struct samples *all)
 		json_array_foreach(times, k, t) {
 			struct sample *s;
 
-			if (!json_is_number(t) || !(json_number_value(t) > 0)) {
-				errf("%s: command '%s': times[%zu] is not a positive number; %s",
-				     path, cmd, k, hf_fix);
+			/* In ns it must still be a number: 1e300 s is not a time. */
+			if (!json_is_number(t) || !(json_number_value(t) > 0) ||
+			    !isfinite(json_number_value(t) * 1e9)) {
+				errf("%s: command '%s': times[%zu] is not a positive number of "
+				     "seconds (below 1e299); %s", path, cmd, k, hf_fix);
 				goto fail;
 			}
 			s = add_sample(all);
@@ -647,11 +659,10 @@ static json_t *make_run(const char *wl, const char *backend, struct sample **s, 
 	return run;
 }
 
-static int write_runs(struct samples *all, struct sb_results *res)
+static int write_runs(struct samples *all, json_t *runs)
 {
 	struct sample **s = calloc(all->n + 1, sizeof(*s)), **bs = calloc(all->n + 1, sizeof(*bs));
 	double *x = calloc(all->n + 1, sizeof(*x)), *base = calloc(all->n + 1, sizeof(*base));
-	char err[512];
 	int ret = -1;
 
 	if (!s || !bs || !x || !base) {
@@ -679,8 +690,8 @@ static int write_runs(struct samples *all, struct sb_results *res)
 				errf("out of memory");
 				goto out;
 			}
-			if (sb_results_add_run(res, run, err, sizeof(err))) {
-				errf("%s", err);
+			if (json_array_append_new(runs, run)) {
+				errf("out of memory");
 				goto out;
 			}
 		}
@@ -738,9 +749,9 @@ static const struct argp_option options[] = {
 	{ 0 }
 };
 
-static int add_input(struct opts *o, const char *path, enum kind k)
+static int add_input(struct opts *o, const char *path, enum sb_import_kind k)
 {
-	struct input *in = realloc(o->in, (o->nin + 1) * sizeof(*in));
+	struct sb_import_input *in = realloc(o->in, (o->nin + 1) * sizeof(*in));
 
 	if (!in)
 		return -1;
@@ -757,7 +768,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'f':
 	case 'H':
-		o->cur = key == 'f' ? K_FIO : K_HYPERFINE;
+		o->cur = key == 'f' ? SB_IMPORT_FIO : SB_IMPORT_HYPERFINE;
 		if (arg && add_input(o, arg, o->cur))
 			argp_failure(state, SB_EXIT_USAGE, ENOMEM, "out of memory");
 		break;
@@ -765,7 +776,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->out = arg;
 		break;
 	case ARGP_KEY_ARG:
-		if (o->cur == K_NONE)
+		if (!o->cur)
 			argp_error(state, "'%s': say what it is: --fio FILE... or --hyperfine FILE...",
 				   arg);
 		if (add_input(o, arg, o->cur))
@@ -783,21 +794,25 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-int cmd_import(int argc, char **argv)
+/* The samples of the runs: each run has its (workload, backend)'s all. */
+static size_t samples_in(json_t *runs)
 {
-	struct argp argp = { options, parse_opt, "[FILE...]", doc, NULL, NULL, NULL };
-	struct opts o = { 0 };
+	size_t i, n = 0;
+	json_t *run;
+
+	json_array_foreach(runs, i, run)
+		n += json_integer_value(json_object_get(run, "reps"));
+	return n;
+}
+
+int sb_import(const struct sb_import_input *in, size_t n, json_t *runs)
+{
 	struct samples all = { 0 };
-	struct sb_results res = { 0 };
-	char err[512];
 	int ret = SB_EXIT_USAGE;
 
-	argp_err_exit_status = SB_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
-		goto out;
-	for (size_t i = 0; i < o.nin; i++) {
-		int rc = o.in[i].kind == K_FIO ? load_fio(o.in[i].path, &all)
-					       : load_hyperfine(o.in[i].path, &all);
+	for (size_t i = 0; i < n; i++) {
+		int rc = in[i].kind == SB_IMPORT_FIO ? load_fio(in[i].path, &all)
+						     : load_hyperfine(in[i].path, &all);
 
 		if (rc)
 			goto out;
@@ -807,25 +822,56 @@ int cmd_import(int argc, char **argv)
 		     "finished measurement");
 		goto out;
 	}
-	ret = SB_EXIT_FAIL;
-	if (sb_results_open(&res, o.out, NULL, argc, argv, err, sizeof(err))) {
-		errf("%s", err);
-		goto out;
-	}
-	if (write_runs(&all, &res))
-		goto out;
-	ret = SB_EXIT_OK;
-	fprintf(stderr, "subtree-bench import: %zu samples from %zu files -> %s (%zu runs)\n",
-		all.n, o.nin, o.out, json_array_size(json_object_get(res.root, "runs")));
+	ret = write_runs(&all, runs) ? SB_EXIT_FAIL : 0;
 out:
-	if (res.root)
-		sb_results_close(&res);
 	for (size_t i = 0; i < all.n; i++) {
 		free(all.v[i].workload);
 		json_decref(all.v[i].raw);
 		json_decref(all.v[i].tool);
 	}
 	free(all.v);
+	return ret;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct argp argp = { options, parse_opt, "[FILE...]", doc, NULL, NULL, NULL };
+	struct opts o = { 0 };
+	struct sb_results res = { 0 };
+	json_t *runs = json_array();
+	char err[512];
+	int ret = SB_EXIT_USAGE;
+
+	argp_err_exit_status = SB_EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
+		goto out;
+	if (!runs) {
+		errf("out of memory");
+		ret = SB_EXIT_FAIL;
+		goto out;
+	}
+	if ((ret = sb_import(o.in, o.nin, runs)))
+		goto out;
+	ret = SB_EXIT_FAIL;
+	if (sb_results_open(&res, o.out, NULL, argc, argv, err, sizeof(err))) {
+		errf("%s", err);
+		goto out;
+	}
+	if (json_array_extend(json_object_get(res.root, "runs"), runs)) {
+		errf("out of memory");
+		goto out;
+	}
+	if (sb_results_flush(&res, err, sizeof(err))) {
+		errf("%s", err);
+		goto out;
+	}
+	ret = SB_EXIT_OK;
+	fprintf(stderr, "subtree-bench import: %zu samples from %zu files -> %s (%zu runs)\n",
+		samples_in(runs), o.nin, o.out, json_array_size(runs));
+out:
+	if (res.root)
+		sb_results_close(&res);
+	json_decref(runs);
 	free(o.in);
 	return ret;
 }

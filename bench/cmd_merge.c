@@ -396,6 +396,8 @@ json_t *sb_merge(json_t *const *roots, const char *const *paths, size_t n, bool 
 	if (missing)
 		json_object_set_new(out, "missing_shards", missing);
 fail:
+	if (!out)
+		json_decref(missing);	/* else out holds it */
 	free(shards);
 	free(given);
 	return out;
@@ -404,7 +406,7 @@ fail:
 struct merge_opts {
 	const char *out;
 	bool partial;
-	const char *paths[4096];
+	const char *paths[SB_SHARD_MAX];
 	size_t n;
 };
 

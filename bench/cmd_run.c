@@ -153,8 +153,10 @@ static int parse_uint_list(const char *opt, const char *arg, unsigned long min,
 		}
 		ret = parse_ulong(opt, tok, min, max, &l->v[l->n++], state);
 	}
-	if (!l->n && !ret)
+	if (!l->n && !ret) {
 		argp_error(state, "--%s '%s': give at least one value, e.g. --%s 1,10,100", opt, arg, opt);
+		ret = -1;
+	}
 	free(copy);
 	return ret;
 }
@@ -175,7 +177,7 @@ static int parse_hit_list(const char *arg, struct dbl_list *l, struct argp_state
 		l->v[l->n++] = v;
 	}
 	free(copy);
-	return 0;
+	return l->n ? 0 : (argp_error(state, "--hit-ratio '%s': give at least one value, e.g. --hit-ratio 0,0.5,1", arg), -1);
 }
 
 /* --fs tmpfs,ext4,...: the monitored filesystems, each a cell axis. */
@@ -222,7 +224,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		else if (!sb_report_parse(arg, &r))
 			o->report = r;
 		else
-			argp_error(state, "--report '%s': use fid, dfid-name or auto", arg);
+			return argp_error(state, "--report '%s': use fid, dfid-name or auto", arg), EINVAL;
 		break;
 	}
 	case OPT_SEED: return parse_ulong("seed", arg, 0, ULONG_MAX, &o->seed, state) ? EINVAL : 0;
@@ -245,7 +247,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	}
 	case 'm':
 		if (sb_mode_parse(arg, &o->mode))
-			argp_error(state, "--mode '%s': use notify or deny", arg);
+			return argp_error(state, "--mode '%s': use notify or deny", arg), EINVAL;
 		break;
 	case 'o': o->out = arg; break;
 	case 'R': o->root = arg; break;
@@ -255,14 +257,13 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		char err[256];
 
 		if (sb_shard_parse(arg, &o->shard, err, sizeof(err)))
-			argp_error(state, "%s", err);
+			return argp_error(state, "%s", err), EINVAL;
 		o->shard_arg = arg;
 		break;
 	}
 	case 'v': o->verbose = true; break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		break;
+		return argp_error(state, "unexpected argument '%s'", arg), EINVAL;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -303,6 +304,10 @@ static int pick_workloads(const char *arg, const struct sb_workload_ops **out, s
 		out[(*n)++] = w;
 	}
 	free(copy);
+	if (!*n) {
+		fprintf(stderr, "subtree-bench run: --workload '%s': give at least one workload, e.g. --workload open-close\n", arg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1415,27 +1420,30 @@ static const struct argp run_argp = {
  * defaults. Every line is checked before anything is measured; an error
  * names the file and line.
  */
-static int parse_spec(const struct run_opts *defaults, const char *path,
+static int parse_spec(const struct run_opts *defaults, FILE *f, const char *path,
 		      struct sweep *sweeps, size_t *n)
 {
-	FILE *f = fopen(path, "r");
 	char line[4096];
 	int lineno = 0, bad = 0;
 
-	if (!f) {
-		fprintf(stderr, "subtree-bench run: --spec '%s': %s\n", path, strerror(errno));
-		return -1;
-	}
 	*n = 0;
 	while (fgets(line, sizeof(line), f)) {
 		char *argv[MAX_SPEC_ARGS + 2], *save = NULL, *tok, *words, where[4200];
 		char *hash = strchr(line, '#');
+		size_t len = strlen(line);
 		int argc = 0;
 
 		lineno++;
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		/* fgets would read the rest of a longer line as a sweep of its own. */
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n' && ungetc(getc(f), f) != EOF) {
+			fprintf(stderr, "%s: longer than %zu characters: split the sweep over several lines\n",
+				where, sizeof(line) - 2);
+			bad = 1;
+			break;
+		}
 		if (hash)
 			*hash = '\0';
-		snprintf(where, sizeof(where), "%s:%d", path, lineno);
 		argv[argc++] = where;
 		/* The options point into the words: they live as long as the run. */
 		words = strdup(line);
@@ -1443,10 +1451,19 @@ static int parse_spec(const struct run_opts *defaults, const char *path,
 			bad = 1;
 			break;
 		}
-		for (tok = strtok_r(words, " \t\n", &save); tok && argc <= MAX_SPEC_ARGS;
-		     tok = strtok_r(NULL, " \t\n", &save))
+		for (tok = strtok_r(words, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+			if (argc > MAX_SPEC_ARGS)
+				break;
 			argv[argc++] = tok;
+		}
 		argv[argc] = NULL;
+		if (tok) {
+			free(words);
+			fprintf(stderr, "%s: more than %d words: split the sweep over several lines\n",
+				where, MAX_SPEC_ARGS);
+			bad = 1;
+			break;
+		}
 		if (argc == 1) {
 			free(words);
 			continue;
@@ -1471,7 +1488,10 @@ static int parse_spec(const struct run_opts *defaults, const char *path,
 		}
 		(*n)++;
 	}
-	fclose(f);
+	if (!bad && ferror(f)) {
+		fprintf(stderr, "subtree-bench run: --spec '%s': %s\n", path, strerror(errno));
+		bad = 1;
+	}
 	if (!bad && !*n) {
 		fprintf(stderr, "subtree-bench run: --spec '%s' has no sweep: give one line of run options per sweep\n", path);
 		bad = 1;
@@ -1479,9 +1499,10 @@ static int parse_spec(const struct run_opts *defaults, const char *path,
 	return bad ? -1 : 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* run's defaults; argc and argv are the command line the results record. */
+static struct run_opts run_defaults(int argc, char **argv)
 {
-	struct run_opts o = {
+	return (struct run_opts){
 		.backends = "all", .strategies = "walk,tag", .workloads = "open-close",
 		.out = "results.json", .box = "host",
 		.rules = { 1, { 10 } }, .depth = { 1, { 4 } }, .hit = { 1, { 0.5 } },
@@ -1492,6 +1513,32 @@ int cmd_run(int argc, char **argv)
 		.report = -1, .shard = { 1, 1 },
 		.argc = argc, .argv = argv,
 	};
+}
+
+int sb_run_check_spec(FILE *f, const char *name, size_t *cells)
+{
+	static struct sweep sweeps[MAX_SWEEPS];
+	struct run_opts o = run_defaults(0, NULL);
+	size_t n = 0;
+	int ret;
+
+	*cells = 0;
+	ret = parse_spec(&o, f, name, sweeps, &n);
+	for (size_t i = 0; i < n && !ret; i++) {
+		ret = pick_workloads(sweeps[i].o.workloads, sweeps[i].wls, &sweeps[i].nw) ||
+		      pick_strategies(sweeps[i].o.strategies, &sweeps[i].strategies) ? -1 : 0;
+		*cells += ret ? 0 : sweep_cells(&sweeps[i]);
+	}
+	for (size_t i = 0; i < MAX_SWEEPS; i++) {
+		free(sweeps[i].words);
+		sweeps[i].words = NULL;
+	}
+	return ret;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = run_defaults(argc, argv);
 	static struct sweep sweeps[MAX_SWEEPS];
 	size_t nsweeps = 1;
 	int ret;
@@ -1518,10 +1565,15 @@ int cmd_run(int argc, char **argv)
 	if (o.consumer_cpu == -2)
 		o.consumer_cpu = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
 	if (o.spec) {
-		if (parse_spec(&o, o.spec, sweeps, &nsweeps))
-			ret = SB_EXIT_USAGE;
-		else
-			ret = run_sweeps(&o, sweeps, nsweeps);
+		FILE *f = fopen(o.spec, "r");
+
+		if (!f) {
+			fprintf(stderr, "subtree-bench run: --spec '%s': %s\n", o.spec, strerror(errno));
+			return SB_EXIT_USAGE;
+		}
+		ret = parse_spec(&o, f, o.spec, sweeps, &nsweeps);
+		fclose(f);
+		ret = ret ? SB_EXIT_USAGE : run_sweeps(&o, sweeps, nsweeps);
 	} else {
 		sweeps[0].o = o;
 		ret = run_sweeps(&o, sweeps, nsweeps);

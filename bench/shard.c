@@ -36,6 +36,11 @@ int sb_shard_parse(const char *s, struct sb_shard *out, char *err, size_t errlen
 			 "e.g. --shard 1/%lu ... --shard %lu/%lu", s, n ? n : 2, n ? n : 2, n ? n : 2);
 		return -1;
 	}
+	if (n > SB_SHARD_MAX) {
+		snprintf(err, errlen, "--shard '%s': at most %d shards (merge takes at most %d files); "
+			 "fix: a smaller N", s, SB_SHARD_MAX, SB_SHARD_MAX);
+		return -1;
+	}
 	out->index = i;
 	out->count = n;
 	return 0;

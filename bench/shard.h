@@ -19,7 +19,10 @@ struct sb_shard {
 	unsigned long count;		/* 1: not sharded */
 };
 
-/* Parse "I/N" (1 <= I <= N); on error a message naming --shard and the fix. */
+/* merge takes at most this many files: more shards could not be merged. */
+#define SB_SHARD_MAX 4096
+
+/* Parse "I/N" (1 <= I <= N <= SB_SHARD_MAX); on error a message naming --shard and the fix. */
 int sb_shard_parse(const char *s, struct sb_shard *out, char *err, size_t errlen);
 /* Does this shard measure the cell at this index (0-based)? */
 bool sb_shard_owns(const struct sb_shard *s, size_t cell);

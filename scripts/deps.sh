@@ -4,7 +4,7 @@
 # package is missing, so a warm box starts in well under a second.
 set -eu
 
-PACKAGES="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+PACKAGES="make gcc clang libclang-rt-dev llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 libgsl-dev libjansson-dev check pkg-config
 gnuplot-nox fio hyperfine
 qemu-system-x86 dwarves linux-source-6.12 flex bison bc libssl-dev kmod cpio xz-utils patch

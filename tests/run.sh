@@ -10,13 +10,16 @@
 #   kernel       the fanotify filter series in the VM (tests/kernel/run.sh),
 #                on the bench kernel and once on the debug (KASAN) kernel
 #   san          unit and integration again, built with ASan and UBSan
+#   fuzz         each libFuzzer target (tests/fuzz/: the spec, rule list,
+#                results, compare, merge and import parsers) for a fixed
+#                number of inputs on its committed corpus (`make fuzz`: longer)
 # TESTS=unit,integration,... picks phases (default: all of them).
 # Every test prints `PASS name` / `FAIL name: why` / `SKIP name: why`;
 # Check programs are counted from their summary line.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
-TESTS=${TESTS:-unit,integration,vm,kernel,san}
+TESTS=${TESTS:-unit,integration,vm,kernel,san,fuzz}
 LOGS=$ROOT/build/test-logs
 mkdir -p "$LOGS"
 passed=0 failed=0 skipped=0
@@ -132,6 +135,15 @@ if want san; then
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 integration " (asan)"
 	else
 		echo "FAIL build: make SAN=1"
+		failed=$((failed + 1))
+	fi
+fi
+if want fuzz; then
+	phase "fuzz targets (libFuzzer, ASan, UBSan; fixed seed and inputs)"
+	if make -s fuzz-bins; then
+		script fuzz tests/fuzz/run.sh
+	else
+		echo "FAIL build: make fuzz-bins"
 		failed=$((failed + 1))
 	fi
 fi

@@ -47,7 +47,9 @@ static bool jint(const json_t *o, const char *key, long long *out)
 		*out = json_integer_value(v);
 		return true;
 	}
-	if (json_is_real(v) && json_real_value(v) == (double)(long long)json_real_value(v)) {
+	/* A whole real in long long's range (casting one outside it is undefined). */
+	if (json_is_real(v) && json_real_value(v) >= -0x1p63 && json_real_value(v) < 0x1p63 &&
+	    json_real_value(v) == (double)(long long)json_real_value(v)) {
 		*out = (long long)json_real_value(v);
 		return true;
 	}

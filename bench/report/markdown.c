@@ -996,8 +996,7 @@ static void md_headline(FILE *f, const struct report *r, const char *prefix)
 	md_figure_links(f, prefix, h->base);
 }
 
-/* The whole report; image links are prefixed with `prefix` (relative). */
-static char *report_md(const struct report *r, const char *prefix, size_t *len)
+char *report_md(const struct report *r, const char *prefix, size_t *len)
 {
 	char *buf;
 	FILE *f = xmemopen(&buf, len);

@@ -269,6 +269,9 @@ bool series_level_slope(const struct series *s, double *slope);
 void report_derive_free(struct report *r);
 int report_plot(const struct report *r);
 int report_write_md(const struct report *r);
+/* markdown.c: the whole REPORT.md in memory (*len bytes); image links are
+ * prefixed with `prefix` (relative). */
+char *report_md(const struct report *r, const char *prefix, size_t *len);
 /* summary.c: the summary at the top of REPORT.md, at most SUMMARY_LINES lines. */
 #define SUMMARY_LINES 15
 void md_summary(FILE *f, const struct report *r);

@@ -172,5 +172,25 @@ printf '%s\n' '--rules 5' '--depth x' > bad.spec
 "$BIN" run --spec bad.spec --out badspec.json > /dev/null 2> "$T/err"
 [ $? -eq 2 ] && grep -q "bad.spec:2: --depth .x.: give a whole number" "$T/err" && [ "$(jq '.runs | length' badspec.json 2>/dev/null || echo 0)" = 0 ] &&
 	pass run-spec-bad-line || fail run-spec-bad-line "$(cat "$T/err")"
+# Values argp reports without stopping a spec line (argp_error returns under
+# ARGP_NO_EXIT), lines fgets would split, and words past the limit are
+# refused too, naming the line (the fuzz target tests/fuzz/fuzz_spec.c).
+words=$(printf ' --ops 1%.0s' $(seq 33))
+long=$(printf -- '--seed 1 %04096d' 0)
+for c in "mode|--mode sideways|bad.spec:1: --mode 'sideways': use notify or deny" \
+	"report|--report hash|bad.spec:1: --report 'hash'" \
+	"empty-rules|--rules ,|bad.spec:1: --rules ',': give at least one value" \
+	"empty-hit|--hit-ratio ,|bad.spec:1: --hit-ratio ',': give at least one value" \
+	"empty-workload|--workload ,|--workload ',': give at least one workload" \
+	"extra-arg|--ops 5 stray|bad.spec:1: unexpected argument 'stray'" \
+	"words|$words|bad.spec:1: more than 64 words" \
+	"long-line|$long|bad.spec:1: longer than 4094 characters"; do
+	name=${c%%|*} rest=${c#*|}
+	printf '%s\n' "${rest%%|*}" > bad.spec
+	"$BIN" run --spec bad.spec --out badspec.json > /dev/null 2> "$T/err"
+	st=$?
+	[ $st -eq 2 ] && grep -qF -- "${rest#*|}" "$T/err" && [ "$(jq '.runs | length' badspec.json 2>/dev/null || echo 0)" = 0 ] &&
+		pass "run-spec-bad-$name" || fail "run-spec-bad-$name" "exit $st: $(head -c 300 "$T/err")"
+done
 check run-no-scratch-left no_scratch_mounts
 finish

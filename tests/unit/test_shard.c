@@ -22,6 +22,20 @@ START_TEST(test_parse_good)
 }
 END_TEST
 
+/* N is bounded by what merge can take back (its files), so nothing sized by N overflows. */
+START_TEST(test_parse_max)
+{
+	struct sb_shard s;
+	char err[256];
+
+	ck_assert_int_eq(sb_shard_parse("4096/4096", &s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.count, SB_SHARD_MAX);
+	ck_assert_int_eq(sb_shard_parse("1/4097", &s, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "--shard '1/4097': at most 4096 shards") && strstr(err, "fix:"), "%s", err);
+	ck_assert_int_eq(sb_shard_parse("1/18446744073709551615", &s, err, sizeof(err)), -1);
+}
+END_TEST
+
 START_TEST(test_parse_bad)
 {
 	static const char *const bad[] = {
@@ -78,6 +92,7 @@ static Suite *shard_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_parse_good);
+	tcase_add_test(tc, test_parse_max);
 	tcase_add_test(tc, test_parse_bad);
 	tcase_add_test(tc, test_partition);
 	suite_add_tcase(s, tc);
