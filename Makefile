@@ -146,7 +146,8 @@ bench: build
 # SET=host) when there is one, which also gets its own report in results/host.
 report: build
 	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json \
-		$(wildcard results/host/results.json)
+		$(wildcard results/host/results.json) \
+		$(addprefix --realistic ,$(wildcard results/realistic/results.json))
 	$(Q)if [ -f results/host/results.json ]; then \
 		./$(BIN) report --out-dir results/host results/host/results.json; fi
 
