@@ -28,10 +28,10 @@
 #      OUT_DIR/raw/fio-B-JOB-REP.log keeps fio's messages and the monitor's
 #      event count. fio's figure is its own time per I/O.
 #  (b) one hyperfine invocation per workload, every backend in it (in a
-#      seeded shuffled order of its own), REPS timed runs after 1 warmup,
+#      seeded shuffled order of its own), REPS timed runs after WARMUP ones,
 #      PREPARE (untimed, hyperfine's --prepare) before each:
 #        hyperfine --export-json OUT_DIR/raw/hyperfine-W.json --runs REPS \
-#            --warmup 1 [--prepare PREPARE] -n none 'CMD' -n fanotify-user \
+#            --warmup WARMUP [--prepare PREPARE] -n none 'CMD' -n fanotify-user \
 #            'subtree-bench monitor --quiet --backend fanotify-user --rule RULE -- sh -c "CMD"' ...
 #      The workloads W (SUBTREE_BENCH_WORKLOADS):
 #        untar        extract a tar of this repository (`git archive HEAD`)
@@ -78,6 +78,9 @@
 #                            git-status git-diff make; empty: none)
 #   SUBTREE_BENCH_LINUX_TAR, SUBTREE_BENCH_LINUX_SUBTREE, SUBTREE_BENCH_CPROJECT_FILES
 #                            as above
+#   SUBTREE_BENCH_WARMUP     hyperfine's untimed warmup runs per command
+#                            (default 1; besides, each workload's plain
+#                            command runs once, untimed, before hyperfine)
 #   SUBTREE_BENCH_BACKENDS   backends (default: available in notify mode)
 #   SUBTREE_BENCH_SEED       seed of the shuffled orders (default 1)
 #   SUBTREE_BENCH_NO_HYPERFINE=1  skip (b)
@@ -121,13 +124,15 @@ case $LINUX_SUB in '' | /* | *..* | *[\'\"\ ]*) die "SUBTREE_BENCH_LINUX_SUBTREE
 LINUX_SUB=${LINUX_SUB%/}
 CPROJECT_FILES=${SUBTREE_BENCH_CPROJECT_FILES:-8}
 case $CPROJECT_FILES in '' | *[!0-9]* | 0) die "SUBTREE_BENCH_CPROJECT_FILES '$CPROJECT_FILES': give a whole number of C files, at least 1" 2 ;; esac
+WARMUP=${SUBTREE_BENCH_WARMUP:-1}
+case $WARMUP in '' | *[!0-9]*) die "SUBTREE_BENCH_WARMUP '$WARMUP': give a whole number of untimed runs per command (0 or more)" 2 ;; esac
 
 tools="fio tar"
 [ -n "$WORKLOADS" ] && tools="$tools hyperfine"
 has_wl() { case " $WORKLOADS " in *" $1 "*) return 0 ;; esac; return 1; }
 if has_wl untar || has_wl git-status || has_wl git-diff; then tools="$tools git"; fi
 if has_wl untar-linux || has_wl git-status || has_wl git-diff; then
-	tools="$tools xz"
+	case $LINUX_TXZ in *.xz) tools="$tools xz" ;; esac
 	[ -r "$LINUX_TXZ" ] || die "'$LINUX_TXZ' not found or not readable (the kernel source tarball the untar-linux and git workloads take a subtree of); fix: scripts/deps.sh installs it (linux-source-6.12), or set SUBTREE_BENCH_LINUX_TAR, or leave those workloads out of SUBTREE_BENCH_WORKLOADS" 2
 fi
 has_wl make && tools="$tools make gcc"
@@ -243,8 +248,12 @@ hf() {
 		fi
 	done
 	t0=$(date +%s)
+	# Untimed, once: the plain command warms the caches (binaries, the tar)
+	# for every backend, also when hyperfine's per-command warmup is 0.
+	sh -c "${hf_prep:-true}" && sh -c "$hf_cmd" >"$RAW/hyperfine-$hf_name.log" 2>&1 ||
+		die "$hf_name: the command alone failed ($hf_cmd): $(tail -3 "$RAW/hyperfine-$hf_name.log")" 1
 	hyperfine --style basic --export-json "$RAW/hyperfine-$hf_name.json" --runs "$REPS" \
-		--warmup 1 "$@" >"$RAW/hyperfine-$hf_name.log" 2>&1
+		--warmup "$WARMUP" "$@" >"$RAW/hyperfine-$hf_name.log" 2>&1
 	st=$?
 	sed 's/^/| /' "$RAW/hyperfine-$hf_name.log"
 	[ $st -eq 0 ] || die "hyperfine $hf_name failed with status $st (a command exited non-zero: run it by hand to see why); log: $RAW/hyperfine-$hf_name.log" 1
@@ -277,7 +286,7 @@ LTAR=$SCR/linux.tar
 if has_wl untar-linux || has_wl git-status || has_wl git-diff; then
 	t0=$(date +%s)
 	mkdir -p "$SCR/prep" || die "cannot create $SCR/prep" 1
-	tar -xJf "$LINUX_TXZ" -C "$SCR/prep" "$LINUX_SUB" ||
+	tar -xf "$LINUX_TXZ" -C "$SCR/prep" "$LINUX_SUB" ||
 		die "cannot extract $LINUX_SUB from $LINUX_TXZ; fix: give a member directory of it in SUBTREE_BENCH_LINUX_SUBTREE (e.g. linux-source-6.12/fs)" 1
 	tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner \
 		-cf "$LTAR" -C "$SCR/prep/$LINUX_SUB/.." "$(basename "$LINUX_SUB")" ||
