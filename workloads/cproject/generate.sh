@@ -11,7 +11,10 @@ set -u
 [ $# -eq 2 ] || { echo "usage: workloads/cproject/generate.sh DIR N" >&2; exit 2; }
 DIR=$1 N=$2
 case $N in '' | *[!0-9]* | 0) echo "generate.sh: N '$N': give a whole number of modules, at least 1" >&2; exit 2 ;; esac
-rm -rf "$DIR" && mkdir -p "$DIR/src" || { echo "generate.sh: cannot create $DIR" >&2; exit 1; }
+if ! rm -rf "$DIR" || ! mkdir -p "$DIR/src"; then
+	echo "generate.sh: cannot create $DIR" >&2
+	exit 1
+fi
 
 cat >"$DIR/Makefile" <<'EOF'
 CC = gcc
@@ -35,7 +38,7 @@ clean:
 EOF
 
 # One declaration in proj.h and one call in main.c per module.
-decls= calls=
+decls='' calls=''
 i=1
 while [ "$i" -le "$N" ]; do
 	decls="${decls}uint32_t m${i}_run(uint32_t seed);
