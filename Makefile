@@ -153,7 +153,8 @@ report: build
 
 # Real-world workloads (fio jobs; untar, git status, git diff, make -j2 timed by
 # hyperfine) under every backend this box runs (scripts/realistic.sh; BOX=vm for
-# all of them, results/realistic/README.md). For the VM the kernel subtree is
+# all of them: results/realistic, README.md there; other boxes write
+# results/realistic-host, so the committed VM set stays). For the VM the kernel subtree is
 # unpacked on the host first: xz takes the TCG guest minutes.
 REALISTIC_LINUX_TAR := build/realistic/linux-subtree.tar
 $(REALISTIC_LINUX_TAR): scripts/realistic-linux-tar.sh
@@ -164,7 +165,7 @@ realistic: build $(if $(filter vm,$(BOX)),$(REALISTIC_LINUX_TAR))
 		SUBTREE_BENCH_LINUX_TAR="$(CURDIR)/$(REALISTIC_LINUX_TAR)" SUBTREE_BENCH_WARMUP=$(or $(WARMUP),1) \
 		./$(BIN) vm --box vm --timeout 0 --share "$(CURDIR)/results/realistic" -- \
 		scripts/realistic.sh "$(CURDIR)/results/realistic" $(or $(REPS),5); \
-	else scripts/realistic.sh results/realistic $(or $(REPS),5); fi
+	else scripts/realistic.sh results/realistic-host $(or $(REPS),5); fi
 
 # The CI baseline: the quick matrix in vm-icount (results/baseline/README.md).
 baseline: build
