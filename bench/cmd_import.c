@@ -491,6 +491,13 @@ static int load_hyperfine(const char *path, struct samples *all)
 			goto fail;
 		}
 		codes = json_object_get(res, "exit_codes");
+		/* Without them a failed command could pass for a measurement. */
+		if (!json_is_array(codes) || json_array_size(codes) != json_array_size(times)) {
+			errf("%s: command '%s' has no \"exit_codes\" array as long as its \"times\": "
+			     "its exit status is unknown; %s (hyperfine >= 1.12 writes exit_codes)",
+			     path, cmd, hf_fix);
+			goto fail;
+		}
 		json_array_foreach(codes, k, t) {
 			if (json_is_integer(t) && json_integer_value(t)) {
 				errf("%s: command '%s' exited %lld in run %zu: its times are not "
@@ -641,6 +648,13 @@ static json_t *make_run(const char *wl, const char *backend, struct sample **s, 
 	json_object_set_new(run, "oracle", json_pack("{s:i, s:i, s:i, s:i, s:i, s:b, s:s}",
 		"expected", 0, "delivered", 0, "missing", 0, "unexpected", 0, "overflows", 0,
 		"valid", 1, "why", NOT_CHECKED));
+	/* Only commands that exited 0 get this far: load_fio and load_hyperfine refuse the others. */
+	json_object_set_new(run, "exit_status", json_pack("{s:I, s:I, s:s}",
+		"checked", (json_int_t)n, "nonzero", (json_int_t)0, "how", is_fio ?
+		"each repetition's fio jobs report error 0 (scripts/realistic.sh also stops at a "
+		"non-zero exit of fio or of the monitor)" :
+		"hyperfine's exit_codes of every timed run are 0 (hyperfine, run without -i, also "
+		"stops at a non-zero exit, warmup and prepare included)"));
 	if (is_fio) {
 		json_t *reps = json_array();
 

@@ -73,6 +73,8 @@ static const struct argp_option options[] = {
 	{ "templates", 'T', "DIR", 0,
 	  "gnuplot templates (default: scripts/plot in the repository of this binary)", 0 },
 	{ "no-plots", 'n', 0, 0, "Write the .dat, .gp and REPORT.md files but do not run gnuplot", 0 },
+	{ "realistic", 'R', "RESULTS.json", 0,
+	  "Add a \"Real-world workloads\" section from this file of imported whole commands (`subtree-bench import`, scripts/realistic.sh): per workload each backend's median, CI and ratio over none", 0 },
 	{ 0 },
 };
 
@@ -96,6 +98,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'n':
 		r->no_plots = true;
 		break;
+	case 'R':
+		r->realistic = arg;
+		break;
 	case ARGP_KEY_ARG:
 		r->files[r->nfiles++] = arg;
 		break;
@@ -107,6 +112,23 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/*
+ * The --realistic file, through the same loader as the main set but as a set
+ * of its own: another box kind (vm beside vm-icount) and other workloads, so
+ * it never merges with the main figures.
+ */
+static int load_realistic(struct report *r)
+{
+	r->real = calloc(1, sizeof(*r->real));
+	if (!r->real) {
+		errf("out of memory");
+		return EXIT_OUTPUT;
+	}
+	r->real->files = (char **)&r->realistic;
+	r->real->nfiles = 1;
+	return report_load(r->real);
 }
 
 int cmd_report(int argc, char **argv)
@@ -142,6 +164,8 @@ int cmd_report(int argc, char **argv)
 
 	if ((ret = report_load(&r)) || (ret = report_derive(&r)))
 		goto cleanup;
+	if (r.realistic && (ret = load_realistic(&r)))
+		goto cleanup;
 	r.dir = r.out_dir ? xstrdup(r.out_dir) : dir_of(r.in[0].path);
 	if (mkdir_p(r.dir)) {
 		errf("cannot create the output directory %s: %s; fix: pass a writable --out-dir",
@@ -154,6 +178,9 @@ int cmd_report(int argc, char **argv)
 cleanup:
 	report_derive_free(&r);
 	report_load_free(&r);
+	if (r.real)
+		report_load_free(r.real);
+	free(r.real);
 	free(r.dir);
 	free(r.files);
 	return ret;

@@ -260,6 +260,12 @@ static bool parse_run(const json_t *j, struct run *run, char *why, size_t len)
 		}
 		run->has_stats = run->median.has;
 	}
+	{
+		json_t *ex = json_object_get(j, "exit_status");
+
+		run->has_exit = jint(ex, "checked", &run->exit_checked) &&
+				jint(ex, "nonzero", &run->exit_nonzero);
+	}
 	parse_warnings(json_object_get(j, "warnings"), run);
 	parse_reps(json_object_get(j, "reps_detail"), run);
 	parse_regime(j, run);

@@ -1029,6 +1029,7 @@ char *report_md(const struct report *r, const char *prefix, size_t *len)
 	md_levels(f, r);
 	md_burst(f, r);
 	md_pairs(f, r);
+	md_realistic(f, r);
 	md_box(f, r);
 	md_method(f, r);
 	md_failed(f, r);

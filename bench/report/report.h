@@ -107,6 +107,9 @@ struct run {
 	size_t nwarnings;
 	struct per_rep rep[RM__COUNT];
 	int consumer_in_total;	/* split.consumer_in_total: -1 not recorded, 0, 1 */
+	/* exit_status (imported whole commands): how many were checked, how many exited non-zero */
+	long long exit_checked, exit_nonzero;
+	bool has_exit;
 };
 
 struct skipped {
@@ -221,6 +224,10 @@ struct strlist {
 struct report {
 	/* options */
 	const char *out_dir, *title, *report_md, *templates;
+	/* --realistic: imported whole-command results (scripts/realistic.sh), loaded
+	 * as a set of their own (real) and shown in their own section */
+	const char *realistic;
+	struct report *real;
 	bool no_plots;
 	char **files;
 	int nfiles;
@@ -277,6 +284,8 @@ char *report_md(const struct report *r, const char *prefix, size_t *len);
 void md_summary(FILE *f, const struct report *r);
 /* sentences.c: the appendix, the sentences derived from each figure. */
 void md_appendix(FILE *f, const struct report *r);
+/* realistic.c: "Real-world workloads", from r->real (nothing when there is none). */
+void md_realistic(FILE *f, const struct report *r);
 
 /* --- common.c: errors, memory, orders ---------------------------------- */
 

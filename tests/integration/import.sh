@@ -17,8 +17,11 @@
 #    tool's JSON, a failed fio job, a failed command) exits 2 naming the file
 #    and the fix, and writes nothing;
 #  - scripts/realistic.sh on the host, REPS=2 (none, fanotify-user,
-#    fanotify-dirmarks; ~20 s), as root, and once stopped with SIGTERM after
-#    3 s (exit 143, no scratch mount left).
+#    fanotify-dirmarks; ~30 s), as root: the fio jobs and every hyperfine
+#    workload (untar, untar-linux, git-status, git-diff, make; the kernel
+#    tarball replaced by a small stand-in, a 2-module C project), every
+#    command exiting 0, the results read back by report --realistic; and
+#    once stopped with SIGTERM after 3 s (exit 143, no scratch mount left).
 #
 #   sh tests/integration/import.sh        (after `make build`)
 # SUBTREE_BENCH=path overrides the binary.
@@ -70,6 +73,7 @@ jcheck import-hyperfine "$near [$(run fanotify-user/-/hyperfine:untar/notify) | 
 jcheck import-hyperfine-unpaired "$near [$(run fanotify-user/-/hyperfine:untar/notify) | (.stats.overhead.estimator | startswith(\"unpaired\")) and near(.stats.overhead.value; 40000000) and (.stats.overhead.ci95 | length) == 2 and .stats.overhead.pairs == null and (.stats.overhead | has(\"modes\") or has(\"bimodal\") | not) and (.stats.overhead_pct.estimator | startswith(\"unpaired\")) and near(.stats.overhead_pct.value; 4000 / 110)] == [true]"
 jcheck import-fio-paired "[$(run fanotify-user/-/fio:smallfiles/notify) | (.stats.overhead.estimator | startswith(\"paired\")) and .stats.overhead.pairs == 2 and (.stats.overhead.modes | length) == 1] == [true]"
 jcheck import-oracle '[.runs[].oracle | .valid == true and .expected == 0 and .delivered == 0 and .missing == 0 and .unexpected == 0 and .overflows == 0 and (.why | startswith("not checked"))] | all'
+jcheck import-exit-status '[.runs[] | .exit_status.nonzero == 0 and .exit_status.checked == .reps and (.exit_status.how | type) == "string"] | all'
 jcheck import-warnings '([.runs[] | (.warnings | type) == "array"] | all) and ([.runs[] | select(.workload | startswith("hyperfine:")) | .warnings | any(test("not interleaved"))] | all) and ([.runs[] | select((.workload | startswith("hyperfine:")) and .backend != "none") | .warnings | any(test("not interleaved.*so the overhead is unpaired"))] | all)'
 if [ -s "$T/out.csv" ] && grep -q '^fanotify-user/-/fio:smallfiles/notify,fanotify-user,-,fio:smallfiles,notify,' "$T/out.csv"; then
 	pass import-csv
@@ -139,6 +143,7 @@ cp "$FIX/import-hyperfine/hyperfine-untar.json" "$B/fio-none-untar-1.json"
 jq '.jobs[0].error = 5' "$FIX/import-fio/fio-none-smallfiles-1.json" >"$B/fio-none-failed-1.json"
 jq '.results[1].command = "tar -xf x.tar"' "$FIX/import-hyperfine/hyperfine-untar.json" >"$B/hyperfine-unnamed.json"
 jq '.results[0].exit_codes[1] = 2' "$FIX/import-hyperfine/hyperfine-untar.json" >"$B/hyperfine-failed.json"
+jq 'del(.results[1].exit_codes)' "$FIX/import-hyperfine/hyperfine-untar.json" >"$B/hyperfine-nocodes.json"
 bad import-bad-missing "cannot read it" --fio "$B/fio-none-nosuchfile-1.json" --out "$T/bad.json"
 bad import-bad-missing-names-file "fio-none-nosuchfile-1.json" --fio "$B/fio-none-nosuchfile-1.json" --out "$T/bad.json"
 bad import-bad-not-json "no JSON object" --fio "$B/fio-none-garbage-1.json" --out "$T/bad.json"
@@ -150,6 +155,7 @@ bad import-bad-wrong-tool-2 "give it after --fio" --hyperfine "$FIX/import-fio/f
 bad import-bad-fio-error "failed with error 5" --fio "$B/fio-none-failed-1.json" --out "$T/bad.json"
 bad import-bad-command-name "is not a backend" --hyperfine "$B/hyperfine-unnamed.json" --out "$T/bad.json"
 bad import-bad-command-failed "exited 2" --hyperfine "$B/hyperfine-failed.json" --out "$T/bad.json"
+bad import-bad-no-exit-codes 'no "exit_codes" array' --hyperfine "$B/hyperfine-nocodes.json" --out "$T/bad.json"
 bad import-bad-duplicate "give each file once" --fio "$FIX/import-fio/fio-none-smallfiles-1.json" \
 	"$FIX/import-fio/fio-none-smallfiles-1.json" --out "$T/bad.json"
 bad import-bad-no-kind "say what it is" "$FIX/import-fio/fio-none-smallfiles-1.json" --out "$T/bad.json"
@@ -184,23 +190,49 @@ want=""
 for b in none fanotify-user fanotify-dirmarks; do
 	echo "$avail" | grep -qx "$b" && want="$want $b"
 done
+# The kernel-tarball workloads on a small stand-in (the real one takes ~20 s
+# of xz here): this repository's tree as linux-x/, its bench/ as the subtree.
+git -c safe.directory="$ROOT" -C "$ROOT" archive --format=tar --prefix=linux-x/ HEAD | xz -1 >"$T/linux-x.tar.xz" ||
+	{ fail realistic-host "cannot make the stand-in tarball $T/linux-x.tar.xz"; finish; }
+nsub=$(tar -tJf "$T/linux-x.tar.xz" | grep -c '^linux-x/bench/.*[^/]$')
 t0=$(date +%s)
-SUBTREE_BENCH=$BIN SUBTREE_BENCH_BACKENDS="$want" sh "$ROOT/scripts/realistic.sh" "$T/real" 2 >"$T/real.log" 2>&1
+SUBTREE_BENCH=$BIN SUBTREE_BENCH_BACKENDS="$want" SUBTREE_BENCH_LINUX_TAR="$T/linux-x.tar.xz" \
+	SUBTREE_BENCH_LINUX_SUBTREE=linux-x/bench SUBTREE_BENCH_CPROJECT_FILES=2 \
+	sh "$ROOT/scripts/realistic.sh" "$T/real" 2 >"$T/real.log" 2>&1
 st=$?
 secs=$(($(date +%s) - t0))
-OUT=$T/real/realistic.json
+OUT=$T/real/results.json
 if [ $st -ne 0 ] || [ ! -s "$OUT" ]; then
 	fail realistic-host "exit $st after $secs s; last lines: $(tail -5 "$T/real.log" | tr '\n' ' ')"
 	finish
 fi
 pass "realistic-host ($secs s:$want)"
 nb=$(echo "$want" | wc -w)
-jcheck realistic-runs "([.runs[] | .workload] | unique == [\"fio:metadata\", \"fio:smallfiles\", \"hyperfine:untar\"]) and (.runs | length) == 3 * $nb"
+jcheck realistic-runs "([.runs[] | .workload] | unique == [\"fio:metadata\", \"fio:smallfiles\", \"hyperfine:git-diff\", \"hyperfine:git-status\", \"hyperfine:make\", \"hyperfine:untar\", \"hyperfine:untar-linux\"]) and (.runs | length) == 7 * $nb"
 # shellcheck disable=SC2086 # split on purpose
 jcheck realistic-backends "[.runs[].backend] | unique == ($(echo $want | jq -R -c 'split(" ") | sort'))"
 jcheck realistic-valid '[.runs[] | .oracle.valid == true and .reps == 2 and (.samples_ns_per_op | length) == 2 and all(.samples_ns_per_op[]; . > 0) and (.median_ns_per_op > 0) and (.stats.median.value == .median_ns_per_op)] | all'
 jcheck realistic-baselines '[.runs[] | select(.backend != "none") | (.baseline_samples_ns_per_op | length) == 2 and (.overhead_ns_per_op | type) == "number"] | all'
 jcheck realistic-fio-raw '[.runs[] | select(.workload | startswith("fio:")) | .ops > 1000 and (.fio.reps | length) == 2] | all'
+jcheck realistic-exit-0 '[.runs[] | .exit_status.checked == 2 and .exit_status.nonzero == 0] | all'
+# shellcheck disable=SC2016 # jq, not shell, variables
+jcheck realistic-hyperfine-raw '[.runs[] | select(.workload | startswith("hyperfine:")) | (.workload | ltrimstr("hyperfine:")) as $w | .hyperfine.exit_codes == [0, 0] and (.hyperfine.file | endswith("/raw/hyperfine-" + $w + ".json"))] | all'
+# The prepared subtree and the repository: what the log says was timed.
+if grep -qF "linux-x/bench of $T/linux-x.tar.xz: $nsub files," "$T/real.log" &&
+	grep -qE "git repository .*: $nsub files committed, $(((nsub + 9) / 10)) modified" "$T/real.log" &&
+	grep -qE '^realistic.sh: make: 2 generated C files \+ main.c, [0-9]+ lines; the program prints: checksum [0-9a-f]{8}$' "$T/real.log"; then
+	pass realistic-prepared
+else
+	fail realistic-prepared "the log does not say $nsub files extracted and committed, $(((nsub + 9) / 10)) modified, the C project built: $(grep -E 'linux-x|git repository|make:' "$T/real.log" | tr '\n' ' ')"
+fi
+# The report's section from it.
+if "$BIN" report --no-plots --out-dir "$T/realrep" --realistic "$OUT" "$ROOT/tests/fixtures/report-basic.json" >"$T/log" 2>&1 &&
+	[ "$(grep -c '^### hyperfine:\|^### fio:' "$T/realrep/REPORT.md")" -eq 7 ] &&
+	[ "$(grep -c '^Exit status: [0-9]* timed commands checked, 0 exited non-zero\.$' "$T/realrep/REPORT.md")" -eq 7 ]; then
+	pass realistic-report
+else
+	fail realistic-report "report --realistic: $(tail -3 "$T/log") $(grep '^### \|^Exit status' "$T/realrep/REPORT.md" 2>/dev/null | tr '\n' ' ')"
+fi
 if grep -q ' /tmp/sb-realistic\.' /proc/self/mounts || ls -d /tmp/sb-realistic.* >/dev/null 2>&1; then
 	fail realistic-cleanup "a /tmp/sb-realistic.* scratch mount or directory is left"
 else

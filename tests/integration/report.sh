@@ -566,4 +566,49 @@ report --no-plots --out-dir "$WORK/bigops" "$WORK/bigops.json"
 if [ "$st" -eq 0 ] && ! grep -q "runtime error" "$WORK/err"; then pass report-real-out-of-range
 else fail report-real-out-of-range "exit $st: $(show "$WORK/err")"; fi
 
+# --- --realistic: the "Real-world workloads" section --------------------------
+# tests/fixtures/report-realistic.json is `subtree-bench import` of the import
+# fixtures (tests/integration/import.sh lists their numbers): fio smallfiles
+# none 25000/50000 and fanotify-user 50000/62500 ns per I/O (paired), fio
+# metadata none only, hyperfine untar none 0.10/0.12/0.11 s and
+# fanotify-user 0.15/0.16/0.14 s (unpaired).
+REAL=$FIX/report-realistic.json
+why=
+report --no-plots --out-dir "$WORK/real" "$BASIC" --realistic "$REAL"
+RMD=$WORK/real/REPORT.md
+if [ $st -ne 0 ] || [ ! -s "$RMD" ]; then
+	fail report-realistic "exit $st: $(show "$WORK/err")"
+else
+	sec=$(section 'Real-world workloads' "$RMD")
+	[ -n "$sec" ] || why="$why no section;"
+	# Each workload once, fio jobs first, each backend's median, ratio, overhead and n.
+	[ "$(printf '%s\n' "$sec" | grep '^### ' | tr '\n' ' ')" = '### fio:metadata ### fio:smallfiles ### hyperfine:untar ' ] ||
+		why="$why workloads: $(printf '%s\n' "$sec" | grep '^### ' | tr '\n' ' ');"
+	for want in '| none | 116.7 [' '| none | 37.5 [' '| 1 (baseline) | (baseline) | 2 |' \
+		'| fanotify-user | 56.2 [' '| 1.50 | 62.5 [25.0, 100.0] | 2 |' \
+		'| none | 110.0 [' '| fanotify-user | 150.0 [' '| 1.36 | 36.4 [16.7, 60.0] | 3 |' \
+		'(ms per command)' '(µs per I/O)' 'Overhead: `unpaired: difference of medians' \
+		'Overhead: `paired' 'Exit status: 6 timed commands checked, 0 exited non-zero.' \
+		'Exit status: 4 timed commands checked, 0 exited non-zero.' \
+		'the drain of the queue after the command has exited'; do
+		printf '%s\n' "$sec" | grep -qF -- "$want" || why="$why no '$want';"
+	done
+	# Beside the synthetic figures: the main report is unchanged above it.
+	awk '/^## Real-world workloads/ { exit } { print }' "$RMD" >"$WORK/real-above.md"
+	report --no-plots --out-dir "$WORK/noreal" "$BASIC"
+	awk '/^## Box/ { exit } { print }' "$WORK/noreal/REPORT.md" >"$WORK/noreal-above.md"
+	cmp -s "$WORK/real-above.md" "$WORK/noreal-above.md" || why="$why the report above the section changed;"
+	grep -q '^## Real-world workloads' "$WORK/noreal/REPORT.md" && why="$why a section without --realistic;"
+	report --no-plots --out-dir "$WORK/real2" "$BASIC" --realistic "$REAL"
+	cmp -s "$RMD" "$WORK/real2/REPORT.md" || why="$why REPORT.md differs on a rerun;"
+	if [ -z "$why" ]; then pass report-realistic; else fail report-realistic "$why"; fi
+fi
+head -c 300 "$REAL" >"$WORK/real-truncated.json"
+report --no-plots --out-dir "$WORK/realbad" "$BASIC" --realistic "$WORK/real-truncated.json"
+if [ $st -eq 2 ] && grep -qF 'real-truncated.json' "$WORK/err" && [ ! -e "$WORK/realbad/REPORT.md" ]; then
+	pass report-realistic-bad-input
+else
+	fail report-realistic-bad-input "exit $st (expected 2, naming the file, no report): $(show "$WORK/err")"
+fi
+
 finish
