@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 "$ROOT/scripts/vm/run.sh" --box vm --timeout 1800 -- env \
 	FS="ext4 xfs btrfs overlay" RUN_BACKENDS=all KILL_TEST=0 \
-	BACKENDS="fanotify-user:walk fanotify-user:cache fanotify-dirmarks:tag fanotify-kmod:walk fanotify-kmod:loop fanotify-bpf:walk bpf-lsm:walk bpf-fentry:walk" \
+	BACKENDS="fanotify-user:walk fanotify-user:cache fanotify-dirmarks:tag fanotify-kmod:walk fanotify-kmod:loop fanotify-bpf:walk bpf-lsm:walk bpf-fentry:walk inotify:tag" \
 	SUBTREE_BENCH="$BIN" sh "$ROOT/tests/integration/fs.sh" > "$T/out" 2> "$T/err"
 st=$?
 # The guest's lines are this test's, renamed for the box.
