@@ -226,7 +226,7 @@ static void box_lines(FILE *f, const struct report *r)
 		in->kernel_build ? in->kernel_build : "");
 	for (int i = 0, k = 0; i < r->nin; i++)
 		if (!r->in[i].paired)
-			fprintf(f, "%s%s\n          git %s, created %s\n", k++ ? "          " : "Results:  ",
+			fprintf(f, "%s%s\n          git %.12s, created %s\n", k++ ? "          " : "Results:  ",
 				r->in[i].path, r->in[i].git ? r->in[i].git : "unknown",
 				r->in[i].created ? r->in[i].created : "unknown");
 }
@@ -321,7 +321,11 @@ int report_write_cover(const struct report *r)
 	fwrite(block, 1, blen, f);
 	fwrite(c->text + c->tail, 1, c->len - c->tail, f);
 	xmemclose(f);
-	ret = write_file(r->cover_letter, out, len) ? EXIT_OUTPUT : 0;
+	ret = 0;
+	if (write_file(r->cover_letter, out, len)) {
+		errf("the cover letter %s is left as it was", r->cover_letter);
+		ret = EXIT_OUTPUT;
+	}
 	free(block);
 	free(out);
 	return ret;
