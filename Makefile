@@ -175,8 +175,11 @@ bench: build
 # SET=host) when there is one, which also gets its own report in results/host.
 # results/landlock-host (the default matrix's deny line on the host, with landlock)
 # has its own.
+# The default set's headline also fills the figures block of the series'
+# cover letter (kernel/patches/0000-cover-letter.patch; kernel.sh skips it).
 report: build
-	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md results/default/results.json \
+	$(Q)./$(BIN) report --out-dir results/default --report-md REPORT.md \
+		--cover-letter kernel/patches/0000-cover-letter.patch results/default/results.json \
 		$(wildcard results/host/results.json) \
 		$(addprefix --realistic ,$(wildcard results/realistic/results.json))
 	$(Q)if [ -f results/host/results.json ]; then \

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `subtree-bench report [--out-dir DIR] [--title T] RESULTS.json...`
+ * `subtree-bench report [--out-dir DIR] [--title T] [--cover-letter FILE] RESULTS.json...`
  *
  * Reads results files (bench/results.h), merges their runs and writes, under
  * DIR: one gnuplot data file (.dat) and script (.gp) per figure, the figures
@@ -32,6 +32,10 @@
  * and REPORT.md files (total sort orders, no clocks), so `make report`
  * reproduces a committed REPORT.md exactly.
  *
+ * With --cover-letter FILE it also rewrites the figures block of a patch
+ * series' cover letter (kernel/patches/0000-cover-letter.patch): the lines
+ * between its two marker lines (bench/report/cover.c), nothing else.
+ *
  * This file is the front end: the options, then the jobs in bench/report/
  * (load, derive, plot, write; see bench/report/report.h).
  */
@@ -62,7 +66,10 @@ static const char doc[] =
 	"      merges two result sets from the same kind of box\n"
 	"  subtree-bench report --out-dir /tmp/pair icount.json host.json\n"
 	"      the vm-icount report, its runs paired with the host's of the same id\n"
-	"      (instruction-count against wall-clock overhead ratios)\n";
+	"      (instruction-count against wall-clock overhead ratios)\n"
+	"  subtree-bench report --cover-letter kernel/patches/0000-cover-letter.patch \\\n"
+	"      results/default/results.json     (also in `make report`)\n"
+	"      rewrites the figures block of the series' cover letter\n";
 
 static const struct argp_option options[] = {
 	{ "out-dir", 'o', "DIR", 0,
@@ -75,6 +82,8 @@ static const struct argp_option options[] = {
 	{ "no-plots", 'n', 0, 0, "Write the .dat, .gp and REPORT.md files but do not run gnuplot", 0 },
 	{ "realistic", 'R', "RESULTS.json", 0,
 	  "Add a \"Real-world workloads\" section from this file of imported whole commands (`subtree-bench import`, scripts/realistic.sh): per workload each backend's median, CI and ratio over none", 0 },
+	{ "cover-letter", 'c', "FILE", 0,
+	  "Also rewrite the figures block of FILE (a patch series' cover letter): the lines between its two marker lines become a plain-text table of the headline figure and deny mode; FILE must have the markers", 0 },
 	{ 0 },
 };
 
@@ -100,6 +109,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'R':
 		r->realistic = arg;
+	case 'c':
+		r->cover_letter = arg;
 		break;
 	case ARGP_KEY_ARG:
 		r->files[r->nfiles++] = arg;
@@ -162,7 +173,9 @@ int cmd_report(int argc, char **argv)
 			*strrchr(tdir, '/') = '\0';
 	}
 
-	if ((ret = report_load(&r)) || (ret = report_derive(&r)))
+	/* A cover letter without its markers is refused before anything is written. */
+	if ((r.cover_letter && (ret = cover_read(&r))) || (ret = report_load(&r)) ||
+	    (ret = report_derive(&r)))
 		goto cleanup;
 	if (r.realistic && (ret = load_realistic(&r)))
 		goto cleanup;
@@ -173,10 +186,12 @@ int cmd_report(int argc, char **argv)
 		ret = EXIT_OUTPUT;
 		goto cleanup;
 	}
-	if ((ret = report_plot(&r)) || (ret = report_write_md(&r)))
+	if ((ret = report_plot(&r)) || (ret = report_write_md(&r)) ||
+	    (r.cover_letter && (ret = report_write_cover(&r))))
 		goto cleanup;
 cleanup:
 	report_derive_free(&r);
+	cover_free(&r);
 	report_load_free(&r);
 	if (r.real)
 		report_load_free(r.real);

@@ -322,9 +322,9 @@ const char *const scope_words[SC__COUNT] = {
 	"in scope", "out of scope on the monitored filesystem", "on another filesystem",
 };
 
-static bool headline_run(const struct run *p)
+static bool cell_run(const struct run *p, const char *mode)
 {
-	return !is_variant(p) && !strcmp(p->mode, "notify");
+	return !is_variant(p) && !strcmp(p->mode, mode);
 }
 
 /* Monitored non-reference runs with an overhead at p's cell. */
@@ -335,18 +335,19 @@ static size_t filters_at(const struct report *r, const struct run *p)
 	for (size_t i = 0; i < r->nok; i++) {
 		const struct run *q = r->ok[i];
 
-		k += headline_run(q) && !is_none(q) && !is_reference(q) && q->overhead.has &&
+		k += !is_variant(q) && !is_none(q) && !is_reference(q) && q->overhead.has &&
 		     same_cell(q, p);
 	}
 	return k;
 }
 
 /*
- * The cell of a scope: the runs of `workload` (notify mode) at hit ratio
- * `hit` (any when < 0) with the most filters measured; on a tie the one at
- * `like`'s rules and depth, then the most rules, then depth 4, then the first.
+ * The cell of a scope: the runs of `workload` in `mode` at `rules` and hit
+ * ratio `hit` (any when < 0) with the most filters measured; on a tie the one
+ * at `like`'s rules and depth, then the most rules, then depth 4, then the first.
  */
-static struct headline_cell pick_cell(const struct report *r, const char *workload, double hit,
+static struct headline_cell pick_cell(const struct report *r, const char *workload,
+				      const char *mode, double rules, double hit,
 				      const struct headline_cell *like)
 {
 	struct headline_cell c = { 0 };
@@ -357,8 +358,8 @@ static struct headline_cell pick_cell(const struct report *r, const char *worklo
 		size_t k;
 		bool better;
 
-		if (!headline_run(p) || is_none(p) || strcmp(p->workload, workload) ||
-		    (hit >= 0 && p->hit != hit))
+		if (!cell_run(p, mode) || is_none(p) || strcmp(p->workload, workload) ||
+		    (rules >= 0 && p->rules != rules) || (hit >= 0 && p->hit != hit))
 			continue;
 		k = filters_at(r, p);
 		if (!k)
@@ -373,7 +374,8 @@ static struct headline_cell pick_cell(const struct report *r, const char *worklo
 						 : (p->depth == 4) > (c.depth == 4);
 		}
 		if (better) {
-			c = (struct headline_cell){ true, p->workload, p->rules, p->depth, p->hit, NULL };
+			c = (struct headline_cell){ true, p->workload, p->mode, p->rules, p->depth,
+						    p->hit, NULL };
 			best = k;
 		}
 	}
@@ -382,7 +384,7 @@ static struct headline_cell pick_cell(const struct report *r, const char *worklo
 	for (size_t i = 0; i < r->nok; i++) {
 		const struct run *p = r->ok[i];
 
-		if (headline_run(p) && is_none(p) && !strcmp(p->workload, c.workload) &&
+		if (cell_run(p, c.mode) && is_none(p) && !strcmp(p->workload, c.workload) &&
 		    p->rules == c.rules && p->depth == c.depth && p->hit == c.hit)
 			c.none = p;
 	}
@@ -391,8 +393,61 @@ static struct headline_cell pick_cell(const struct report *r, const char *worklo
 
 static bool at_cell(const struct run *p, const struct headline_cell *c)
 {
-	return c->found && headline_run(p) && !strcmp(p->workload, c->workload) &&
+	return c->found && cell_run(p, c->mode) && !strcmp(p->workload, c->workload) &&
 	       p->rules == c->rules && p->depth == c->depth && p->hit == c->hit;
+}
+
+/* backend/strategy's run at cell c, or NULL. */
+static const struct run *bar_run(const struct report *r, const struct headline_bar *b,
+				 const struct headline_cell *c)
+{
+	const struct run *found = NULL;
+
+	for (size_t i = 0; i < r->nok; i++) {
+		const struct run *p = r->ok[i];
+
+		if (!strcmp(p->backend, b->backend) && !strcmp(p->strategy, b->strategy) &&
+		    p->overhead.has && at_cell(p, c))
+			found = p;
+	}
+	return found;
+}
+
+static bool has_bar(const struct headline *h, const char *backend)
+{
+	for (size_t k = 0; k < h->n; k++)
+		if (!strcmp(h->bars[k].backend, backend))
+			return true;
+	return false;
+}
+
+/* Deny mode at DENY_RULES, the cover letter's last column: each bar's
+ * backend/strategy there, and a backend measured there but in no scope (so
+ * with no bar) in its cheapest strategy, in h->deny_extra. */
+static void build_deny(struct report *r)
+{
+	struct headline *h = &r->headline;
+	size_t cap = 0;
+
+	h->deny_cell = pick_cell(r, "open-close", "deny", DENY_RULES, -1, &h->cell[SC_IN]);
+	for (size_t k = 0; k < h->n; k++)
+		h->bars[k].deny = bar_run(r, &h->bars[k], &h->deny_cell);
+	/* r->ok is in backend order, so a backend's runs are contiguous. */
+	for (size_t i = 0; i < r->nok; i++) {
+		const struct run *p = r->ok[i];
+		const struct run **last = h->ndeny_extra ? &h->deny_extra[h->ndeny_extra - 1] : NULL;
+
+		if (is_none(p) || is_reference(p) || !p->overhead.has || !at_cell(p, &h->deny_cell) ||
+		    has_bar(h, p->backend))
+			continue;
+		if (last && !strcmp((*last)->backend, p->backend)) {
+			if (p->overhead.v < (*last)->overhead.v)
+				*last = p;
+			continue;
+		}
+		h->deny_extra = xgrow(h->deny_extra, &cap, h->ndeny_extra + 1, sizeof(*h->deny_extra));
+		h->deny_extra[h->ndeny_extra++] = p;
+	}
 }
 
 static void build_headline(struct report *r)
@@ -400,9 +455,9 @@ static void build_headline(struct report *r)
 	struct headline *h = &r->headline;
 	size_t cap = 0;
 
-	h->cell[SC_IN] = pick_cell(r, "open-close", 1, NULL);
-	h->cell[SC_OUT] = pick_cell(r, "open-close", 0, &h->cell[SC_IN]);
-	h->cell[SC_OTHER_FS] = pick_cell(r, "outside-fs", -1, &h->cell[SC_IN]);
+	h->cell[SC_IN] = pick_cell(r, "open-close", "notify", -1, 1, NULL);
+	h->cell[SC_OUT] = pick_cell(r, "open-close", "notify", -1, 0, &h->cell[SC_IN]);
+	h->cell[SC_OTHER_FS] = pick_cell(r, "outside-fs", "notify", -1, -1, &h->cell[SC_IN]);
 	snprintf(h->base, sizeof(h->base), "headline-overhead-by-scope");
 	/* One bar per backend measured in some scope, in backend order; its
 	 * strategy: the cheapest in the first scope that has the backend. */
@@ -442,17 +497,10 @@ static void build_headline(struct report *r)
 			if (best)
 				b->strategy = best->strategy;
 		}
-		for (int sc = 0; sc < SC__COUNT; sc++) {
-			b->run[sc] = NULL;
-			for (size_t i = 0; i < r->nok; i++) {
-				const struct run *p = r->ok[i];
-
-				if (!strcmp(p->backend, b->backend) && !strcmp(p->strategy, b->strategy) &&
-				    p->overhead.has && at_cell(p, &h->cell[sc]))
-					b->run[sc] = p;
-			}
-		}
+		for (int sc = 0; sc < SC__COUNT; sc++)
+			b->run[sc] = bar_run(r, b, &h->cell[sc]);
 	}
+	build_deny(r);
 }
 
 /* --- instruction counts against wall clock ------------------------------- */
@@ -666,6 +714,7 @@ void report_derive_free(struct report *r)
 		free(r->splits[i].bars);
 	free(r->splits);
 	free(r->headline.bars);
+	free(r->headline.deny_extra);
 	free(r->pairs);
 	free(r->pair_series);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * `subtree-bench report`, in four jobs that run in this order, each in its
+ * `subtree-bench report`, in jobs that run in this order, each in its
  * own file, sharing the structs below:
  *   load.c      results files -> struct input and struct run (only it reads JSON)
  *   derive.c    runs -> sorted lists (by regime and box), figure groups and
@@ -10,7 +10,9 @@
  *               files, PNG + SVG + PDF
  *   markdown.c  everything -> REPORT.md, with summary.c (the summary at the
  *               top) and sentences.c (the appendix of derived sentences)
- * bench/cmd_report.c is the front end (options, then the four jobs);
+ *   cover.c     the headline and deny mode -> the figures block of a patch
+ *               series' cover letter (--cover-letter FILE)
+ * bench/cmd_report.c is the front end (options, then the jobs);
  * common.c, text.c and files.c hold what more than one job uses.
  */
 #ifndef SB_REPORT_H
@@ -196,10 +198,12 @@ struct pair_series {
  * non-reference strategy, in three places: in scope, out of scope on the
  * monitored filesystem, on a filesystem nobody monitors. */
 enum scope { SC_IN, SC_OUT, SC_OTHER_FS, SC__COUNT };
+#define DENY_RULES 10000	/* the deny-mode figure of the cover letter */
 
 struct headline_cell {
 	bool found;		/* some monitored run was measured there */
 	const char *workload;	/* open-close (in and out of scope), outside-fs */
+	const char *mode;	/* notify (the three scopes), deny (deny_cell) */
 	double rules, depth, hit;
 	const struct run *none;	/* the floor there, or NULL */
 };
@@ -207,12 +211,18 @@ struct headline_cell {
 struct headline_bar {		/* one backend */
 	const char *backend, *strategy;
 	const struct run *run[SC__COUNT];	/* NULL: not measured there */
+	const struct run *deny;	/* the same backend/strategy at deny_cell, or NULL */
 };
 
 struct headline {
 	struct headline_cell cell[SC__COUNT];
 	struct headline_bar *bars;	/* backend order */
 	size_t n;
+	/* Deny mode at DENY_RULES (the cover letter, not the figure): the cell with
+	 * the most filters, and the backends measured there that have no bar. */
+	struct headline_cell deny_cell;
+	const struct run **deny_extra;	/* each in its cheapest strategy */
+	size_t ndeny_extra;
 	char base[64];		/* file name stem */
 };
 
@@ -228,6 +238,7 @@ struct report {
 	 * as a set of their own (real) and shown in their own section */
 	const char *realistic;
 	struct report *real;
+	const char *cover_letter;	/* --cover-letter FILE, or NULL */
 	bool no_plots;
 	char **files;
 	int nfiles;
@@ -265,6 +276,12 @@ struct report {
 	size_t nfig;		/* by_axis[] entries: ok without the variants (is_variant) */
 
 	char *dir;		/* out_dir as given or derived */
+
+	/* cover.c: FILE as read before the jobs; text[head..tail) is replaced. */
+	struct cover {
+		char *text;
+		size_t len, head, tail;
+	} cover;
 };
 
 /* The jobs. Each returns 0, or an EXIT_* status after saying why. */
@@ -286,6 +303,11 @@ void md_summary(FILE *f, const struct report *r);
 void md_appendix(FILE *f, const struct report *r);
 /* realistic.c: "Real-world workloads", from r->real (nothing when there is none). */
 void md_realistic(FILE *f, const struct report *r);
+/* cover.c: read --cover-letter FILE and find its markers (before anything is
+ * written), then rewrite the block between them (last). */
+int cover_read(struct report *r);
+int report_write_cover(const struct report *r);
+void cover_free(struct report *r);
 
 /* --- common.c: errors, memory, orders ---------------------------------- */
 

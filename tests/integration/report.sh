@@ -16,8 +16,9 @@
 #                          that failed with merged events, deny mode
 #   report-split-host.json host (consumers on their own CPU): some of the same
 #                          ids, paired overheads (overhead_pct) but for pass
-# jq derives a few variants of report-split.json. One line per check: `PASS
-# name` or `FAIL name: why`. Exit 0 when all pass.
+# jq derives a few variants of report-split.json, and of report-basic.json the
+# headline's scopes and, for --cover-letter, deny mode at 10000 rules. One
+# line per check: `PASS name` or `FAIL name: why`. Exit 0 when all pass.
 #
 #   tests/integration/report.sh        (after `make build`)
 # SUBTREE_BENCH=path overrides the binary (default: ./subtree-bench);
@@ -610,5 +611,118 @@ if [ $st -eq 2 ] && grep -qF 'real-truncated.json' "$WORK/err" && [ ! -e "$WORK/
 else
 	fail report-realistic-bad-input "exit $st (expected 2, naming the file, no report): $(show "$WORK/err")"
 fi
+
+# --- the cover letter (--cover-letter FILE) ----------------------------------
+# The scope fixture plus deny mode at 10000 rules: kmod/tag (the headline's
+# kmod strategy) at 777 and kmod/walk, cheaper but not that strategy, at 500;
+# fanotify-bpf/walk, measured in deny mode only, at 1234.
+jq '.runs += [.runs[] | select(.id | test("^(none|fanotify-user|fanotify-kmod)/.*/open-close/notify/r100/d4/h0.5$"))
+	| .id |= sub("/notify/r100/"; "/deny/r10000/") | .mode = "deny" | .rules = 10000
+	| if (.id | startswith("fanotify-kmod/tag/")) then .stats.overhead.value = 777 | .stats.overhead.ci95 = [770, 790]
+	  elif (.id | startswith("fanotify-kmod/walk/")) then .stats.overhead.value = 500 | .stats.overhead.ci95 = [490, 510]
+	  else . end]
+	| .runs += [.runs[] | select(.id == "fanotify-kmod/walk/open-close/deny/r10000/d4/h0.5")
+	| .backend = "fanotify-bpf" | .id |= sub("^fanotify-kmod/"; "fanotify-bpf/")
+	| .stats.overhead.value = 1234 | .stats.overhead.ci95 = [1200, 1300]]' "$WORK/scope.json" >"$WORK/cover.json"
+BEGIN_M='Figures (generated from the results below by `make report`; do not edit):'
+END_M='(end of the generated figures)'
+printf 'Subject: [PATCH 0/2] test\n\nBefore the figures.\n\n%s\nstale line\n%s\n\nAfter the figures.\n-- \n2.39.5\n' \
+	"$BEGIN_M" "$END_M" >"$WORK/letter"
+printf 'Subject: [PATCH 0/2] test\n\nBefore the figures.\n\n%s\n' "$BEGIN_M" >"$WORK/letter.head"
+printf '%s\n\nAfter the figures.\n-- \n2.39.5\n' "$END_M" >"$WORK/letter.tail"
+CO=$WORK/cover
+# The block regenerated: the text around it kept byte for byte, the stale
+# line gone, the box and every headline backend there.
+why=
+report --no-plots --out-dir "$CO" --cover-letter "$WORK/letter" "$WORK/cover.json"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+nh=$(wc -l <"$WORK/letter.head") nt=$(wc -l <"$WORK/letter.tail")
+head -n "$nh" "$WORK/letter" | cmp -s - "$WORK/letter.head" || why="$why the text before the block changed;"
+tail -n "$nt" "$WORK/letter" | cmp -s - "$WORK/letter.tail" || why="$why the text after the block changed;"
+grep -qx 'stale line' "$WORK/letter" && why="$why the old block is still there;"
+grep -qxF 'Box:      vm-icount (instructions/op), CPU QEMU TCG CPU version 2.5+, 1 core' "$WORK/letter" ||
+	why="$why no box line;"
+grep -qxF 'Kernel:   6.12.57-sb1 #1 SMP PREEMPT_DYNAMIC Debian 6.12.57-1' "$WORK/letter" || why="$why no kernel line;"
+for b in fanotify-user/walk fanotify-kmod/tag fanotify-bpf/walk; do
+	grep -q "^$b " "$WORK/letter" || why="$why no row for $b;"
+done
+grep -q '^fanotify-kmod/walk ' "$WORK/letter" && why="$why kmod/walk has a row though tag is its strategy;"
+awk -v m="$END_M" 'f && length($0) > 80 { bad = 1 } $0 == m { f = 0 } index($0, "Figures (generated") == 1 { f = 1 }
+	END { exit bad }' "$WORK/letter" || why="$why a block line is wider than 80 columns;"
+if [ -z "$why" ]; then pass report-cover-letter; else fail report-cover-letter "$why"; fi
+
+# The numbers are the headline .dat's of the same run (columns 6, 11, 16:
+# the text over each bar) and the fixture's deny overheads; "-" where a
+# backend was not measured.
+why=
+# cover_row LABEL: the value line of LABEL's row (label, in scope, out of scope, other fs, deny).
+cover_row() { awk -v b="$1" '$1 == b { print; exit }' "$WORK/letter"; }
+# cover_ci LABEL: the CI line under it.
+cover_ci() { awk -v b="$1" 'f { print; exit } $1 == b { f = 1 }' "$WORK/letter"; }
+rows_dat=$(awk '!/^#/ { n++ } END { print n + 0 }' "$CO/headline-overhead-by-scope.dat")
+[ "$rows_dat" -ge 2 ] || why="$why the .dat has $rows_dat rows;"
+while read -r label in out other; do
+	got=$(cover_row "$label" | awk '{ print NF, $2, $3, $4 }')
+	want=$(echo "$in $out $other" | awk '{ for (i = 1; i <= 3; i++) $i = $i == "NaN" ? "-" : ($i > 0 ? "+" : "") $i
+		print 5, $1, $2, $3 }')
+	[ "$got" = "$want" ] || why="$why $label: the letter has '$got', the .dat '$want' (fields, in, out, other);"
+done <<DAT
+$(sed 's/"not measured"/"-"/g' "$CO/headline-overhead-by-scope.dat" |
+	awk '!/^#/ { gsub(/"/, "", $2); gsub(/"/, "", $6); gsub(/"/, "", $11); gsub(/"/, "", $16)
+		print $2, ($7 ? $6 : "NaN"), ($12 ? $11 : "NaN"), ($17 ? $16 : "NaN") }')
+DAT
+[ "$(cover_row fanotify-kmod/tag | awk '{ print $5 }')" = "+777.0" ] || why="$why kmod/tag deny is not +777.0;"
+cover_ci fanotify-kmod/tag | grep -q '\[770\.0,790\.0\]$' || why="$why kmod/tag deny CI is not [770.0,790.0];"
+bpf=$(cover_row fanotify-bpf/walk | awk '{ print $2, $3, $4, $5 }')
+[ "$bpf" = "- - - +1234" ] || why="$why fanotify-bpf/walk (deny only) row is '$bpf';"
+grep -qF 'open-close, 10000 rules, depth 4, hit ratio 0.5 (none 10001)' "$WORK/letter" || why="$why no deny cell line;"
+if [ -z "$why" ]; then pass report-cover-letter-numbers; else fail report-cover-letter-numbers "$why"; fi
+
+# Byte for byte: a second run leaves the letter as it is, and a letter with
+# another stale block comes out the same.
+why=
+cp "$WORK/letter" "$WORK/letter.1"
+report --no-plots --out-dir "$CO" --cover-letter "$WORK/letter" "$WORK/cover.json"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+cmp -s "$WORK/letter" "$WORK/letter.1" || why="$why the second run changed it;"
+cat "$WORK/letter.head" >"$WORK/letter.2"
+printf 'other\nstale\nlines\n' >>"$WORK/letter.2"
+cat "$WORK/letter.tail" >>"$WORK/letter.2"
+report --no-plots --out-dir "$CO" --cover-letter "$WORK/letter.2" "$WORK/cover.json"
+cmp -s "$WORK/letter.2" "$WORK/letter.1" || why="$why another stale block gives other bytes;"
+ls "$WORK"/letter*.tmp >/dev/null 2>&1 && why="$why a temporary file is left;"
+if [ -z "$why" ]; then pass report-cover-letter-deterministic; else fail report-cover-letter-deterministic "$why"; fi
+
+# A file without the markers (or with the closing one missing): exit 2,
+# the file and both marker lines named, the file untouched, nothing written.
+why=
+printf 'Subject: [PATCH 0/2] test\n\nNo figures here.\n' >"$WORK/nomark"
+cp "$WORK/nomark" "$WORK/nomark.orig"
+report --no-plots --out-dir "$WORK/nomark-out" --cover-letter "$WORK/nomark" "$WORK/cover.json"
+[ "$st" -eq 2 ] || why="exit $st, expected 2;"
+for s in "$WORK/nomark: no line that opens the generated figures" "$BEGIN_M" "$END_M"; do
+	grep -qF -- "$s" "$WORK/err" || why="$why the error lacks '$s';"
+done
+cmp -s "$WORK/nomark" "$WORK/nomark.orig" || why="$why the file changed;"
+[ -e "$WORK/nomark-out" ] && why="$why the report was written anyway;"
+cp "$WORK/letter.head" "$WORK/noend"
+report --no-plots --out-dir "$WORK/nomark-out" --cover-letter "$WORK/noend" "$WORK/cover.json"
+[ "$st" -eq 2 ] && grep -qF "$WORK/noend: no line that closes the generated figures" "$WORK/err" ||
+	why="$why no closing marker: exit $st, $(show "$WORK/err");"
+cmp -s "$WORK/noend" "$WORK/letter.head" || why="$why the file without the closing marker changed;"
+if [ -z "$why" ]; then pass report-cover-letter-no-markers; else fail report-cover-letter-no-markers "$why"; fi
+
+# A letter that cannot be replaced (its temporary file's name is taken by a
+# directory, which stops root too): exit 1, the letter as it was.
+why=
+printf 'stale\n' >"$WORK/stale"
+cat "$WORK/letter.head" "$WORK/stale" "$WORK/letter.tail" >"$WORK/ro"
+cp "$WORK/ro" "$WORK/ro.orig"
+mkdir "$WORK/ro.tmp"
+report --no-plots --out-dir "$CO" --cover-letter "$WORK/ro" "$WORK/cover.json"
+[ "$st" -eq 1 ] || why="exit $st, expected 1;"
+grep -qF "$WORK/ro" "$WORK/err" || why="$why the error does not name it: $(show "$WORK/err");"
+cmp -s "$WORK/ro" "$WORK/ro.orig" || why="$why the letter changed;"
+if [ -z "$why" ]; then pass report-cover-letter-unwritable; else fail report-cover-letter-unwritable "$why"; fi
 
 finish
