@@ -109,6 +109,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'R':
 		r->realistic = arg;
+		break;
 	case 'c':
 		r->cover_letter = arg;
 		break;
