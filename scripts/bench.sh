@@ -49,12 +49,15 @@ echo "make bench: measured in $(( $(date +%s) - start )) s (exit $st); results i
 # Invalid runs (exit 1) are reported, not plotted; bad input or a crash stops here.
 [ $st -le 1 ] || exit $st
 report_md= wall=
-# The default set's report pairs it with the host's wall-clock set and fills
+# The default set's report pairs it with the host's wall-clock set and the
+# real-world workloads, and fills
 # the cover letter's figures, as make report does.
 if [ "$SET" = default ]; then
 	report_md="--report-md REPORT.md"
 	[ -f kernel/patches/0000-cover-letter.patch ] &&
 		report_md="$report_md --cover-letter kernel/patches/0000-cover-letter.patch"
+	[ -f results/realistic/results.json ] &&
+		report_md="$report_md --realistic results/realistic/results.json"
 	[ -f results/host/results.json ] && [ "$BOX" != host ] && wall=results/host/results.json
 fi
 # shellcheck disable=SC2086
