@@ -1892,9 +1892,25 @@ static void fuzz_add(uint64_t *s, int gfd, char *buf)
 	uint64_t r = fuzz_rand(s);
 
 	memset(&fa, 0, sizeof(fa));
-	if (r % 8 == 0)		/* unterminated */
+	if (r % 2 == 0) {
+		/* a well-formed request half the time, so that filters get attached */
+		struct subtree_init_args *ia = (void *)buf;
+
+		snprintf(fa.name, sizeof(fa.name), "%s", be->filter);
+		memset(ia, 0, sizeof(*ia));
+		ia->strategy = (r >> 8) % 3;	/* walk, loop, pass */
+		ia->mode = (r >> 16) % 2;
+		ia->nr_fds = 1 + (r >> 20) % 3;
+		for (unsigned int i = 0; i < ia->nr_fds; i++)
+			ia->fds[i] = fuzz_dirs[i];
+		fa.init_args = be->kmod ? (uintptr_t)ia : 0;
+		fa.init_args_size = be->kmod ? sizeof(*ia) : 0;
+		atomic_fetch_add(&fuzz_ok, ioctl(gfd, FAN_IOC_ADD_FILTER, &fa) == 0);
+		return;
+	}
+	if (r % 8 == 1)		/* unterminated */
 		memset(fa.name, 'x', sizeof(fa.name));
-	else if (r % 8 == 1)
+	else if (r % 8 == 3)
 		snprintf(fa.name, sizeof(fa.name), "nosuch%u", (unsigned int)(r >> 40));
 	else
 		snprintf(fa.name, sizeof(fa.name), "%s", be->filter);
