@@ -130,10 +130,6 @@ OUT=$(cd "$OUT" && pwd)
 RAW=$OUT/raw
 touch "$RAW/.write-test" 2> /dev/null || die "'$RAW' is not writable (in the VM: OUT_DIR must be under a --share)" 2
 rm -f "$RAW/.write-test"
-# What an earlier soak left would be counted with this one.
-rm -f "$RAW"/cycle-* "$RAW"/kmemleak-* "$RAW"/records.jsonl "$RAW"/dmesg-*.txt "$RAW"/list.txt
-RECORDS=$RAW/records.jsonl
-: > "$RECORDS"
 # SPLAT_ERE
 # shellcheck source=scripts/vm/splat.sh
 . "$ROOT/scripts/vm/splat.sh"
@@ -162,6 +158,16 @@ else
 	KMEMLEAK=false
 fi
 VARIANT=${SUBTREE_BENCH_SOAK_VARIANT:-$([ "$KMEMLEAK" = true ] && echo debug || echo bench)}
+# A debug soak that cannot scan would report 0 leaks it never looked for.
+if [ "$VARIANT" = debug ] && [ "$KMEMLEAK" = false ]; then
+	die "the debug kernel has no writable $KML (is debugfs mounted at /sys/kernel/debug? kmemleak=off?): no leak scan could run" 2
+fi
+
+# What an earlier soak left would be counted with this one (removed once
+# the arguments are known good).
+rm -f "$RAW"/cycle-* "$RAW"/kmemleak-* "$RAW"/records.jsonl "$RAW"/dmesg-*.txt "$OUT/summary.json"
+RECORDS=$RAW/records.jsonl
+: > "$RECORDS"
 
 # Nothing a run leaves behind survives: the storm's directories are removed.
 STORM_DIR=
@@ -298,10 +304,9 @@ splats() {
 # reports, keep them, clear them.
 kmemleak_scan() {
 	[ "$KMEMLEAK" = true ] || return 0
-	echo scan > "$KML"
-	if [ "${1:-}" = final ]; then
-		sleep 6
-		echo scan > "$KML"
+	if ! echo scan > "$KML" || { [ "${1:-}" = final ] && sleep 6 && ! echo scan > "$KML"; }; then
+		failure scan "$CYCLES" kmemleak "writing scan to $KML failed (kmemleak disabled after an error? see raw/dmesg-soak.txt)"
+		return
 	fi
 	k=$RAW/kmemleak-$C.txt
 	cat "$KML" > "$k"
