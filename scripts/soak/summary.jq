@@ -33,7 +33,7 @@ def addup: reduce .[] as $o ({}; . as $acc | reduce ($o | keys_unsorted[]) as $k
 		total: ($storms | length),
 		failed: ($storms | map(select(.failures | length > 0)) | length),
 		events: ($storms | total(.events)),
-		known_race_opens: ($storms | total(.known_race_opens // 0))
+		inside_allowed_by_design: ($storms | total(.inside_allowed_by_design // 0))
 	},
 	events_delivered: {
 		runs: ($runs | total(.events)),

@@ -48,7 +48,7 @@ is soak-runs-exit1-all-valid "$T/exit1" '[.failures[].why] == ["run exited 1 wit
 meta='{"finished": true, "cycles": 2}'
 {
 	cat "$T/races" "$T/races"
-	echo '{"type":"storm","cycle":1,"backend":"inotify","mode":"notify","exit":0,"events":40,"attach_detach":1,"known_race_opens":0,"failures":[]}'
+	echo '{"type":"storm","cycle":1,"backend":"inotify","mode":"notify","exit":0,"events":40,"attach_detach":1,"inside_allowed_by_design":0,"failures":[]}'
 	echo '{"type":"scan","cycle":0,"leaks":0,"file":null}'
 	echo '{"type":"scan","cycle":2,"leaks":0,"file":null}'
 } > "$T/records-pass"
