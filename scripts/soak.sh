@@ -203,7 +203,7 @@ summary() {
 		--argjson kmemleak "$KMEMLEAK" --argjson cycles "$CYCLES" --argjson finished "$1" \
 		--arg notify "$NOTIFY" --arg deny "$DENY" \
 		--argjson ops "$OPS" --argjson reps "$REPS" --argjson scan_every "$SCAN_EVERY" \
-		--argjson rounds "$ROUNDS" '{
+		--argjson rounds "$ROUNDS" --arg progs0 "$PROGS0" '{
 			start: $start, "end": $stop, finished: $finished,
 			duration_asked: $asked, duration_asked_s: $asked_s, duration_done_s: $done_s,
 			kernel: {release: $release, build: $build, variant: $variant, kmemleak: $kmemleak},
@@ -212,6 +212,7 @@ summary() {
 				deny: ($deny | split(" ") | map(select(. != "")))},
 			settings: {ops: $ops, reps: $reps, count_reps: 1, scan_every: $scan_every,
 				storm_rounds: $rounds},
+			bpf_programs_at_start: (if $progs0 == "-" then "not checked: no bpftool" else ($progs0 | tonumber) end),
 			storms_skipped: (if $deny | split(" ") | index("landlock") then {"landlock/deny": "a command under Landlock cannot move a file to another directory (the ruleset does not handle LANDLOCK_ACCESS_FS_REFER, so the kernel refuses every reparenting rename with EXDEV)"} else {} end)
 		}')
 	jq -s --argjson meta "$meta" -f "$ROOT/scripts/soak/summary.jq" "$RECORDS" > "$OUT/summary.json.tmp" &&
