@@ -59,7 +59,7 @@ $(shell scripts/deps.sh >&2 && mkdir -p build && touch $(DEPS_STAMP))
 endif
 KERNEL_SH := scripts/vm/kernel.sh
 
-.PHONY: all build deps test test-unit fuzz fuzz-bins bench report baseline realistic clean FORCE
+.PHONY: all build deps test test-unit fuzz fuzz-bins bench report baseline realistic soak clean FORCE
 
 all: build
 build: $(BIN)
@@ -201,6 +201,23 @@ realistic: build $(if $(filter vm,$(BOX)),$(REALISTIC_LINUX_TAR))
 		./$(BIN) vm --box vm --timeout 0 --share "$(CURDIR)/results/realistic" -- \
 		scripts/realistic.sh "$(CURDIR)/results/realistic" $(or $(REPS),5); \
 	else scripts/realistic.sh results/realistic-host $(or $(REPS),5); fi
+
+# Soak (scripts/soak.sh; results/soak/README.md): DURATION (whole seconds or
+# with s, m or h; default 1h) of cycles attaching and detaching every backend
+# under the workloads and rename storms, in the bench VM on the debug kernel
+# (KASAN, lockdep, kmemleak; VARIANT=bench for the other), with kmemleak scans
+# and the splat grep. The summary and the raw files go to SOAK_OUT (default
+# results/soak). The guest gets DURATION and half as much again plus
+# 10 min: the cycle running when DURATION is up finishes (on the debug kernel a
+# cycle takes minutes), then the final scans.
+DURATION ?= 1h
+VARIANT ?= debug
+SOAK_OUT ?= results/soak
+soak: build
+	$(Q)secs=$$(scripts/soak.sh --seconds '$(DURATION)') && mkdir -p '$(SOAK_OUT)' && \
+		out=$$(cd '$(SOAK_OUT)' && pwd) && \
+		SUBTREE_BENCH_SOAK_VARIANT='$(VARIANT)' ./$(BIN) vm --box vm --variant '$(VARIANT)' \
+		--timeout $$((secs + secs / 2 + 600)) --share "$$out" -- scripts/soak.sh '$(DURATION)' "$$out"
 
 # The CI baseline: the quick matrix in vm-icount (results/baseline/README.md).
 baseline: build

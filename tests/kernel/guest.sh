@@ -13,6 +13,8 @@ KO=$2
 WITH_BPF=${3:-}
 SYSFS=/sys/fs/fanotify/filters
 fail=0
+# SPLAT_ERE: the splat lines, shared with scripts/soak.sh
+. "$(dirname "$0")/../../scripts/vm/splat.sh"
 
 say() { echo "guest.sh: $*"; }
 bad() { echo "guest.sh: FAIL: $*"; fail=1; }
@@ -73,7 +75,7 @@ else
 	say "kmemleak: not in this kernel (CONFIG_DEBUG_KMEMLEAK, debug variant only): no scan"
 fi
 
-if dmesg | grep -E 'BUG:|WARNING:|KASAN|UBSAN|possible (recursive |circular )?locking|suspicious RCU|kmemleak:.*leak|Call Trace' >/tmp/splat.txt; then
+if dmesg | grep -E "$SPLAT_ERE" >/tmp/splat.txt; then
 	bad "kernel log has splats:"
 	dmesg | tail -n 120
 else
