@@ -107,7 +107,7 @@ fi
 # that could not run; as PASS/FAIL/SKIP lines.
 kernel() {
 	# The debug kernel (KASAN, lockdep) runs the same groups several times slower.
-	"$ROOT/tests/kernel/run.sh" --variant "$1" --timeout $([ "$1" = debug ] && echo 1800 || echo 900) 2>&1
+	"$ROOT/tests/kernel/run.sh" --variant "$1" --timeout $([ "$1" = debug ] && echo 2700 || echo 1800) 2>&1
 	st=$?
 	[ $st -eq 0 ] || echo "FAIL kernel-$1: tests/kernel/run.sh exited $st (a failed check or a kernel splat; see above)"
 	return $st
