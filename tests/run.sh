@@ -23,9 +23,10 @@ TESTS=${TESTS:-unit,integration,vm,kernel,san,fuzz}
 LOGS=$ROOT/build/test-logs
 mkdir -p "$LOGS"
 passed=0 failed=0 skipped=0
+START=$(date +%s)
 
 want() { case ",$TESTS," in *",$1,"*) return 0 ;; esac; return 1; }
-phase() { printf '\n== %s ==\n' "$*"; }
+phase() { printf "\n== %s == (at %s s)\n" "$*" $(($(date +%s) - START)); }
 
 # tally NAME STATUS LOG: count the PASS/FAIL/SKIP lines of one test script.
 tally() {
@@ -148,5 +149,5 @@ if want fuzz; then
 	fi
 fi
 echo
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped (in $(($(date +%s) - START)) s)"
 [ "$failed" -eq 0 ]
