@@ -7,9 +7,9 @@
  *   filter_test [-b kmod|bpf] [-d DIR] TEST...|all
  *
  * TEST (kmod): errno sysfs notify deny rename deep ctl other-fs pass
- *       race-detach race-close race-rename lock rmmod-busy fuzz-ioctl
+ *       race-detach race-close race-rename lock rmmod-busy fuzz-ioctl enomem
  * TEST (-b bpf, filter_test_bpf only): notify deny rename deep race-close
- *       fuzz-ioctl bpf-errno
+ *       fuzz-ioctl enomem bpf-errno
  *       bpf-unreg bpf-relink bpf-storage bpf-verifier bpf-kfunc
  *       bpf-kfunc-filter bpf-pass bpf-rename-seq bpf-verdict
  * DIR: a scratch directory on a filesystem that supports file handles
@@ -2419,6 +2419,21 @@ static void test_bpf_relink(void)
 	    !CHECK(bpf_attach_link(keep, SB_BPF_STRAT_WALK, SUBTREE_MODE_DENY, in,
 				   true) == 0, "relink: attach: %s", strerror(errno)))
 		goto out;
+	/*
+	 * The filter has no .update: BPF_LINK_UPDATE to another map is refused
+	 * with EOPNOTSUPP, and the link keeps its map (review point 7).
+	 */
+	{
+		int r = bpf_link_update(skel_link_fd,
+					bpf_map__fd(other->maps.subtree_bpf), NULL);
+		int e = errno;
+
+		CHECK(r < 0 && e == EOPNOTSUPP,
+		      "BPF_LINK_UPDATE to a second map: %d %s, want EOPNOTSUPP",
+		      r, strerror(e));
+		CHECK(sysfs_has(BPF_FILTER_NAME) && open_rel("in/a/b/x") == EPERM,
+		      "the link lost its map after a refused BPF_LINK_UPDATE");
+	}
 	for (int i = 0; i < iters; i++) {
 		bool good = true;
 		int g, fd, e;
@@ -2876,6 +2891,284 @@ out:
 }
 #endif /* WITH_BPF */
 
+/*
+ * ENOMEM (issue 13): the Nth allocation of this thread fails, through
+ * /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION, the debug kernel),
+ * for N = 1, 2, ... in FAN_IOC_ADD_FILTER and in each FAN_IOC_FILTER_CTL
+ * change, until the call succeeds without reaching its Nth allocation.
+ * failslab and fail_page_alloc are told to fail GFP_KERNEL allocations
+ * (and order 0 pages) too.  Each call must fail with ENOMEM or succeed, and
+ * a failed one must change nothing: no filter on the group after a failed
+ * attach, the rule set in force as before a failed change.  kmemleak and
+ * the splat grep (guest.sh) judge the error paths' frees and locking.
+ */
+#define FAIL_NTH "/proc/thread-self/fail-nth"
+#define FAULT_MAX_N 2000
+
+static const char *const fault_knobs[][2] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+};
+
+static char fault_saved[sizeof(fault_knobs) / sizeof(fault_knobs[0])][32];
+static int fail_nth_fd = -1;
+
+static bool knob_rw(const char *path, char *old, size_t oldsz, const char *val)
+{
+	ssize_t n = 0;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (old) {
+		n = read(fd, old, oldsz - 1);
+		old[n > 0 ? n : 0] = '\0';
+		old[strcspn(old, "\n")] = '\0';
+	}
+	n = pwrite(fd, val, strlen(val), 0);
+	close(fd);
+	return n == (ssize_t)strlen(val);
+}
+
+static bool faults_setup(void)
+{
+	for (size_t i = 0; i < sizeof(fault_knobs) / sizeof(fault_knobs[0]); i++)
+		if (!CHECK(knob_rw(fault_knobs[i][0], fault_saved[i],
+				   sizeof(fault_saved[i]), fault_knobs[i][1]),
+			   "set %s to %s: %s", fault_knobs[i][0],
+			   fault_knobs[i][1], strerror(errno)))
+			return false;
+	fail_nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	return CHECK(fail_nth_fd >= 0, "%s: %s", FAIL_NTH, strerror(errno));
+}
+
+static void faults_restore(void)
+{
+	for (size_t i = 0; i < sizeof(fault_knobs) / sizeof(fault_knobs[0]); i++)
+		if (fault_saved[i][0])
+			knob_rw(fault_knobs[i][0], NULL, 0, fault_saved[i]);
+	if (fail_nth_fd >= 0)
+		close(fail_nth_fd);
+	fail_nth_fd = -1;
+}
+
+/* Fail this thread's @n-th allocation from now on. */
+static void fail_nth_arm(unsigned int n)
+{
+	char b[16];
+	int len = snprintf(b, sizeof(b), "%u", n);
+
+	if (pwrite(fail_nth_fd, b, (size_t)len, 0) != len)
+		die("arm " FAIL_NTH);
+}
+
+/* Disarm; returns whether the armed failure was injected. */
+static bool fail_nth_fired(void)
+{
+	char b[16] = "";
+	ssize_t r = pread(fail_nth_fd, b, sizeof(b) - 1, 0);
+
+	if (pwrite(fail_nth_fd, "0", 1, 0) != 1)
+		die("disarm " FAIL_NTH);
+	return r > 0 && strtoul(b, NULL, 10) == 0;
+}
+
+/* Attach under the Nth failure until an attach reaches no failure. */
+static void enomem_attach(int in)
+{
+	struct subtree_init_args ia;
+	const void *args = NULL;
+	uint32_t size = 0;
+	unsigned int n, failed = 0, recovered = 0;
+	int gfd, r, e;
+	bool fired;
+
+	if (be->kmod) {
+		memset(&ia, 0, sizeof(ia));
+		ia.strategy = SUBTREE_STRATEGY_WALK;
+		ia.mode = SUBTREE_MODE_DENY;
+		ia.nr_fds = 1;
+		ia.fds[0] = in;
+		args = &ia;
+		size = sizeof(ia);
+	}
+	for (n = 1; n <= FAULT_MAX_N; n++) {
+		/* no mark: a group left without its filter queues nothing */
+		gfd = perm_group_mark(false);
+		fail_nth_arm(n);
+		r = add_filter(gfd, be->filter, args, size);
+		e = errno;
+		fired = fail_nth_fired();
+		if (r == 0) {
+			CHECK(ioctl(gfd, FAN_IOC_DEL_FILTER) == 0,
+			      "attach with allocation %u failed: detach: %s", n,
+			      strerror(errno));
+			close(gfd);
+			if (!fired)
+				break;
+			recovered++;	/* the failed allocation had a fallback */
+			continue;
+		}
+		CHECK(e == ENOMEM && fired,
+		      "attach with allocation %u failed: errno %d (%s), injected %d, want ENOMEM",
+		      n, e, strerror(e), fired);
+		CHECK_ERRNO(ioctl(gfd, FAN_IOC_DEL_FILTER), ENOENT,
+			    "detach after a failed attach");
+		CHECK(add_filter(gfd, be->filter, args, size) == 0 &&
+		      ioctl(gfd, FAN_IOC_DEL_FILTER) == 0,
+		      "attach after allocation %u failed: %s", n, strerror(errno));
+		failed++;
+		close(gfd);
+	}
+	CHECK(n <= FAULT_MAX_N && failed > 0,
+	      "attach: %u allocations made to fail, %u attaches failed", n - 1,
+	      failed);
+	printf("enomem: %s attach: %u allocations, %u failed with ENOMEM, %u recovered\n",
+	       be->name, n - 1, failed, recovered);
+}
+
+/*
+ * One rule change under the Nth failure, for N = 1, 2, ...: the rules are
+ * set to the "before" state first, and after the call the rules in force
+ * must be the "after" state if it succeeded and the "before" state if not.
+ */
+struct enomem_change {
+	const char *what;
+	uint32_t cmd;
+	int *arg;
+	uint32_t size;
+	int ret, count_before, count_after;
+	int many_before, many_after;	/* many/dNN denied: MANY_NONE, _ALL, _ODD */
+	bool in_before, in_after;	/* in/a/b/x denied */
+};
+
+enum { MANY_NONE, MANY_ALL, MANY_ODD };
+
+static void enomem_set_rules(int gfd, int in, int *fds, int many, bool rin)
+{
+	if (filter_ctl(gfd, SUBTREE_CTL_CLEAR, NULL, 0) < 0 ||
+	    (rin && filter_ctl(gfd, SUBTREE_CTL_ADD, &in, sizeof(in)) != 1) ||
+	    (many == MANY_ALL &&
+	     filter_ctl(gfd, SUBTREE_CTL_ADD, fds, MANY * sizeof(int)) != MANY))
+		die("enomem: set rules");
+}
+
+static bool enomem_state(int gfd, int count, int many, bool rin)
+{
+	return filter_ctl(gfd, SUBTREE_CTL_COUNT, NULL, 0) == count &&
+	       opens_failing(0, MANY, 2, many == MANY_ALL ? EPERM : 0) == MANY / 2 &&
+	       opens_failing(1, MANY, 2, many == MANY_NONE ? 0 : EPERM) == MANY / 2 &&
+	       open_rel("in/a/b/x") == (rin ? EPERM : 0) &&
+	       open_rel("out/c/y") == 0;
+}
+
+static void enomem_ctl_one(int gfd, int in, int *fds,
+			   const struct enomem_change *c)
+{
+	unsigned int n, failed = 0;
+	int r, e;
+	bool fired;
+
+	for (n = 1; n <= FAULT_MAX_N; n++) {
+		enomem_set_rules(gfd, in, fds, c->many_before, c->in_before);
+		fail_nth_arm(n);
+		r = filter_ctl(gfd, c->cmd, c->arg, c->size);
+		e = errno;
+		fired = fail_nth_fired();
+		if (r >= 0) {
+			CHECK(r == c->ret && enomem_state(gfd, c->count_after,
+							   c->many_after, c->in_after),
+			      "%s with allocation %u failed (injected %d): returned %d, want %d, or the rules in force are wrong",
+			      c->what, n, fired, r, c->ret);
+			if (!fired)
+				break;
+			continue;
+		}
+		CHECK(e == ENOMEM && fired,
+		      "%s with allocation %u failed: errno %d (%s), injected %d, want ENOMEM",
+		      c->what, n, e, strerror(e), fired);
+		CHECK(enomem_state(gfd, c->count_before, c->many_before, c->in_before),
+		      "%s failed with ENOMEM (allocation %u) but changed the rules in force",
+		      c->what, n);
+		failed++;
+	}
+	CHECK(n <= FAULT_MAX_N && failed > 0,
+	      "%s: %u allocations made to fail, %u calls failed", c->what,
+	      n - 1, failed);
+	printf("enomem: %s: %u allocations, %u failed with ENOMEM\n", c->what,
+	       n - 1, failed);
+}
+
+static void enomem_ctl(int in)
+{
+	int fds[MANY], even[MANY / 2], gfd;
+	const struct enomem_change changes[] = {
+		{ "add 100 rules", SUBTREE_CTL_ADD, fds, sizeof(fds), MANY,
+		  1, MANY + 1, MANY_NONE, MANY_ALL, true, true },
+		{ "delete 50 rules", SUBTREE_CTL_DEL, even, sizeof(even),
+		  MANY / 2, MANY + 1, MANY / 2 + 1, MANY_ALL, MANY_ODD, true, true },
+		{ "clear", SUBTREE_CTL_CLEAR, NULL, 0, MANY + 1, MANY + 1, 0,
+		  MANY_ALL, MANY_NONE, true, false },
+	};
+
+	open_many(fds);
+	for (int i = 0; i < MANY / 2; i++)
+		even[i] = fds[2 * i];
+	if (touch_rel("in/a/b/x") || touch_rel("out/c/y"))
+		die("touch");
+	gfd = perm_group();
+	alarm(600);
+	if (CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_DENY,
+			      &in, 1) == 0, "attach: %s", strerror(errno)))
+		for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
+			enomem_ctl_one(gfd, in, fds, &changes[i]);
+	alarm(0);
+	close(gfd);
+	for (int i = 0; i < MANY; i++)
+		close(fds[i]);
+}
+
+static bool enomem_skipped;
+
+static void test_enomem(void)
+{
+	int in;
+
+	if (access(FAIL_NTH, F_OK)) {
+		if (!getenv("FILTER_TEST_REQUIRE_FAULTS")) {
+			printf("SKIP enomem-%s: this kernel has no fault injection (%s: CONFIG_FAULT_INJECTION, in the debug variant)\n",
+			       be->name, FAIL_NTH);
+			enomem_skipped = true;
+			return;
+		}
+		CHECK(false, "%s missing on a kernel that must have fault injection", FAIL_NTH);
+		return;
+	}
+	if (!faults_setup()) {
+		faults_restore();
+		return;
+	}
+	in = open_dir("in");
+#ifdef WITH_BPF
+	if (!be->kmod && (bpf_load(SUBTREE_STRATEGY_WALK, true) ||
+			  bpf_add_rule(-1, in) != 1)) {
+		CHECK(false, "load the BPF filter: %s", strerror(errno));
+	} else
+#endif
+	{
+		enomem_attach(in);
+		if (be->kmod)
+			enomem_ctl(in);
+	}
+	be->release();
+	close(in);
+	faults_restore();
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -2896,6 +3189,7 @@ static const struct {
 	{ "lock", test_lock, true, false },
 	{ "rmmod-busy", test_rmmod_busy, true, false },
 	{ "fuzz-ioctl", test_fuzz_ioctl, true, true },
+	{ "enomem", test_enomem, true, true },
 #ifdef WITH_BPF
 	{ "bpf-errno", test_bpf_errno, false, true },
 	{ "bpf-unreg", test_bpf_unreg, false, true },
@@ -2953,7 +3247,10 @@ int main(int argc, char **argv)
 			if (!all && strcmp(argv[i], tests[t].name))
 				continue;
 			found = true;
+			enomem_skipped = false;
 			tests[t].fn();
+			if (enomem_skipped)
+				continue;	/* its SKIP line is printed */
 			printf("%s %s %s (%d checks, %d failed)\n",
 			       failures == f0 ? "ok" : "not ok", be->name,
 			       tests[t].name,
