@@ -232,6 +232,7 @@ int sb_bpf_strategy(const struct sb_backend *b, uint32_t *out, char *err, size_t
 		[SB_STRAT_LOOP] = SB_BPF_STRAT_LOOP,
 		[SB_STRAT_PASS] = SB_BPF_STRAT_PASS,
 		[SB_STRAT_KFUNC] = SB_BPF_STRAT_KFUNC,
+		[SB_STRAT_TAG] = SB_BPF_STRAT_TAG,
 	};
 	enum sb_strategy s = b->args.strategy;
 
@@ -302,6 +303,7 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 	}
 	memset(t, 0, sizeof(*t));
 	t->strategy = strategy;
+	t->rules = rules;
 	t->n = rules->n;
 	t->keys = calloc(rules->n ? rules->n : 1, sizeof(*t->keys));
 	if (!t->keys) {
@@ -342,7 +344,8 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 
 static bool reads_table(const struct sb_bpf_rules *t)
 {
-	return t->strategy == SB_BPF_STRAT_WALK || t->strategy == SB_BPF_STRAT_KFUNC;
+	return t->strategy == SB_BPF_STRAT_WALK || t->strategy == SB_BPF_STRAT_KFUNC ||
+	       t->strategy == SB_BPF_STRAT_TAG;
 }
 
 int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool ring,
@@ -374,6 +377,43 @@ int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool 
 			return -1;
 		}
 	}
+	/*
+	 * Only tag uses inode storage: for the others the map is not made (its
+	 * code is dead for the verifier), so they load where it cannot be.
+	 */
+	if (t->strategy != SB_BPF_STRAT_TAG && (m = bpf_object__find_map_by_name(obj, "sb_tags")) &&
+	    (ret = bpf_map__set_autocreate(m, false))) {
+		sb_bpf_error(err, len, "leaving out the tag map", -ret);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * tag: each root's tag, keyed by its directory fd (an inode storage map
+ * takes an fd from user space): valid whatever moves, while the rule
+ * generation is 0, which it stays, as a run never changes its rules.
+ */
+static int fill_root_tags(struct bpf_object *obj, const struct sb_bpf_rules *t,
+			  char *err, size_t len)
+{
+	struct bpf_map *tags = find_map(obj, "sb_tags", err, len);
+	char what[PATH_MAX + 64];
+
+	if (!tags)
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		struct sb_tag tag = { .seq = SB_TAG_ROOT, .gen = 0, .rule = (__s32)i };
+		int fd = t->rules->v[i].fd;
+		int ret = bpf_map__update_elem(tags, &fd, sizeof(fd), &tag, sizeof(tag), BPF_ANY);
+
+		if (ret) {
+			snprintf(what, sizeof(what), "tagging the rule root '%s' (inode storage)",
+				 t->rules->v[i].path);
+			sb_bpf_error(err, len, what, -ret);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -402,7 +442,7 @@ int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_bpf_rules *t,
 		sb_bpf_error(err, len, what, -ret);
 		return -1;
 	}
-	return 0;
+	return t->strategy == SB_BPF_STRAT_TAG ? fill_root_tags(obj, t, err, len) : 0;
 }
 
 /* ---- run: stats, ring buffer ------------------------------------------ */

@@ -61,6 +61,7 @@ struct sb_bpf_rules {
 	struct sb_rt_slot *keys;	/* n: rule i, .rule = i */
 	struct sb_rt_slot *table;	/* 2^bits slots */
 	uint32_t bits;			/* the rodata sb_rt_bits */
+	const struct sb_rules *rules;	/* borrowed: the roots' fds, for their tags */
 };
 
 /* Resolve the keys and build the table; -1 with err. Free with sb_bpf_rules_free(). */
@@ -76,7 +77,7 @@ void sb_bpf_rules_free(struct sb_bpf_rules *t);
 int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool ring,
 		     char *err, size_t len);
 
-/* After load: write the maps the strategy reads. */
+/* After load: write the maps the strategy reads (tag: the roots' tags too). */
 int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_bpf_rules *t,
 		      char *err, size_t len);
 

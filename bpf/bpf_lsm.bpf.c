@@ -23,6 +23,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+#define SB_WITH_TAGS	/* LSM programs have inode storage: the tag strategy */
 #include "subtree.h"
 #include "events.h"
 
@@ -48,6 +49,14 @@ int BPF_PROG(sb_file_open, struct file *file, int ret)
 	if (!inode || (inode->i_mode & SB_S_IFMT) != SB_S_IFREG)
 		return 0;
 	return sb_dentry_in_scope(file->f_path.dentry) ? -EPERM : 0;
+}
+
+/* tag: a new directory inherits its parent's tag (loaded for tag only) */
+SEC("lsm/d_instantiate")
+int BPF_PROG(sb_d_instantiate, struct dentry *dentry, struct inode *inode)
+{
+	sb_tag_new_dir(dentry, inode);
+	return 0;
 }
 
 SEC("lsm/inode_create")

@@ -80,9 +80,6 @@ static __always_inline void sb_emit(__u32 kind, struct dentry *obj, struct inode
  * before the operation (LSM hook time): an operation that fails later (an
  * error after the hook, another LSM's veto) was still reported.
  */
-#define SB_S_IFMT 00170000
-#define SB_S_IFDIR 0040000
-
 /* Any open of a non-directory that is in scope (O_PATH opens never get here). */
 static __always_inline void sb_notify_open(struct file *file)
 {

@@ -15,6 +15,10 @@
  *   kfunc       the same rule table (sb_table), walked in C by the series'
  *               bpf_fanotify_subtree_rule(): BPF dispatch without BPF-coded
  *               walking.
+ *   tag         subtree.h's verdict per directory in inode storage, the
+ *               walk when missing or stale; a directory made or moved in
+ *               (FS_CREATE|FS_MOVED_TO with FS_ISDIR, when the group's mask
+ *               has them) inherits its parent's tag.
  *   pass        no scope at all: every event goes on to user space and every
  *               permission event is allowed here, with no round trip. The
  *               cost of the plumbing alone, a reference; not a filter.
@@ -35,6 +39,8 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+/* struct_ops filters have inode storage with the series and BPF LSM: tag */
+#define SB_WITH_TAGS
 #include "subtree.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -51,6 +57,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define FB_FS_ACCESS_PERM	0x00020000
 #define FB_FS_OPEN_EXEC_PERM	0x00040000
 #define FB_FS_RENAME		0x10000000
+#define FB_FS_ISDIR		0x40000000
 
 #define FB_DIRENT_EVENTS	(FB_FS_CREATE | FB_FS_DELETE | FB_FS_MOVED_FROM | \
 				 FB_FS_MOVED_TO | FB_FS_RENAME)
@@ -102,7 +109,20 @@ static __always_inline int fb_scope(struct dentry *d)
 {
 	if (sb_strategy == SB_BPF_STRAT_KFUNC)
 		return fb_kfunc_scope(d);
+	if (sb_strategy == SB_BPF_STRAT_TAG)
+		return sb_tag_scope(d);
 	return sb_dentry_scope(d);
+}
+
+/* tag: the new directory of a create or move event, tagged like its parent */
+static __always_inline void fb_tag_new_dir(struct fanotify_filter_event *event)
+{
+	struct dentry *d = bpf_fanotify_data_dentry(event);
+
+	if (d) {
+		sb_tag_new_dir(d, d->d_inode);
+		bpf_fanotify_dput(d);
+	}
 }
 
 SEC("struct_ops/filter")
@@ -125,6 +145,10 @@ int BPF_PROG(fb_filter, struct fsnotify_group *group,
 		return fb_deny && perm ? -EPERM : FB_SKIP_EVENT;
 	scope = fb_scope(d);
 	bpf_fanotify_dput(d);
+	/* tag: a directory made or moved in inherits the tag just checked */
+	if (sb_strategy == SB_BPF_STRAT_TAG && (mask & FB_FS_ISDIR) &&
+	    (mask & (FB_FS_CREATE | FB_FS_MOVED_TO)))
+		fb_tag_new_dir(event);
 	/* FS_RENAME: the moved object, already in its new directory */
 	if (scope == SB_OUT && (mask & FB_FS_RENAME)) {
 		d = bpf_fanotify_data_dentry(event);

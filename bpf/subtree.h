@@ -21,6 +21,8 @@
  *         comparing each ancestor with that rule: O(R x depth), the naive
  *         filter. A rule on another filesystem is skipped without a walk
  *         (is_subdir() would walk and fail).
+ *   tag   a verdict cached per directory in inode storage, the walk when
+ *         it is missing or stale (SB_WITH_TAGS: LSM and struct_ops only).
  * fanotify_bpf.bpf.c adds pass and kfunc.
  *
  * Renames: the walk reads d_parent without locks (a load through a BTF
@@ -54,6 +56,20 @@
 #define SB_BPF_STRAT_LOOP	1
 #define SB_BPF_STRAT_PASS	2	/* fanotify_bpf.bpf.c only */
 #define SB_BPF_STRAT_KFUNC	3	/* fanotify_bpf.bpf.c only */
+#define SB_BPF_STRAT_TAG	4	/* programs with inode storage: SB_WITH_TAGS */
+
+/*
+ * A directory's tag (tag strategy, sb_tags): its verdict, valid while the
+ * rule set is the one of gen and no rename ran since seq (rename_lock's
+ * sequence, even); seq SB_TAG_ROOT marks a rule root, valid whatever moves.
+ */
+#define SB_TAG_ROOT 1u
+struct sb_tag {
+	__u32 seq;
+	__u32 gen;
+	__s32 rule;		/* the rule index, or SB_OUT (-1): out of scope */
+	__u32 pad;
+};
 
 /* sb_stats, per CPU. Bumped on rare paths only: no cost per event. */
 enum {
@@ -272,9 +288,135 @@ static __always_inline int sb_dentry_scope(struct dentry *d)
 	return SB_UNDECIDED;
 }
 
+#define SB_S_IFMT 00170000
+#define SB_S_IFDIR 0040000
+
+#ifdef SB_WITH_TAGS
+/*
+ * tag: a verdict cache per directory, in inode storage, so it lives and dies
+ * with the inode: a deleted directory's tag goes with it, and an inode
+ * number used again starts without one. A directory's tag holds its own
+ * scope; an object asks its own tag if it is a directory, else its
+ * parent's. A missing or stale tag (another rule generation, or a rename
+ * since it was computed: every d_move() bumps rename_lock, so no move can
+ * leave a stale tag valid) falls back to the walk, whose verdict is cached
+ * unless a rename ran meanwhile. So correctness never depends on seeing a
+ * mkdir: sb_tag_new_dir() only spares a new directory its first walk. User
+ * space tags the rule roots (SB_TAG_ROOT) from their directory fds at attach,
+ * and would bump sb_tag_gen with every change of the rules. Only program
+ * types with inode storage (LSM; struct_ops with the series and BPF LSM)
+ * define SB_WITH_TAGS.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sb_tag);
+} sb_tags SEC(".maps");
+
+/* The rule generation of valid tags (user space writes it). */
+volatile __u32 sb_tag_gen;
+
+static __always_inline bool sb_tag_valid(const struct sb_tag *t, __u32 seq, __u32 gen)
+{
+	return t && t->gen == gen && (t->seq == seq || t->seq == SB_TAG_ROOT);
+}
+
+/* The scope of a directory: its tag, or the walk, cached as its tag. */
+static __always_inline int sb_tag_dir_scope(struct dentry *dir)
+{
+	struct inode *inode;
+	struct sb_tag *t;
+	__u32 seq, gen;
+	int ret;
+
+	barrier_var(dir);
+	if (!dir)
+		return SB_OUT;
+	inode = dir->d_inode;
+	if (!inode)
+		return SB_OUT;
+	gen = sb_tag_gen;
+	seq = sb_rename_seq();
+	t = bpf_inode_storage_get(&sb_tags, inode, 0, 0);
+	if (sb_tag_valid(t, seq, gen))
+		return t->rule;
+	ret = sb_dentry_scope(dir);
+	/* an odd sequence: a rename was in progress; a changed one: it ran */
+	if (ret == SB_UNDECIDED || (seq & 1) || sb_rename_seq() != seq)
+		return ret;
+	if (!t)
+		t = bpf_inode_storage_get(&sb_tags, inode, 0,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (t && (t->seq != SB_TAG_ROOT || t->gen != gen)) {
+		t->seq = seq;
+		t->gen = gen;
+		t->rule = ret;
+	}
+	return ret;
+}
+
+/* The scope of any object: a directory's own tag, else its parent's. */
+static __always_inline int sb_tag_scope(struct dentry *d)
+{
+	struct inode *inode;
+
+	barrier_var(d);
+	if (!d)
+		return SB_OUT;
+	inode = d->d_inode;
+	if (!inode)
+		return SB_OUT;	/* as the walk: nothing to look up */
+	if ((inode->i_mode & SB_S_IFMT) == SB_S_IFDIR)
+		return sb_tag_dir_scope(d);
+	/* not a rule root (roots are directories): its directory decides */
+	return sb_tag_dir_scope(d->d_parent);
+}
+
+/*
+ * A directory that gets its inode (made, or looked up again after its
+ * dentry was evicted) inherits its parent's valid tag, unless it is a rule
+ * root itself, which its walk finds in the table.
+ */
+static __always_inline void sb_tag_new_dir(struct dentry *d, struct inode *inode)
+{
+	struct dentry *parent;
+	struct sb_tag *pt, *t;
+	struct inode *pi;
+	__u32 seq, gen;
+
+	barrier_var(d);
+	if (!d || !inode || (inode->i_mode & SB_S_IFMT) != SB_S_IFDIR)
+		return;
+	parent = d->d_parent;
+	if (!parent || parent == d)
+		return;
+	pi = parent->d_inode;
+	if (!pi)
+		return;
+	gen = sb_tag_gen;
+	seq = sb_rename_seq();
+	pt = bpf_inode_storage_get(&sb_tags, pi, 0, 0);
+	if ((seq & 1) || !sb_tag_valid(pt, seq, gen))
+		return;
+	if (sb_rt_find(inode->i_ino, d->d_sb->s_dev, sb_rt_bits))
+		return;
+	t = bpf_inode_storage_get(&sb_tags, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (t && (t->seq != SB_TAG_ROOT || t->gen != gen)) {
+		t->seq = seq;
+		t->gen = gen;
+		t->rule = pt->rule;
+	}
+}
+#endif /* SB_WITH_TAGS */
+
 /* Is d in scope, or undecided (which both modes treat as in scope)? */
 static __always_inline bool sb_dentry_in_scope(struct dentry *d)
 {
+#ifdef SB_WITH_TAGS
+	if (sb_strategy == SB_BPF_STRAT_TAG)
+		return sb_tag_scope(d) != SB_OUT;
+#endif
 	return sb_dentry_scope(d) != SB_OUT;
 }
 

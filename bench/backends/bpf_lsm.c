@@ -3,7 +3,9 @@
  * bpf-lsm: the sub-tree filter as BPF LSM programs (bpf/bpf_lsm.bpf.c):
  * file_open and the inode_* create/delete/rename hooks. notify: in-scope
  * events through a BPF ring buffer; deny: only file_open is loaded, and it
- * fails opens of in-scope regular files with EPERM in the kernel.
+ * fails opens of in-scope regular files with EPERM in the kernel. The tag
+ * strategy adds d_instantiate, where a new directory inherits its parent's
+ * tag, in both modes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -67,11 +69,11 @@ static int lsm_attach(struct sb_backend *b)
 	p->skel->rodata->sb_rt_bits = rt.bits;
 	p->skel->rodata->sb_emit_names = b->args.report != SB_REPORT_FID;
 	p->skel->rodata->sb_deny = deny;
-	if (deny) {
-		bpf_object__for_each_program(prog, p->skel->obj)
-			if (prog != p->skel->progs.sb_file_open)
-				bpf_program__set_autoload(prog, false);
-	}
+	/* deny: file_open alone; d_instantiate for tag only */
+	bpf_object__for_each_program(prog, p->skel->obj)
+		if (prog == p->skel->progs.sb_d_instantiate ? b->args.strategy != SB_STRAT_TAG :
+		    deny && prog != p->skel->progs.sb_file_open)
+			bpf_program__set_autoload(prog, false);
 	if (sb_bpf_size_maps(p->skel->obj, &rt, !deny, b->err, sizeof(b->err)))
 		goto fail;
 	ret = bpf_lsm_bpf__load(p->skel);
@@ -119,7 +121,7 @@ const struct sb_backend_ops sb_backend_bpf_lsm = {
 	.name = "bpf-lsm",
 	.summary = "BPF LSM programs on file_open and the inode_* create/delete/rename hooks, global",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
-	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP),
+	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_TAG),
 	.probe = lsm_probe,
 	.attach = lsm_attach,
 	.consume = lsm_consume,

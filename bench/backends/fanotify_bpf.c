@@ -149,7 +149,7 @@ const struct sb_backend_ops sb_backend_fanotify_bpf = {
 	.summary = "FAN_MARK_FILESYSTEM plus the in-kernel sub-tree filter, as a BPF struct_ops program",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PASS) |
-		      SB_BIT(SB_STRAT_KFUNC),
+		      SB_BIT(SB_STRAT_KFUNC) | SB_BIT(SB_STRAT_TAG),
 	.merges = true,
 	.probe = fbpf_probe,
 	.attach = fbpf_attach,

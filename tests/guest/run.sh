@@ -37,13 +37,14 @@ if vm_run vm-run-notify --backend all --strategy walk,loop,cache,tag,kfunc \
 	--workload open-close,create-unlink,outside-fs --out "$T/notify.json"; then
 	valid_all vm-run-notify "$T/notify.json" $ALL
 fi
-# rename and mkdir-rmdir: the kernel-side backends and fanotify-user/cache
-# follow the tree exactly (dirmarks and path lookups race, see README).
+# rename and mkdir-rmdir: the kernel-side backends (tag too: every rename
+# makes its tags stale) and fanotify-user/cache follow the tree exactly
+# (dirmarks and path lookups race, see README).
 # fanotify-user walk/loop lose the events of directories deleted before they
 # look them up, so this run exits 1: judge it from the results.
 "$BIN" run --box vm --rules 4 --depth 3 --ops 200 --reps 2 --backend bpf-lsm,bpf-fentry,fanotify-kmod,fanotify-bpf,fanotify-user \
-	--strategy walk,loop,cache,kfunc --workload rename,mkdir-rmdir --out "$T/tree.json" > /dev/null 2> "$T/tree.err"
-if ! jq -e '.runs | length == 26' "$T/tree.json" > /dev/null 2>&1; then
+	--strategy walk,loop,cache,tag,kfunc --workload rename,mkdir-rmdir --out "$T/tree.json" > /dev/null 2> "$T/tree.err"
+if ! jq -e '.runs | length == 30' "$T/tree.json" > /dev/null 2>&1; then
 	fail vm-run-tree-changes-valid "not every run measured: $(tail -3 "$T/tree.err")"
 else
 	if jq -e '[.runs[] | select(.backend != "fanotify-user" or .strategy == "cache" or .workload == "rename") | .oracle.valid] | all' "$T/tree.json" > /dev/null; then

@@ -97,6 +97,37 @@ for spec in $DENY_BACKENDS; do
 done
 # After deny monitoring ends, nothing is denied any more.
 check monitor-deny-released sh -c "cat $IN/s > /dev/null"
+# A verdict remembered for a directory (the tag strategy's, or any other
+# cache) must not outlive a move: a directory read outside, moved into the
+# rule, is denied there and allowed again once moved back; a directory made
+# inside is denied. Not fanotify-dirmarks (it marks the tree at attach only,
+# in deny mode: README) nor landlock (not handling REFER, it refuses moves
+# between directories).
+cat > "$T/moved.sh" <<MOVED
+cat $OUT/m/f > /dev/null 2>&1; echo before=\$?
+mv $OUT/m $IN/m && cat $IN/m/f > /dev/null 2>&1; echo in=\$?
+mv $IN/m $OUT/m && cat $OUT/m/f > /dev/null 2>&1; echo out=\$?
+mkdir $IN/n && touch $IN/n/f 2>/dev/null; cat $IN/n/f > /dev/null 2>&1; echo new=\$?
+exit 5
+MOVED
+for spec in $DENY_BACKENDS; do
+	case $spec in fanotify-dirmarks:* | landlock) continue ;; esac
+	deny_spec "$spec" monitor-deny-moved-in
+	rm -rf "$OUT/m" "$IN/m" "$IN/n"
+	mkdir "$OUT/m" && echo x > "$OUT/m/f"
+	"$BIN" monitor --mode deny --backend "$backend" ${strategy:+--strategy "$strategy"} --rule "$IN" -- \
+		sh "$T/moved.sh" > "$T/out" 2> "$T/err"
+	st=$?
+	got=$(grep -E '^[a-z]+=[0-9]+$' "$T/out" | tr '\n' ' ')
+	if [ $st -ne 5 ]; then
+		fail "$name" "exit status $st, expected 5: $(cat "$T/err")"
+	elif [ "$got" != "before=0 in=1 out=0 new=1 " ]; then
+		fail "$name" "want before=0 in=1 out=0 new=1 (1: denied), got: $got"
+	else
+		pass "$name"
+	fi
+done
+rm -rf "$OUT/m" "$IN/m" "$IN/n"
 # Deny mode fails closed: a file under a chain of 4,200 directories below the
 # rule (past the kernel module's walk cap, its path past PATH_MAX) is denied
 # by every backend that decides per open. fanotify-dirmarks marks each
