@@ -70,6 +70,14 @@ enum subtree_strategy {
 	 * SUBTREE_MODE_DENY a permission event is SKIP (allowed, no round trip)
 	 */
 	SUBTREE_STRATEGY_PASS = 2,
+	/* the BPF filter's only (the series' kfunc): EINVAL for the module; the
+	 * numbers are those of bpf/subtree.h's strategies
+	 */
+	SUBTREE_STRATEGY_KFUNC = 3,
+	/* walk, with each directory's verdict cached per CPU until a rename
+	 * or a rule change (kmod/fanotify_subtree.c)
+	 */
+	SUBTREE_STRATEGY_TAG = 4,
 };
 
 enum subtree_mode {

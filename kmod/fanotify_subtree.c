@@ -32,6 +32,8 @@
  *         O(R x depth).  The naive filter, kept as the baseline.  A rule on
  *         another filesystem is skipped without a walk: the walk stays in
  *         the event's superblock, so no ancestor can be that rule.
+ *   tag:  walk, with each directory's verdict cached per CPU until a rename
+ *         or a rule change (below, at struct subtree_tag).
  *   pass: no walk at all, the cost of the filter plumbing alone: every event
  *         is sent to user space, except that a permission event in deny mode
  *         is allowed at once (no round trip).
@@ -82,6 +84,7 @@
 #include <linux/module.h>
 #include <linux/fanotify.h>
 #include <linux/fsnotify_backend.h>
+#include <linux/hash.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -113,6 +116,7 @@
 /* One published rule set; never modified once published. */
 struct subtree_rules {
 	struct rcu_head rcu;
+	u64 gen;			/* unique per filter: tag validity */
 	u32 nr;				/* rules, in key[0..nr) */
 	u32 bits;			/* the table has 1 << bits slots */
 	struct sb_rt_slot *table;	/* after the keys, same allocation */
@@ -125,6 +129,8 @@ struct subtree_filter {
 	struct mutex lock;		/* serialises rule updates */
 	struct subtree_rules __rcu *rules;
 	struct subtree_stats __percpu *stats;
+	struct subtree_tags __percpu *tags;	/* tag strategy only */
+	u64 rules_gen;			/* the last published rules' gen */
 	bool counting;			/* counts per event: holds subtree_counting */
 };
 
@@ -229,6 +235,143 @@ static enum subtree_verdict subtree_in_scope(struct subtree_filter *sf,
 }
 
 /*
+ * tag: a verdict per directory, cached per CPU in a direct-mapped table of
+ * SUBTREE_TAG_SLOTS slots indexed by the inode's address.  6.12 has no field
+ * for it in struct inode, and an inode mark per directory (the other way
+ * the kernel offers) would cost an allocation and the group's mark lock the
+ * first time a directory is seen, inside the event; this costs neither and
+ * is bounded (SUBTREE_TAG_SLOTS entries per CPU).  A slot is valid for the
+ * directory whose address, i_ino and i_generation it holds (an inode freed
+ * and its memory reused gets another number, or the same number with a new
+ * generation), while the rule set is the one of rules_gen and rename_lock's
+ * sequence is the one the verdict was computed at: d_move() bumps it under
+ * the lock, so no move can leave a stale verdict valid, at the price that
+ * any rename makes every slot stale.  A miss walks and caches the verdict
+ * unless a rename ran meanwhile; a new directory (FS_CREATE with FS_ISDIR,
+ * when the group's mask has it) gets its parent's verdict at once.
+ */
+#define SUBTREE_TAG_BITS	9
+#define SUBTREE_TAG_SLOTS	BIT(SUBTREE_TAG_BITS)
+
+struct subtree_tag {
+	const struct inode *inode;
+	unsigned long ino;
+	u32 generation;
+	unsigned int seq;		/* rename_lock's, when computed */
+	u64 rules_gen;
+	enum subtree_verdict verdict;	/* never SUBTREE_UNDECIDED */
+};
+
+struct subtree_tags {
+	struct subtree_tag slot[SUBTREE_TAG_SLOTS];
+};
+
+static struct subtree_tag *subtree_tag_slot(struct subtree_tags *tags,
+					    const struct inode *inode)
+{
+	return &tags->slot[hash_ptr(inode, SUBTREE_TAG_BITS)];
+}
+
+static bool subtree_tag_valid(const struct subtree_tag *t,
+			      const struct inode *inode, unsigned int seq,
+			      u64 rules_gen)
+{
+	return t->inode == inode && t->ino == inode->i_ino &&
+	       t->generation == inode->i_generation && t->seq == seq &&
+	       t->rules_gen == rules_gen;
+}
+
+static void subtree_tag_set(struct subtree_tag *t, const struct inode *inode,
+			    unsigned int seq, u64 rules_gen,
+			    enum subtree_verdict v)
+{
+	t->inode = inode;
+	t->ino = inode->i_ino;
+	t->generation = inode->i_generation;
+	t->seq = seq;
+	t->rules_gen = rules_gen;
+	t->verdict = v;
+}
+
+/* The directory whose verdict decides @dentry: itself, or its parent. */
+static struct dentry *subtree_tag_dir(struct dentry *dentry)
+{
+	struct inode *inode = READ_ONCE(dentry->d_inode);
+	struct dentry *parent;
+
+	if (!inode)
+		return NULL;
+	if (S_ISDIR(inode->i_mode))
+		return dentry;
+	/* not a rule's directory: its parent decides, as in the walk */
+	parent = READ_ONCE(dentry->d_parent);
+	return parent != dentry ? parent : NULL;
+}
+
+/* Under rcu_read_lock(): the scope of @dentry through the tag of its directory. */
+static enum subtree_verdict subtree_tag_scope(struct subtree_filter *sf,
+					      const struct subtree_rules *r,
+					      struct dentry *dentry)
+{
+	struct dentry *dir = subtree_tag_dir(dentry);
+	struct inode *inode = dir ? READ_ONCE(dir->d_inode) : NULL;
+	enum subtree_verdict v;
+	struct subtree_tag *t;
+	unsigned int seq;
+
+	if (!inode)
+		return subtree_in_scope(sf, r, dentry);
+	seq = read_seqbegin(&rename_lock);
+	t = subtree_tag_slot(get_cpu_ptr(sf->tags), inode);
+	if (subtree_tag_valid(t, inode, seq, r->gen)) {
+		v = t->verdict;
+	} else {
+		v = subtree_in_scope(sf, r, dir);
+		if (v != SUBTREE_UNDECIDED && !read_seqretry(&rename_lock, seq))
+			subtree_tag_set(t, inode, seq, r->gen, v);
+	}
+	put_cpu_ptr(sf->tags);
+	return v;
+}
+
+/*
+ * FS_CREATE of a directory: it gets its parent's valid verdict (just
+ * cached by this event's check of the parent), unless it is a rule's
+ * directory itself (keys can name a directory before it exists), which its
+ * walk finds.
+ */
+static void subtree_tag_new_dir(struct subtree_filter *sf,
+				const struct subtree_rules *r,
+				struct fanotify_filter_event *ev)
+{
+	struct dentry *child = fsnotify_data_dentry(ev->data, ev->data_type);
+	struct inode *inode = child ? READ_ONCE(child->d_inode) : NULL;
+	const struct subtree_tag *pt;
+	struct subtree_tags *tags;
+	unsigned int seq;
+
+	if (!ev->dir || !inode || !S_ISDIR(inode->i_mode) ||
+	    sb_rt_lookup(r->table, r->bits, inode->i_ino, child->d_sb->s_dev))
+		return;
+	seq = read_seqbegin(&rename_lock);
+	tags = get_cpu_ptr(sf->tags);
+	pt = subtree_tag_slot(tags, ev->dir);
+	if (subtree_tag_valid(pt, ev->dir, seq, r->gen))
+		subtree_tag_set(subtree_tag_slot(tags, inode), inode, seq,
+				r->gen, pt->verdict);
+	put_cpu_ptr(sf->tags);
+}
+
+/* The scope of @dentry by the filter's strategy (the walk's or loop's, or tag). */
+static enum subtree_verdict subtree_scope(struct subtree_filter *sf,
+					  const struct subtree_rules *r,
+					  struct dentry *dentry)
+{
+	return sf->tags ? subtree_tag_scope(sf, r, dentry) :
+			  subtree_in_scope(sf, r, dentry);
+}
+
+/*
  * The dentry of a directory inode, without taking a reference: a directory
  * has at most one alias, the event's caller holds the inode, and a dentry
  * is freed only after an RCU grace period, so it can be read until
@@ -301,10 +444,13 @@ static int subtree_filter(struct fsnotify_group *group,
 		r = rcu_dereference(sf->rules);
 		dentry = subtree_event_dentry(ev);
 		if (dentry) {
-			v = subtree_in_scope(sf, r, dentry);
+			v = subtree_scope(sf, r, dentry);
+			if (sf->tags && (ev->mask & FS_CREATE) &&
+			    (ev->mask & FS_ISDIR))
+				subtree_tag_new_dir(sf, r, ev);
 			dentry = v == SUBTREE_OUT ? subtree_rename_moved(ev) : NULL;
 			if (dentry)
-				v = subtree_in_scope(sf, r, dentry);
+				v = subtree_scope(sf, r, dentry);
 		} else {
 			/* FS_ERROR, DELETE_SELF of a file: nothing to walk */
 			this_cpu_inc(sf->stats->no_dentry);
@@ -399,6 +545,7 @@ static void subtree_publish(struct subtree_filter *sf, struct subtree_rules *r)
 {
 	struct subtree_rules *old;
 
+	r->gen = ++sf->rules_gen;
 	old = rcu_replace_pointer(sf->rules, r, lockdep_is_held(&sf->lock));
 	kvfree_rcu(old, rcu);
 }
@@ -568,6 +715,7 @@ static void subtree_free_filter(struct subtree_filter *sf)
 		static_branch_dec(&subtree_counting);
 	kvfree(rcu_dereference_protected(sf->rules, true));
 	free_percpu(sf->stats);
+	free_percpu(sf->tags);
 	mutex_destroy(&sf->lock);
 	kfree(sf);
 }
@@ -580,7 +728,8 @@ static int subtree_init(struct fsnotify_group *group,
 	struct subtree_rules *r;
 	int ret;
 
-	if (!ia || ia->strategy > SUBTREE_STRATEGY_PASS ||
+	if (!ia || ia->strategy > SUBTREE_STRATEGY_TAG ||
+	    ia->strategy == SUBTREE_STRATEGY_KFUNC ||
 	    ia->mode > SUBTREE_MODE_DENY || ia->nr_fds > SUBTREE_INIT_FDS)
 		return -EINVAL;
 
@@ -588,9 +737,13 @@ static int subtree_init(struct fsnotify_group *group,
 	if (!sf)
 		return -ENOMEM;
 	sf->stats = alloc_percpu(struct subtree_stats);
+	if (ia->strategy == SUBTREE_STRATEGY_TAG)
+		sf->tags = alloc_percpu(struct subtree_tags);
 	r = subtree_rules_alloc(0, sb_rt_bits_for(0));
-	if (!sf->stats || !r) {
+	if (!sf->stats || !r ||
+	    (ia->strategy == SUBTREE_STRATEGY_TAG && !sf->tags)) {
 		kvfree(r);
+		free_percpu(sf->tags);
 		free_percpu(sf->stats);
 		kfree(sf);
 		return -ENOMEM;

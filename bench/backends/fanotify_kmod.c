@@ -125,6 +125,7 @@ static int kmod_attach(struct sb_backend *b)
 	struct subtree_init_args init = {
 		.strategy = b->args.strategy == SB_STRAT_LOOP ? SUBTREE_STRATEGY_LOOP :
 			    b->args.strategy == SB_STRAT_PASS ? SUBTREE_STRATEGY_PASS :
+			    b->args.strategy == SB_STRAT_TAG ? SUBTREE_STRATEGY_TAG :
 			    SUBTREE_STRATEGY_WALK,
 		.mode = b->args.mode == SB_MODE_DENY ? SUBTREE_MODE_DENY : SUBTREE_MODE_NOTIFY,
 	};
@@ -220,7 +221,8 @@ const struct sb_backend_ops sb_backend_fanotify_kmod = {
 	.name = "fanotify-kmod",
 	.summary = "FAN_MARK_FILESYSTEM plus the in-kernel sub-tree filter, as a kernel module",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
-	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PASS),
+	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PASS) |
+		      SB_BIT(SB_STRAT_TAG),
 	.merges = true,
 	.probe = kmod_probe,
 	.attach = kmod_attach,

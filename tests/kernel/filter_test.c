@@ -394,10 +394,18 @@ static int bpf_sync(struct bpf_map *table, struct bpf_map *list, unsigned int bi
 	return ret ? -1 : 0;
 }
 
+_Static_assert(SB_BPF_STRAT_TAG == SUBTREE_STRATEGY_TAG &&
+	       SB_BPF_STRAT_KFUNC == SUBTREE_STRATEGY_KFUNC,
+	       "one strategy numbering for both filters");
+
+/* The rules changed: the maps, then a new rule generation for tag. */
 static int bpf_sync_skel(void)
 {
-	return bpf_sync(skel->maps.sb_table, skel->maps.sb_rules, BPF_BITS,
-			bpf_keys, bpf_nkeys, BPF_SLOTS);
+	int ret = bpf_sync(skel->maps.sb_table, skel->maps.sb_rules, BPF_BITS,
+			   bpf_keys, bpf_nkeys, BPF_SLOTS);
+
+	__atomic_fetch_add(&skel->bss->sb_tag_gen, 1, __ATOMIC_SEQ_CST);
+	return ret;
 }
 
 /*
@@ -575,6 +583,9 @@ static void test_errno(void)
 	ia.strategy = 7;
 	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)),
 		    EINVAL, "bad strategy");
+	ia.strategy = SUBTREE_STRATEGY_KFUNC;
+	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)),
+		    EINVAL, "kfunc, the BPF filter's strategy");
 	ia.strategy = 0;
 	ia.nr_fds = SUBTREE_INIT_FDS + 1;
 	CHECK_ERRNO(add_filter(gfd, SUBTREE_FILTER_NAME, &ia, sizeof(ia)),
@@ -747,7 +758,7 @@ static void unlink_rel(const char *rel, bool dir)
 		die(p);
 }
 
-static const char *const strategy_name[] = { "walk", "loop", "pass", "kfunc" };
+static const char *const strategy_name[] = { "walk", "loop", "pass", "kfunc", "tag" };
 
 static void test_notify_one(uint32_t strategy)
 {
@@ -870,6 +881,7 @@ static void test_notify(void)
 {
 	test_notify_one(SUBTREE_STRATEGY_WALK);
 	test_notify_one(SUBTREE_STRATEGY_LOOP);
+	test_notify_one(SUBTREE_STRATEGY_TAG);
 }
 
 /* A FAN_RENAME event from @from to @to; NULL matches any name. */
@@ -953,6 +965,7 @@ static void test_rename(void)
 {
 	test_rename_one(SUBTREE_STRATEGY_WALK);
 	test_rename_one(SUBTREE_STRATEGY_LOOP);
+	test_rename_one(SUBTREE_STRATEGY_TAG);
 #ifdef WITH_BPF
 	if (!be->kmod)
 		test_rename_one(SB_BPF_STRAT_KFUNC);
@@ -1044,6 +1057,7 @@ static void test_deny(void)
 {
 	test_deny_one(SUBTREE_STRATEGY_WALK);
 	test_deny_one(SUBTREE_STRATEGY_LOOP);
+	test_deny_one(SUBTREE_STRATEGY_TAG);
 	test_perm_notify();
 }
 
@@ -1302,6 +1316,7 @@ static void test_ctl(void)
 {
 	test_ctl_one(SUBTREE_STRATEGY_WALK);
 	test_ctl_one(SUBTREE_STRATEGY_LOOP);
+	test_ctl_one(SUBTREE_STRATEGY_TAG);
 }
 
 /*
