@@ -8,7 +8,8 @@
 #                (tests/guest/*.sh: list, run --backend all, monitor, a kill
 #                mid-run, limits: ring-buffer drops, rmmod while attached)
 #   kernel       the fanotify filter series in the VM (tests/kernel/run.sh),
-#                on the bench kernel and once on the debug (KASAN) kernel
+#                on the bench kernel and once on the debug (KASAN) kernel,
+#                which builds and runs in the background beside the others
 #   san          unit and integration again, built with ASan and UBSan
 #   fuzz         each libFuzzer target (tests/fuzz/: the spec, rule list,
 #                results, compare, merge and import parsers) for a fixed
@@ -87,22 +88,6 @@ integration() {
 	done
 }
 
-if want unit; then
-	phase "unit tests"
-	make -s test-unit || { echo "FAIL build: make test-unit"; failed=$((failed + 1)); }
-	unit build
-fi
-if want integration; then
-	phase "integration tests (host: $(uname -r))"
-	integration
-fi
-if want vm; then
-	phase "bench VM"
-	for t in tests/vm/*.sh tests/guest/*.sh; do
-		[ -f "$t" ] || continue
-		script "$(basename "$(dirname "$t")")/$(basename "$t" .sh)" sh "$t"
-	done
-fi
 # kernel VARIANT: tests/kernel/run.sh reports "ok|not ok GROUP (N checks, M
 # failed)" per test group, a splat check, and `SKIP name: why` for a check
 # that could not run; as PASS/FAIL/SKIP lines.
@@ -116,17 +101,58 @@ kernel() {
 kernel_results() {
 	sed -n "s/^ok \(.*\) (\([0-9]*\) checks, 0 failed)$/PASS kernel-$1 \1 (\2 checks)/p; s/^not ok \(.*\)/FAIL kernel-$1 \1/p; s/^SKIP \(.*\)/SKIP kernel-$1 \1/p; s/^guest.sh: kernel log: no splats$/PASS kernel-$1 no splats in the kernel log/p"
 }
-if want kernel && [ -x tests/kernel/run.sh ]; then
-	for variant in bench debug; do
-		phase "fanotify filter series in the VM ($variant kernel)"
-		log=$LOGS/kernel-$variant.log
-		kernel $variant > "$log"
-		st=$?
-		kernel_results $variant < "$log" > "$log.results"
-		grep "^FAIL" "$log" >> "$log.results"
-		cat "$log.results"
-		tally "kernel/$variant" $st "$log.results"
+# kernel_run VARIANT: the series' tests on that kernel, into its log, its
+# .results (the PASS/FAIL/SKIP lines) and its .status.
+kernel_run() {
+	log=$LOGS/kernel-$1.log
+	kernel "$1" > "$log"
+	echo $? > "$log.status"
+	kernel_results "$1" < "$log" > "$log.results"
+	grep "^FAIL" "$log" >> "$log.results"
+}
+# kernel_show VARIANT: print and count what kernel_run wrote.
+kernel_show() {
+	phase "fanotify filter series in the VM ($1 kernel)"
+	log=$LOGS/kernel-$1.log
+	cat "$log.results"
+	tally "kernel/$1" "$(cat "$log.status" 2>/dev/null || echo 1)" "$log.results"
+}
+want_kernel() { want kernel && [ -x tests/kernel/run.sh ]; }
+
+if want unit; then
+	phase "unit tests"
+	make -s test-unit || { echo "FAIL build: make test-unit"; failed=$((failed + 1)); }
+	unit build
+fi
+# The debug kernel takes longest, to build and to test, and needs one core
+# for neither: on a fresh machine it builds (niced) beside the host and
+# bench-VM phases, whose guests run on one vCPU, and its guest runs beside
+# the san and fuzz phases, its results shown after them. tests/kernel/run.sh
+# waits for this build (kernel.sh holds a lock per variant) and builds the
+# kernel itself if this one failed. The bench kernel was built for the unit
+# tests' vmlinux.h.
+if want_kernel; then
+	echo "(the debug kernel builds in the background: $LOGS/kernel-debug-build.log)"
+	nice -n 10 scripts/vm/kernel.sh --variant debug build > "$LOGS/kernel-debug-build.log" 2>&1 &
+fi
+if want integration; then
+	phase "integration tests (host: $(uname -r))"
+	integration
+fi
+if want vm; then
+	phase "bench VM"
+	for t in tests/vm/*.sh tests/guest/*.sh; do
+		[ -f "$t" ] || continue
+		script "$(basename "$(dirname "$t")")/$(basename "$t" .sh)" sh "$t"
 	done
+fi
+debug_pid=
+if want_kernel; then
+	kernel_run bench
+	kernel_show bench
+	echo "(the debug kernel's guest runs in the background from here: $LOGS/kernel-debug.log)"
+	kernel_run debug &
+	debug_pid=$!
 fi
 if want san; then
 	phase "unit and integration tests under ASan and UBSan"
@@ -147,6 +173,10 @@ if want fuzz; then
 		echo "FAIL build: make fuzz-bins"
 		failed=$((failed + 1))
 	fi
+fi
+if [ -n "$debug_pid" ]; then
+	wait "$debug_pid"
+	kernel_show debug
 fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped (in $(($(date +%s) - START)) s)"
