@@ -1,7 +1,7 @@
 #!/bin/sh
 # make bench: measure the matrix, then plots and a report from the results.
 #
-#   make bench [BOX=auto|host|vm|vm-icount] [MATRIX=default|quick]
+#   make bench [BOX=auto|host|vm|vm-icount] [MATRIX=default|quick|tag]
 #              [OPS=2000] [REPS=10] [SET=<name>]
 #
 # BOX=auto (the default) measures on the host when the host can run every
@@ -23,7 +23,7 @@ REPS=${REPS:-10}
 SPEC=scripts/matrices/$MATRIX.spec
 OUT=results/$SET
 
-[ -f "$SPEC" ] || { echo "make bench: MATRIX=$MATRIX: no $SPEC (use default or quick)" >&2; exit 2; }
+[ -f "$SPEC" ] || { echo "make bench: MATRIX=$MATRIX: no $SPEC (one of: $(cd scripts/matrices && ls *.spec | sed "s/\.spec$//" | tr "\n" " " | sed "s/ $//"))" >&2; exit 2; }
 if [ "$BOX" = auto ]; then
 	missing=$("$BIN" list | awk '$1 == "backend" && $3 == "notify" && $4 != "available" { print $2 }' | tr '\n' ' ')
 	if [ -z "$missing" ]; then
