@@ -403,7 +403,7 @@ static int fill_root_tags(struct bpf_object *obj, const struct sb_bpf_rules *t,
 	if (!tags)
 		return -1;
 	for (size_t i = 0; i < t->n; i++) {
-		struct sb_tag tag = { .seq = SB_TAG_ROOT, .gen = 0, .rule = (__s32)i };
+		struct sb_tag tag = { .word = sb_tag_word(SB_TAG_ROOT, 0, 1) };
 		int fd = t->rules->v[i].fd;
 		int ret = bpf_map__update_elem(tags, &fd, sizeof(fd), &tag, sizeof(tag), BPF_ANY);
 

@@ -60,16 +60,26 @@
 
 /*
  * A directory's tag (tag strategy, sb_tags): its verdict, valid while the
- * rule set is the one of gen and no rename ran since seq (rename_lock's
- * sequence, even); seq SB_TAG_ROOT marks a rule root, valid whatever moves.
+ * rule set is the one of its generation and no rename ran since its
+ * sequence (rename_lock's, even); the sequence SB_TAG_ROOT (odd, so never
+ * one a tag is computed at) marks a rule root, valid whatever moves. One
+ * word, written and read whole, so that a CPU never sees half of another's
+ * write: bits 32-63 the sequence, 2-31 the generation, 1 in scope, 0 set
+ * (a word just created is 0: not a tag).
  */
 #define SB_TAG_ROOT 1u
+#define SB_TAG_SET 1ull
+#define SB_TAG_IN 2ull
+#define SB_TAG_GEN_MASK 0x3fffffffu
 struct sb_tag {
-	__u32 seq;
-	__u32 gen;
-	__s32 rule;		/* the rule index, or SB_OUT (-1): out of scope */
-	__u32 pad;
+	__u64 word;
 };
+
+static inline __u64 sb_tag_word(__u32 seq, __u32 gen, int in)
+{
+	return (__u64)seq << 32 | (__u64)(gen & SB_TAG_GEN_MASK) << 2 |
+	       (in ? SB_TAG_IN : 0) | SB_TAG_SET;
+}
 
 /* sb_stats, per CPU. Bumped on rare paths only: no cost per event. */
 enum {
@@ -317,9 +327,30 @@ struct {
 /* The rule generation of valid tags (user space writes it). */
 volatile __u32 sb_tag_gen;
 
-static __always_inline bool sb_tag_valid(const struct sb_tag *t, __u32 seq, __u32 gen)
+/* The tag's word, or 0 when it is not valid at (seq, gen). */
+static __always_inline __u64 sb_tag_read(struct sb_tag *t, __u32 seq, __u32 gen)
 {
-	return t && t->gen == gen && (t->seq == seq || t->seq == SB_TAG_ROOT);
+	__u64 w;
+	__u32 ws;
+
+	if (!t)
+		return 0;
+	w = *(volatile __u64 *)&t->word;
+	ws = w >> 32;
+	if (!(w & SB_TAG_SET) || ((w >> 2) & SB_TAG_GEN_MASK) != (gen & SB_TAG_GEN_MASK) ||
+	    (ws != seq && ws != SB_TAG_ROOT))
+		return 0;
+	return w;
+}
+
+/* Write a verdict computed at (seq, gen), unless the tag is a valid root's. */
+static __always_inline void sb_tag_write(struct sb_tag *t, __u32 seq, __u32 gen, int in)
+{
+	__u64 w = *(volatile __u64 *)&t->word;
+
+	if ((w >> 32) == SB_TAG_ROOT && ((w >> 2) & SB_TAG_GEN_MASK) == (gen & SB_TAG_GEN_MASK))
+		return;
+	*(volatile __u64 *)&t->word = sb_tag_word(seq, gen, in);
 }
 
 /* The scope of a directory: its tag, or the walk, cached as its tag. */
@@ -328,6 +359,7 @@ static __always_inline int sb_tag_dir_scope(struct dentry *dir)
 	struct inode *inode;
 	struct sb_tag *t;
 	__u32 seq, gen;
+	__u64 w;
 	int ret;
 
 	barrier_var(dir);
@@ -339,8 +371,9 @@ static __always_inline int sb_tag_dir_scope(struct dentry *dir)
 	gen = sb_tag_gen;
 	seq = sb_rename_seq();
 	t = bpf_inode_storage_get(&sb_tags, inode, 0, 0);
-	if (sb_tag_valid(t, seq, gen))
-		return t->rule;
+	w = sb_tag_read(t, seq, gen);
+	if (w)
+		return w & SB_TAG_IN ? 0 : SB_OUT;
 	ret = sb_dentry_scope(dir);
 	/* an odd sequence: a rename was in progress; a changed one: it ran */
 	if (ret == SB_UNDECIDED || (seq & 1) || sb_rename_seq() != seq)
@@ -348,11 +381,8 @@ static __always_inline int sb_tag_dir_scope(struct dentry *dir)
 	if (!t)
 		t = bpf_inode_storage_get(&sb_tags, inode, 0,
 					  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (t && (t->seq != SB_TAG_ROOT || t->gen != gen)) {
-		t->seq = seq;
-		t->gen = gen;
-		t->rule = ret;
-	}
+	if (t)
+		sb_tag_write(t, seq, gen, ret != SB_OUT);
 	return ret;
 }
 
@@ -384,6 +414,7 @@ static __always_inline void sb_tag_new_dir(struct dentry *d, struct inode *inode
 	struct sb_tag *pt, *t;
 	struct inode *pi;
 	__u32 seq, gen;
+	__u64 pw;
 
 	barrier_var(d);
 	if (!d || !inode || (inode->i_mode & SB_S_IFMT) != SB_S_IFDIR)
@@ -397,16 +428,14 @@ static __always_inline void sb_tag_new_dir(struct dentry *d, struct inode *inode
 	gen = sb_tag_gen;
 	seq = sb_rename_seq();
 	pt = bpf_inode_storage_get(&sb_tags, pi, 0, 0);
-	if ((seq & 1) || !sb_tag_valid(pt, seq, gen))
+	pw = sb_tag_read(pt, seq, gen);
+	if ((seq & 1) || !pw)
 		return;
 	if (sb_rt_find(inode->i_ino, d->d_sb->s_dev, sb_rt_bits))
 		return;
 	t = bpf_inode_storage_get(&sb_tags, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (t && (t->seq != SB_TAG_ROOT || t->gen != gen)) {
-		t->seq = seq;
-		t->gen = gen;
-		t->rule = pt->rule;
-	}
+	if (t)
+		sb_tag_write(t, seq, gen, pw & SB_TAG_IN);
 }
 #endif /* SB_WITH_TAGS */
 
