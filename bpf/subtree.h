@@ -151,8 +151,12 @@ static __always_inline __u32 sb_rename_seq(void)
 	const struct seqcount *s = bpf_rdonly_cast(&rename_lock,
 						   bpf_core_type_id_kernel(struct seqcount));
 
-	return s->sequence;
+	return *(volatile const __u32 *)&s->sequence;
 }
+
+#if !defined(__TARGET_ARCH_x86)
+#error "the walks rely on x86 not reordering loads (BPF has no read barrier in 6.12)"
+#endif
 
 /*
  * may_goto (6.9): a loop the verifier checks once per distinct state, not
@@ -386,10 +390,36 @@ static __always_inline int sb_tag_dir_scope(struct dentry *dir)
 	return ret;
 }
 
-/* The scope of any object: a directory's own tag, else its parent's. */
+/*
+ * Tags are not used where a directory can reappear elsewhere without a
+ * d_move() (a filesystem that revalidates its dentries: NFS, FUSE, CIFS,
+ * where a rename on the server invalidates the dentry and a later lookup
+ * splices the cached inode in at its new place without bumping rename_lock).
+ */
+#define SB_DCACHE_OP_REVALIDATE (1u << 2)
+#define SB_DCACHE_OP_WEAK_REVALIDATE (1u << 11)
+
+static __always_inline bool sb_tag_usable(struct dentry *dir)
+{
+	return !(dir->d_flags & (SB_DCACHE_OP_REVALIDATE | SB_DCACHE_OP_WEAK_REVALIDATE));
+}
+
+/*
+ * The scope of any object: a directory's own tag (the caller holds the
+ * directory: an open file's, a locked parent, a dentry the kfuncs handed
+ * out), else its parent's. A non-directory's parent is not held: a rename
+ * and an rmdir could evict it under us, and storage created on an inode
+ * being evicted would outlive it, so its tag is only read, never created,
+ * and a miss walks from the object itself, uncached. The sequence is
+ * sampled before d_parent is read and checked after the tag is: a tag read
+ * for a parent the object has left since does not count.
+ */
 static __always_inline int sb_tag_scope(struct dentry *d)
 {
-	struct inode *inode;
+	struct inode *inode, *pi;
+	struct dentry *parent;
+	__u32 seq, gen;
+	__u64 w;
 
 	barrier_var(d);
 	if (!d)
@@ -398,9 +428,18 @@ static __always_inline int sb_tag_scope(struct dentry *d)
 	if (!inode)
 		return SB_OUT;	/* as the walk: nothing to look up */
 	if ((inode->i_mode & SB_S_IFMT) == SB_S_IFDIR)
-		return sb_tag_dir_scope(d);
-	/* not a rule root (roots are directories): its directory decides */
-	return sb_tag_dir_scope(d->d_parent);
+		return sb_tag_usable(d) ? sb_tag_dir_scope(d) : sb_dentry_scope(d);
+	gen = sb_tag_gen;
+	seq = sb_rename_seq();
+	parent = d->d_parent;
+	pi = parent ? parent->d_inode : NULL;
+	if (pi && sb_tag_usable(parent)) {
+		w = sb_tag_read(bpf_inode_storage_get(&sb_tags, pi, 0, 0), seq, gen);
+		if (w && sb_rename_seq() == seq)
+			return w & SB_TAG_IN ? 0 : SB_OUT;
+	}
+	/* not a rule root (roots are directories): the walk from it decides */
+	return sb_dentry_scope(d);
 }
 
 /*
@@ -417,7 +456,7 @@ static __always_inline void sb_tag_new_dir(struct dentry *d, struct inode *inode
 	__u64 pw;
 
 	barrier_var(d);
-	if (!d || !inode || (inode->i_mode & SB_S_IFMT) != SB_S_IFDIR)
+	if (!d || !inode || (inode->i_mode & SB_S_IFMT) != SB_S_IFDIR || !sb_tag_usable(d))
 		return;
 	parent = d->d_parent;
 	if (!parent || parent == d)

@@ -243,12 +243,14 @@ static enum subtree_verdict subtree_in_scope(struct subtree_filter *sf,
  * is bounded (SUBTREE_TAG_SLOTS entries per CPU).  A slot is valid for the
  * directory whose address, i_ino and i_generation it holds (an inode freed
  * and its memory reused gets another number, or the same number with a new
- * generation), while the rule set is the one of rules_gen and rename_lock's
- * sequence is the one the verdict was computed at: d_move() bumps it under
- * the lock, so no move can leave a stale verdict valid, at the price that
- * any rename makes every slot stale.  A miss walks and caches the verdict
- * unless a rename ran meanwhile; a new directory (FS_CREATE with FS_ISDIR,
- * when the group's mask has it) gets its parent's verdict at once.
+ * generation; a directory with i_generation 0 is never cached), while the
+ * rule set is the one of rules_gen and rename_lock's sequence is the one
+ * the verdict was computed at: d_move() bumps it under the lock, so no move
+ * can leave a stale verdict valid, at the price that any rename makes every
+ * slot stale.  (The 32-bit sequence repeats after 2^31 moves: a slot left
+ * untouched that long could match again.)  A miss walks and caches the
+ * verdict unless a rename ran meanwhile; a new directory (FS_CREATE with
+ * FS_ISDIR, when the group's mask has it) gets its parent's verdict at once.
  */
 #define SUBTREE_TAG_BITS	9
 #define SUBTREE_TAG_SLOTS	BIT(SUBTREE_TAG_BITS)
@@ -308,29 +310,46 @@ static struct dentry *subtree_tag_dir(struct dentry *dentry)
 	return parent != dentry ? parent : NULL;
 }
 
-/* Under rcu_read_lock(): the scope of @dentry through the tag of its directory. */
+/*
+ * Under rcu_read_lock(): the scope of @dentry through the tag of its
+ * directory.  The sequence is sampled before d_parent is read and checked
+ * after the slot is, so that a verdict read for a parent the object has left
+ * since does not count.  Not cached: a directory with i_generation 0 (a
+ * filesystem that does not set it could hand the same address and number
+ * to a new directory), and one that revalidates its dentries (NFS, FUSE,
+ * CIFS: a rename on the server reappears through a lookup, not d_move()).
+ * The walk runs with preemption enabled; only the slot is read or written
+ * on this CPU.
+ */
 static enum subtree_verdict subtree_tag_scope(struct subtree_filter *sf,
 					      const struct subtree_rules *r,
 					      struct dentry *dentry)
 {
+	unsigned int seq = read_seqbegin(&rename_lock);
 	struct dentry *dir = subtree_tag_dir(dentry);
 	struct inode *inode = dir ? READ_ONCE(dir->d_inode) : NULL;
-	enum subtree_verdict v;
+	enum subtree_verdict v = SUBTREE_UNDECIDED;
 	struct subtree_tag *t;
-	unsigned int seq;
+	bool hit;
 
-	if (!inode)
+	if (!inode || !inode->i_generation ||
+	    (READ_ONCE(dir->d_flags) &
+	     (DCACHE_OP_REVALIDATE | DCACHE_OP_WEAK_REVALIDATE)))
 		return subtree_in_scope(sf, r, dentry);
-	seq = read_seqbegin(&rename_lock);
 	t = subtree_tag_slot(get_cpu_ptr(sf->tags), inode);
-	if (subtree_tag_valid(t, inode, seq, r->gen)) {
+	hit = subtree_tag_valid(t, inode, seq, r->gen);
+	if (hit)
 		v = t->verdict;
-	} else {
-		v = subtree_in_scope(sf, r, dir);
-		if (v != SUBTREE_UNDECIDED && !read_seqretry(&rename_lock, seq))
-			subtree_tag_set(t, inode, seq, r->gen, v);
-	}
 	put_cpu_ptr(sf->tags);
+	if (hit && !read_seqretry(&rename_lock, seq))
+		return v;
+	/* from the object itself, as without tags */
+	v = subtree_in_scope(sf, r, dentry);
+	if (v != SUBTREE_UNDECIDED && !read_seqretry(&rename_lock, seq)) {
+		t = subtree_tag_slot(get_cpu_ptr(sf->tags), inode);
+		subtree_tag_set(t, inode, seq, r->gen, v);
+		put_cpu_ptr(sf->tags);
+	}
 	return v;
 }
 
@@ -350,7 +369,9 @@ static void subtree_tag_new_dir(struct subtree_filter *sf,
 	struct subtree_tags *tags;
 	unsigned int seq;
 
-	if (!ev->dir || !inode || !S_ISDIR(inode->i_mode) ||
+	if (!ev->dir || !inode || !S_ISDIR(inode->i_mode) || !inode->i_generation ||
+	    (READ_ONCE(child->d_flags) &
+	     (DCACHE_OP_REVALIDATE | DCACHE_OP_WEAK_REVALIDATE)) ||
 	    sb_rt_lookup(r->table, r->bits, inode->i_ino, child->d_sb->s_dev))
 		return;
 	seq = read_seqbegin(&rename_lock);
