@@ -2932,19 +2932,26 @@ static const char *const fault_knobs[][2] = {
 static char fault_saved[sizeof(fault_knobs) / sizeof(fault_knobs[0])][32];
 static int fail_nth_fd = -1;
 
+/* Save a debugfs knob's value in @old (if not NULL), then write @val. */
 static bool knob_rw(const char *path, char *old, size_t oldsz, const char *val)
 {
 	ssize_t n = 0;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
-		return false;
+	/* one open per access: a simple_attr file takes one read or write */
 	if (old) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
 		n = read(fd, old, oldsz - 1);
+		close(fd);
 		old[n > 0 ? n : 0] = '\0';
 		old[strcspn(old, "\n")] = '\0';
 	}
-	n = pwrite(fd, val, strlen(val), 0);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = write(fd, val, strlen(val));
 	close(fd);
 	return n == (ssize_t)strlen(val);
 }
