@@ -123,6 +123,15 @@ $(KMOD): kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h bench/rule_
 		cp kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h bench/rule_table.h $(@D)/ && \
 		$(MAKE) -s -C $$kdir M=$(abspath $(@D)) modules
 
+# The same module against the debug kernel, for make soak VARIANT=debug (the
+# harness loads it through SUBTREE_BENCH_KMOD).
+KMOD_DEBUG := build/kmod-debug/fanotify_subtree.ko
+$(KMOD_DEBUG): kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h bench/rule_table.h FORCE
+	$(call msg,KMOD,$@)
+	$(Q)kdir=$$($(KERNEL_SH) --variant debug build) && rm -rf $(@D) && mkdir -p $(@D) && \
+		cp kmod/fanotify_subtree.c kmod/Kbuild bench/fanotify_filter.h bench/rule_table.h $(@D)/ && \
+		$(MAKE) -s -C $$kdir M=$(abspath $(@D)) modules
+
 ifeq ($(VMLINUX_BTF),)
 build: $(KMOD)
 endif
@@ -213,9 +222,10 @@ realistic: build $(if $(filter vm,$(BOX)),$(REALISTIC_LINUX_TAR))
 DURATION ?= 1h
 VARIANT ?= debug
 SOAK_OUT ?= results/soak
-soak: build
+soak: build $(if $(filter debug,$(VARIANT)),$(KMOD_DEBUG))
 	$(Q)secs=$$(scripts/soak.sh --seconds '$(DURATION)') && mkdir -p '$(SOAK_OUT)' && \
 		out=$$(cd '$(SOAK_OUT)' && pwd) && \
+		$(if $(filter debug,$(VARIANT)),SUBTREE_BENCH_KMOD='$(CURDIR)/$(KMOD_DEBUG)') \
 		SUBTREE_BENCH_SOAK_VARIANT='$(VARIANT)' ./$(BIN) vm --box vm --variant '$(VARIANT)' \
 		--timeout $$((secs + secs / 2 + 600)) --share "$$out" -- scripts/soak.sh '$(DURATION)' "$$out"
 

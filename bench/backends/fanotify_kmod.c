@@ -29,9 +29,19 @@ struct fan_kmod {
 	struct subtree_stats stats;
 };
 
+/*
+ * The module built against the running kernel: build/kmod/ holds the bench
+ * kernel's; SUBTREE_BENCH_KMOD names another (make soak sets it to the debug
+ * kernel's, build/kmod-debug/).
+ */
 static void module_path(char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/build/kmod/" MODULE_NAME ".ko", sb_repo_dir());
+	const char *ko = getenv("SUBTREE_BENCH_KMOD");
+
+	if (ko && *ko)
+		snprintf(buf, len, "%s", ko);
+	else
+		snprintf(buf, len, "%s/build/kmod/" MODULE_NAME ".ko", sb_repo_dir());
 }
 
 static int kmod_probe(enum sb_mode mode, char *why, size_t len)
