@@ -1654,6 +1654,7 @@ static void test_race_rename(void)
 {
 	test_race_rename_one(SUBTREE_STRATEGY_WALK);
 	test_race_rename_one(SUBTREE_STRATEGY_LOOP);
+	test_race_rename_one(SUBTREE_STRATEGY_TAG);
 }
 
 static int read_refcnt(void)
