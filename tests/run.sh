@@ -124,10 +124,10 @@ if want unit; then
 	make -s test-unit || { echo "FAIL build: make test-unit"; failed=$((failed + 1)); }
 	unit build
 fi
-# The debug kernel takes longest, to build and to test, and needs one core
-# for neither: on a fresh machine it builds (niced) beside the host and
-# bench-VM phases, whose guests run on one vCPU, and its guest runs beside
-# the san and fuzz phases, its results shown after them. tests/kernel/run.sh
+# The debug kernel takes longest, to build and to test: on a fresh machine
+# it builds (niced) beside the host and bench-VM phases, whose one-vCPU
+# guests leave a core idle much of the time, and its guest runs beside the
+# san and fuzz phases, its results shown after them. tests/kernel/run.sh
 # waits for this build (kernel.sh holds a lock per variant) and builds the
 # kernel itself if this one failed. The bench kernel was built for the unit
 # tests' vmlinux.h.
