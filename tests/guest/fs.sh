@@ -3,13 +3,14 @@
 # btrfs subvolume and an overlay with every backend the VM kernel runs, and
 # `monitor` on each with every backend, the walk strategies (the loop only
 # for the module, whose loop skips rules on other filesystems), the cache
-# and the tags. Each run valid by the
+# and the tags (the marks and watches of the user-managed backends, and the
+# kernel filters' verdict tags). Each run valid by the
 # oracle, or, where the kernel refuses a backend on a filesystem, a SKIP with
 # the kernel's reason.
 . "$(dirname "$0")/../lib.sh"
 "$ROOT/scripts/vm/run.sh" --box vm --timeout 1800 -- env \
 	FS="ext4 xfs btrfs overlay" RUN_BACKENDS=all KILL_TEST=0 \
-	BACKENDS="fanotify-user:walk fanotify-user:cache fanotify-dirmarks:tag fanotify-kmod:walk fanotify-kmod:loop fanotify-bpf:walk bpf-lsm:walk bpf-fentry:walk inotify:tag" \
+	BACKENDS="fanotify-user:walk fanotify-user:cache fanotify-dirmarks:tag fanotify-kmod:walk fanotify-kmod:loop fanotify-kmod:tag fanotify-bpf:walk fanotify-bpf:tag bpf-lsm:walk bpf-lsm:tag bpf-fentry:walk inotify:tag" \
 	SUBTREE_BENCH="$BIN" sh "$ROOT/tests/integration/fs.sh" > "$T/out" 2> "$T/err"
 st=$?
 # The guest's lines are this test's, renamed for the box.
