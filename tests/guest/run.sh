@@ -44,7 +44,7 @@ fi
 # look them up, so this run exits 1: judge it from the results.
 "$BIN" run --box vm --rules 4 --depth 3 --ops 200 --reps 2 --backend bpf-lsm,bpf-fentry,fanotify-kmod,fanotify-bpf,fanotify-user \
 	--strategy walk,loop,cache,tag,kfunc --workload rename,mkdir-rmdir --out "$T/tree.json" > /dev/null 2> "$T/tree.err"
-if ! jq -e '.runs | length == 30' "$T/tree.json" > /dev/null 2>&1; then
+if ! jq -e '.runs | length == 32' "$T/tree.json" > /dev/null 2>&1; then
 	fail vm-run-tree-changes-valid "not every run measured: $(tail -3 "$T/tree.err")"
 else
 	if jq -e '[.runs[] | select(.backend != "fanotify-user" or .strategy == "cache" or .workload == "rename") | .oracle.valid] | all' "$T/tree.json" > /dev/null; then
