@@ -331,6 +331,12 @@ struct {
 /* The rule generation of valid tags (user space writes it). */
 volatile __u32 sb_tag_gen;
 
+/* Was the tag word @w computed under rule generation @gen? */
+static __always_inline bool sb_tag_gen_is(__u64 w, __u32 gen)
+{
+	return ((w >> 2) & SB_TAG_GEN_MASK) == (gen & SB_TAG_GEN_MASK);
+}
+
 /* The tag's word, or 0 when it is not valid at (seq, gen). */
 static __always_inline __u64 sb_tag_read(struct sb_tag *t, __u32 seq, __u32 gen)
 {
@@ -341,7 +347,7 @@ static __always_inline __u64 sb_tag_read(struct sb_tag *t, __u32 seq, __u32 gen)
 		return 0;
 	w = *(volatile __u64 *)&t->word;
 	ws = w >> 32;
-	if (!(w & SB_TAG_SET) || ((w >> 2) & SB_TAG_GEN_MASK) != (gen & SB_TAG_GEN_MASK) ||
+	if (!(w & SB_TAG_SET) || !sb_tag_gen_is(w, gen) ||
 	    (ws != seq && ws != SB_TAG_ROOT))
 		return 0;
 	return w;
@@ -352,7 +358,7 @@ static __always_inline void sb_tag_write(struct sb_tag *t, __u32 seq, __u32 gen,
 {
 	__u64 w = *(volatile __u64 *)&t->word;
 
-	if ((w >> 32) == SB_TAG_ROOT && ((w >> 2) & SB_TAG_GEN_MASK) == (gen & SB_TAG_GEN_MASK))
+	if ((w >> 32) == SB_TAG_ROOT && sb_tag_gen_is(w, gen))
 		return;
 	*(volatile __u64 *)&t->word = sb_tag_word(seq, gen, in);
 }
