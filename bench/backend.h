@@ -30,6 +30,7 @@ enum sb_strategy {
 	SB_STRAT_CACHE,		/* walk plus a per-directory verdict cache */
 	SB_STRAT_PASS,		/* reference: the filter sends or allows everything */
 	SB_STRAT_KFUNC,		/* reference: BPF calls the series' in-kernel walk */
+	SB_STRAT_PREFIX,	/* match the object's path against rule paths (LPM trie) */
 	SB_STRAT__COUNT,
 };
 /*
@@ -54,6 +55,12 @@ enum sb_report {
 
 #define SB_BIT(x) (1u << (x))
 
+/*
+ * prefix: the longest path (within its filesystem, in bytes) that an LPM
+ * trie key holds (bpf/subtree.h: SB_PREFIX_PATH_MAX less the slash after it).
+ */
+#define SB_PREFIX_CAP_MAX 251
+
 struct sb_attach {
 	const struct sb_rules *rules;
 	enum sb_strategy strategy;
@@ -62,6 +69,8 @@ struct sb_attach {
 	struct sb_sink *sink;
 	bool describe;			/* resolve paths and inodes for display (monitor) */
 	bool counting;			/* the counting pass: backend counters (BPF_ENABLE_STATS) on */
+	/* prefix: paths longer than this many bytes are undecided (0: SB_PREFIX_CAP_MAX) */
+	unsigned int prefix_cap;
 	bool verbose;
 };
 

@@ -23,6 +23,7 @@ static const char *const strategy_names[SB_STRAT__COUNT] = {
 	[SB_STRAT_CACHE] = "cache",
 	[SB_STRAT_PASS] = "pass",
 	[SB_STRAT_KFUNC] = "kfunc",
+	[SB_STRAT_PREFIX] = "prefix",
 };
 
 const struct sb_backend_ops *sb_backend_find(const char *name)

@@ -233,6 +233,7 @@ int sb_bpf_strategy(const struct sb_backend *b, uint32_t *out, char *err, size_t
 		[SB_STRAT_PASS] = SB_BPF_STRAT_PASS,
 		[SB_STRAT_KFUNC] = SB_BPF_STRAT_KFUNC,
 		[SB_STRAT_TAG] = SB_BPF_STRAT_TAG,
+		[SB_STRAT_PREFIX] = SB_BPF_STRAT_PREFIX,
 	};
 	enum sb_strategy s = b->args.strategy;
 
@@ -277,14 +278,59 @@ void sb_bpf_rules_free(struct sb_bpf_rules *t)
 {
 	free(t->keys);
 	free(t->table);
+	free(t->prefixes);
 	t->keys = t->table = NULL;
+	t->prefixes = NULL;
 	t->n = 0;
 }
 
+_Static_assert(SB_PREFIX_CAP_MAX == SB_PREFIX_PATH_MAX - 1,
+	       "bench/backend.h and bpf/subtree.h disagree on the longest prefix path");
+
+/*
+ * prefix: each rule's key, its path within its filesystem and a '/' after
+ * the s_dev of its sb_table key. A root whose path is longer than the cap
+ * could never match: refused, as the fix is the user's.
+ */
+static int prefix_keys(struct sb_bpf_rules *t, char *err, size_t len)
+{
+	char path[PATH_MAX], why[PATH_MAX + 128];
+
+	t->prefixes = calloc(t->n ? t->n : 1, sizeof(*t->prefixes));
+	if (!t->prefixes) {
+		snprintf(err, len, "out of memory for %zu prefix keys", t->n);
+		return -1;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sb_rule *r = &t->rules->v[i];
+		struct sb_prefix_key *k = &t->prefixes[i];
+		size_t n;
+
+		if (sb_mounts_fs_path(r->fd, path, sizeof(path), why, sizeof(why))) {
+			snprintf(err, len, "rule '%s': its path within its filesystem: %s", r->path, why);
+			return -1;
+		}
+		n = strlen(path);
+		if (n > t->prefix_cap) {
+			snprintf(err, len, "rule '%s': its path within its filesystem ('%s') is %zu bytes, longer than the prefix cap of %u: raise --prefix-cap (at most %d) or use a root nearer the filesystem's root",
+				 r->path, path, n, t->prefix_cap, SB_PREFIX_CAP_MAX);
+			return -1;
+		}
+		if (n == 1)
+			n = 0;	/* the filesystem's root: "/" is the slash after it */
+		memcpy(k->path, path, n);
+		k->path[n] = '/';
+		k->dev = t->keys[i].dev;
+		k->prefixlen = 32 + 8 * (__u32)(n + 1);
+	}
+	return 0;
+}
+
 int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uint32_t strategy,
-		       char *err, size_t len)
+		       unsigned int prefix_cap, char *err, size_t len)
 {
 	struct sb_mounts mounts;
+	int ret;
 
 	/*
 	 * Keys are (i_ino, s_dev): on btrfs every subvolume of a filesystem has
@@ -292,7 +338,7 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 	 * other subvolumes too. Refuse rather than report them.
 	 */
 	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < rules->n; i++) {
+	for (size_t i = 0; strategy != SB_BPF_STRAT_PREFIX && i < rules->n; i++) {
 		struct statfs sfs;
 
 		if (!fstatfs(rules->v[i].fd, &sfs) && sfs.f_type == SB_BTRFS_SUPER_MAGIC) {
@@ -316,6 +362,11 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 		t->keys[i].rule = (__u32)i;
 	}
 	sb_mounts_free(&mounts);
+	t->prefix_cap = prefix_cap ? prefix_cap : SB_PREFIX_CAP_MAX;
+	if (strategy == SB_BPF_STRAT_PREFIX && (ret = prefix_keys(t, err, len))) {
+		sb_bpf_rules_free(t);
+		return ret;
+	}
 
 	/* The smallest table that keeps every key within SB_RT_MAX_PROBES of home. */
 	for (t->bits = sb_rt_bits_for((__u32)rules->n); t->bits <= SB_RT_MAX_BITS; t->bits++) {
@@ -386,6 +437,23 @@ int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool 
 		sb_bpf_error(err, len, "leaving out the tag map", -ret);
 		return -1;
 	}
+	/* The same for prefix's trie and buffer; prefix sizes the trie to the rules. */
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "sb_prefix_scratch" : "sb_prefixes";
+
+		m = bpf_object__find_map_by_name(obj, name);
+		if (!m)
+			continue;
+		if (t->strategy != SB_BPF_STRAT_PREFIX)
+			ret = bpf_map__set_autocreate(m, false);
+		else
+			ret = i ? 0 : bpf_map__set_max_entries(m, t->n ? (__u32)t->n : 1);
+		if (ret) {
+			sb_bpf_error(err, len, i ? "leaving out the prefix buffer" :
+				     "sizing the prefix trie", -ret);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -437,6 +505,15 @@ int sb_bpf_fill_rules(struct bpf_object *obj, const struct sb_bpf_rules *t,
 			if (t->table[i].dev)
 				ret = bpf_map__update_elem(table, &i, sizeof(i), &t->table[i],
 							   sizeof(t->table[i]), BPF_ANY);
+	if (t->strategy == SB_BPF_STRAT_PREFIX) {
+		struct bpf_map *trie = find_map(obj, "sb_prefixes", err, len);
+
+		if (!trie)
+			return -1;
+		for (__u32 i = 0; i < t->n && !ret; i++)
+			ret = bpf_map__update_elem(trie, &t->prefixes[i], sizeof(t->prefixes[i]),
+						   &i, sizeof(i), BPF_ANY);
+	}
 	if (ret) {
 		snprintf(what, sizeof(what), "writing %zu rules to the BPF maps", t->n);
 		sb_bpf_error(err, len, what, -ret);
@@ -583,6 +660,7 @@ void sb_bpf_counters(struct sb_bpf_run *r, json_t *out)
 		{ SB_STAT_RACED, "bpf_raced" },
 		{ SB_STAT_UNDECIDED, "bpf_undecided" },
 		{ SB_STAT_RING_DROPS, "ring_drops" },
+		{ SB_STAT_TOO_LONG, "prefix_too_long" },
 	};
 	unsigned long long run_cnt = 0, run_time_ns = 0;
 	struct bpf_program *p;
@@ -592,6 +670,8 @@ void sb_bpf_counters(struct sb_bpf_run *r, json_t *out)
 		return;
 	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
 		if (stats[i].idx == SB_STAT_RING_DROPS && !r->rb)
+			continue;
+		if (stats[i].idx == SB_STAT_TOO_LONG && r->b->args.strategy != SB_STRAT_PREFIX)
 			continue;
 		if (!read_stat(r, stats[i].idx, &v))
 			json_object_set_new(out, stats[i].name, json_integer((json_int_t)v));

@@ -62,11 +62,18 @@ struct sb_bpf_rules {
 	struct sb_rt_slot *table;	/* 2^bits slots */
 	uint32_t bits;			/* the rodata sb_rt_bits */
 	const struct sb_rules *rules;	/* borrowed: the roots' fds, for their tags */
+	/* prefix: rule i's path key (bpf/subtree.h), and the cap on paths */
+	struct sb_prefix_key *prefixes;
+	unsigned int prefix_cap;
 };
 
-/* Resolve the keys and build the table; -1 with err. Free with sb_bpf_rules_free(). */
+/*
+ * Resolve the keys and build the table (prefix: the path keys, each at most
+ * prefix_cap bytes, 0 meaning SB_PREFIX_CAP_MAX); -1 with err. Free with
+ * sb_bpf_rules_free().
+ */
 int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uint32_t strategy,
-		       char *err, size_t len);
+		       unsigned int prefix_cap, char *err, size_t len);
 void sb_bpf_rules_free(struct sb_bpf_rules *t);
 
 /*
@@ -109,7 +116,8 @@ int sb_bpf_start(struct sb_bpf_run *r, struct bpf_object *obj, struct sb_backend
 int sb_bpf_consume(struct sb_bpf_run *r, int timeout_ms);
 
 /*
- * bpf_raced, bpf_undecided and, with a ring buffer, ring_drops (sb_stats);
+ * bpf_raced, bpf_undecided, with a ring buffer ring_drops and with prefix
+ * prefix_too_long (sb_stats);
  * in the counting pass bpf_run_cnt and bpf_run_time_ns (summed over the
  * loaded programs).
  */

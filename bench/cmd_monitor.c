@@ -29,6 +29,7 @@ struct monitor_args {
 	char *rules[MAX_RULES];
 	size_t nr_rules;
 	unsigned long watchdog_ms;
+	unsigned long prefix_cap;
 	char **cmd;
 	bool verbose;
 };
@@ -89,7 +90,8 @@ static const struct argp_option monitor_options[] = {
 	{ "backend", 'b', "B", 0, "the backend whose filter to attach (see 'subtree-bench list')", 0 },
 	{ "rule", 'r', "DIR", 0, "a sub-tree root (absolute path); repeat for more", 0 },
 	{ "mode", 'm', "MODE", 0, "notify (default): print in-scope events; deny: opens in scope fail with EPERM (landlock: EACCES)", 0 },
-	{ "strategy", 's', "S", 0, "walk, loop, tag, cache, pass or kfunc (default: the backend's first)", 0 },
+	{ "strategy", 's', "S", 0, "walk, loop, tag, cache, pass, kfunc or prefix (default: the backend's first)", 0 },
+	{ "prefix-cap", 'P', "BYTES", 0, "prefix: the longest path (within its filesystem) it matches; longer ones are undecided (1..251, default 251)", 0 },
 	{ "watchdog-ms", 'W', "MS", 0, "deny mode: allow pending opens when the consumer stalls this long (default 5000)", 0 },
 	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: monitor inside that box", 0 },
 	{ "quiet", 'q', NULL, 0, "print no events, only their count at the end (for timing whole commands under a backend)", 0 },
@@ -117,6 +119,11 @@ static error_t monitor_parse(int key, char *arg, struct argp_state *state)
 		if (sb_mode_parse(arg, &a->mode))
 			argp_error(state, "--mode '%s': use notify or deny", arg);
 		break;
+	case 'P':
+		a->prefix_cap = strtoul(arg, &end, 10);
+		if (*end || a->prefix_cap < 1 || a->prefix_cap > SB_PREFIX_CAP_MAX)
+			argp_error(state, "--prefix-cap '%s': give bytes, 1 to %d", arg, SB_PREFIX_CAP_MAX);
+		break;
 	case 'W':
 		a->watchdog_ms = strtoul(arg, &end, 10);
 		if (*end || a->watchdog_ms < 10)
@@ -142,7 +149,7 @@ static int pick_strategy(const struct sb_backend_ops *ops, const char *name, enu
 {
 	if (name) {
 		if (sb_strategy_parse(name, s)) {
-			fprintf(stderr, "subtree-bench monitor: --strategy '%s': use walk, loop, tag, cache, pass or kfunc\n", name);
+			fprintf(stderr, "subtree-bench monitor: --strategy '%s': use walk, loop, tag, cache, pass, kfunc or prefix\n", name);
 			return -1;
 		}
 		if (!ops->strategies) {
@@ -254,7 +261,8 @@ int cmd_monitor(int argc, char **argv)
 		return SB_EXIT_USAGE;
 	}
 	args = (struct sb_attach){ .rules = &rules, .mode = a.mode, .sink = &js.sink,
-				   .describe = true, .verbose = a.verbose };
+				   .describe = true, .verbose = a.verbose,
+				   .prefix_cap = (unsigned int)a.prefix_cap };
 	if (pick_strategy(ops, a.strategy, &args.strategy)) {
 		sb_rules_free(&rules);
 		return SB_EXIT_USAGE;

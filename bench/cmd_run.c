@@ -55,6 +55,7 @@ struct run_opts {
 	struct dbl_list hit;
 	unsigned long ops, reps, count_reps, files, seed, fanout, files_per_dir, chains, root_depth;
 	unsigned long watchdog_ms, drain_ms, settle_ms;
+	unsigned long prefix_cap;	/* prefix: the longest path, bytes */
 	long workload_cpu, consumer_cpu;
 	enum sb_mode mode;
 	int report;			/* enum sb_report, or -1: the workload's lightest */
@@ -86,12 +87,12 @@ enum {
 	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
 	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU, OPT_SETTLE,
 	OPT_COUNT_REPS, OPT_FILES_BURST, OPT_REPORT,
-	OPT_FS, OPT_SHARD,
+	OPT_FS, OPT_SHARD, OPT_PREFIX_CAP,
 };
 
 static const struct argp_option run_options[] = {
 	{ "backend", 'b', "B[,B...]", 0, "backends to measure, or 'all' (every available one); none is always added", 0 },
-	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache, pass, kfunc (default walk,tag: each backend runs those it implements)", 0 },
+	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache, pass, kfunc, prefix (default walk,tag: each backend runs those it implements)", 0 },
 	{ "workload", 'w', "W[,W...]", 0, "open-close (default), create-unlink, mkdir-rmdir, rename, outside-fs", 0 },
 	{ "rules", 'r', "N[,N...]", 0, "number of sub-tree roots (default 10)", 0 },
 	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
@@ -100,6 +101,7 @@ static const struct argp_option run_options[] = {
 	{ "reps", OPT_REPS, "K", 0, "repetitions of the timing pass (default 10)", 0 },
 	{ "count-reps", OPT_COUNT_REPS, "K", 0, "repetitions of the counting pass after it: libperf counters and BPF_ENABLE_STATS on, figures not used as samples (default 1; 0: none)", 0 },
 	{ "files", OPT_FILES_BURST, "N", 0, "burst regime: operations reuse N objects per side, so fanotify may merge identical events (reported as merged; default 0: every operation its own object)", 0 },
+	{ "prefix-cap", OPT_PREFIX_CAP, "BYTES", 0, "prefix: the longest path (within its filesystem) it matches; longer ones are undecided: denied in deny mode, sent in notify mode (1..251, the most an LPM trie key holds; default 251)", 0 },
 	{ "report", OPT_REPORT, "R", 0, "notify mode: how fanotify groups and ring buffer records identify objects: fid (the object's handle), dfid-name (directory handle and name), or auto (default: fid when every event is an open, dfid-name for workloads with directory-entry events)", 0 },
 	{ "mode", 'm', "MODE", 0, "notify (default) or deny", 0 },
 	{ "out", 'o', "FILE.json", 0, "results file (default results.json); FILE.csv is written beside it", 0 },
@@ -216,6 +218,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_REPS: return parse_ulong("reps", arg, 1, 10000, &o->reps, state) ? EINVAL : 0;
 	case OPT_COUNT_REPS: return parse_ulong("count-reps", arg, 0, 1000, &o->count_reps, state) ? EINVAL : 0;
 	case OPT_FILES_BURST: return parse_ulong("files", arg, 0, 10000000, &o->files, state) ? EINVAL : 0;
+	case OPT_PREFIX_CAP: return parse_ulong("prefix-cap", arg, 1, SB_PREFIX_CAP_MAX, &o->prefix_cap, state) ? EINVAL : 0;
 	case OPT_REPORT: {
 		enum sb_report r;
 
@@ -320,7 +323,7 @@ static int pick_strategies(const char *arg, unsigned int *mask)
 		enum sb_strategy s;
 
 		if (sb_strategy_parse(tok, &s)) {
-			fprintf(stderr, "subtree-bench run: --strategy '%s': use walk, loop, tag, cache, pass or kfunc\n", tok);
+			fprintf(stderr, "subtree-bench run: --strategy '%s': use walk, loop, tag, cache, pass, kfunc or prefix\n", tok);
 			free(copy);
 			return -1;
 		}
@@ -566,6 +569,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	struct sb_attach args = {
 		.rules = &c->rules_set, .strategy = strategy, .mode = o->mode,
 		.report = cell_report(o, c->wl),
+		.prefix_cap = (unsigned int)o->prefix_cap,
 		.sink = sb_oracle_sink(oracle), .verbose = o->verbose, .counting = counting,
 	};
 	struct sb_backend b = { 0 };
@@ -764,6 +768,22 @@ static void id_suffix(const struct run_opts *o, const struct sb_workload_ops *wl
 		snprintf(buf + n, len - n, "/%s", sb_report_name(o->report));
 }
 
+/*
+ * An invalid prefix run whose paths outgrew the cap: say so, as that is why
+ * its filter sent events it could not decide (counted in the counting pass).
+ */
+static void prefix_cap_hint(const struct run_opts *o, struct variant *v)
+{
+	json_int_t n = json_integer_value(json_object_get(v->backend_counters, "prefix_too_long"));
+	size_t len = strlen(v->oracle.why);
+
+	if (v->oracle.valid || n <= 0 || len >= sizeof(v->oracle.why) - 1)
+		return;
+	snprintf(v->oracle.why + len, sizeof(v->oracle.why) - len,
+		 "; %lld paths in the counting pass were longer than the prefix cap of %lu bytes (--prefix-cap): undecided, so sent",
+		 (long long)n, o->prefix_cap);
+}
+
 static json_t *run_json(const struct run_opts *o, const struct cell *c, const struct variant *v,
 			const double *base, size_t nbase, bool baseline)
 {
@@ -776,6 +796,9 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 	snprintf(id, sizeof(id), "%s/%s/%s/%s/r%lu/d%lu/h%g", v->ops->name, strategy,
 		 c->wl->name, sb_mode_name(o->mode), c->rules, c->depth, c->hit);
 	id_suffix(o, c->wl, id + strlen(id), sizeof(id) - strlen(id));
+	/* prefix with another cap is another experiment */
+	if (!baseline && v->strategy == SB_STRAT_PREFIX && o->prefix_cap != SB_PREFIX_CAP_MAX)
+		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/cap%lu", o->prefix_cap);
 	/* Another filesystem is another experiment; tmpfs ids stay as they were. */
 	if (c->fs != SB_FS_TMPFS)
 		snprintf(id + strlen(id), sizeof(id) - strlen(id), "/fs-%s", sb_fs_name(c->fs));
@@ -814,6 +837,8 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 	json_object_set_new(run, "counting_detail", json_incref(v->count_detail));
 	json_object_set_new(run, "files", json_integer(o->files));
 	json_object_set_new(run, "regime", json_string(o->files ? "burst" : "distinct"));
+	json_object_set_new(run, "prefix_cap", !baseline && v->strategy == SB_STRAT_PREFIX ?
+			    json_integer((json_int_t)o->prefix_cap) : json_null());
 	{
 		json_t *used = json_object_get(json_array_get(v->reps_detail, 0), "report");
 
@@ -1024,6 +1049,7 @@ static int measure_cell(const struct run_opts *o, struct cell *c, struct variant
 			unavailable_on_fs(res, o, c, all[i]);
 			continue;
 		}
+		prefix_cap_hint(o, all[i]);
 		run = run_json(o, c, all[i], none.samples, none.nsamples, all[i] == &none);
 
 		if (!all[i]->oracle.valid) {
@@ -1511,6 +1537,7 @@ static struct run_opts run_defaults(int argc, char **argv)
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
 		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
 		.report = -1, .shard = { 1, 1 },
+		.prefix_cap = SB_PREFIX_CAP_MAX,
 		.argc = argc, .argv = argv,
 	};
 }

@@ -32,4 +32,12 @@ void sb_mounts_free(struct sb_mounts *m);
 int sb_mounts_sdev(const struct sb_mounts *m, int fd, const char *path,
 		   uint32_t *major, uint32_t *minor);
 
+/*
+ * The path of the directory under fd within its filesystem (from the
+ * superblock's root, as the kernel's dentry names spell it: the mount's
+ * root in /proc/self/mountinfo, then the path below the mount point), for
+ * rules matched by path (the prefix strategy). 0, or -1 with err.
+ */
+int sb_mounts_fs_path(int fd, char *out, size_t len, char *err, size_t errlen);
+
 #endif

@@ -23,21 +23,25 @@
  *         (is_subdir() would walk and fail).
  *   tag   a verdict cached per directory in inode storage, the walk when
  *         it is missing or stale (SB_WITH_TAGS: LSM and struct_ops only).
+ *   prefix the object's path within its filesystem, built from the names
+ *         up d_parent, matched against the rule paths in an LPM trie (what
+ *         path-based BPF security tools do): O(path length), undecided past
+ *         sb_prefix_cap bytes.
  * fanotify_bpf.bpf.c adds pass and kfunc.
  *
- * Renames: the walk reads d_parent without locks (a load through a BTF
- * pointer that faults reads 0 instead), so it samples rename_lock's sequence
- * count before and after and walks once more if a rename ran in between
- * (every d_move() bumps it).
+ * Renames: the walk reads d_parent (prefix d_name too) without locks (a
+ * load through a BTF pointer that faults reads 0 instead), so it samples
+ * rename_lock's sequence count before and after and walks once more if a
+ * rename ran in between (every d_move() bumps it).
  * If the second walk raced too, the verdict is undecided: both modes treat
  * it as in scope (deny mode fails closed, notify mode sends the event), and
  * sb_stats counts it. The same policy as the module (kmod/) and the
  * bpf_fanotify_subtree_rule() kfunc; no lock is ever taken.
  *
- * User space (bench/bpf_common.c) sets the rodata (sb_strategy, sb_rt_bits)
- * and sizes the maps before load, and fills them after. Include this after
- * vmlinux.h, bpf_helpers.h and bpf_core_read.h. Outside BPF only the shared
- * constants and types are visible.
+ * User space (bench/bpf_common.c) sets the rodata (sb_strategy, sb_rt_bits,
+ * sb_prefix_cap) and sizes the maps before load, and fills them after.
+ * Include this after vmlinux.h, bpf_helpers.h and bpf_core_read.h. Outside
+ * BPF only the shared constants and types are visible.
  */
 #ifndef SB_BPF_SUBTREE_H
 #define SB_BPF_SUBTREE_H
@@ -57,6 +61,7 @@
 #define SB_BPF_STRAT_PASS	2	/* fanotify_bpf.bpf.c only */
 #define SB_BPF_STRAT_KFUNC	3	/* fanotify_bpf.bpf.c only */
 #define SB_BPF_STRAT_TAG	4	/* programs with inode storage: SB_WITH_TAGS */
+#define SB_BPF_STRAT_PREFIX	5	/* bpf_lsm.bpf.c, bpf_fentry.bpf.c */
 
 /*
  * A directory's tag (tag strategy, sb_tags): its verdict, valid while the
@@ -81,11 +86,28 @@ static inline __u64 sb_tag_word(__u32 seq, __u32 gen, int in)
 	       (in ? SB_TAG_IN : 0) | SB_TAG_SET;
 }
 
+/*
+ * prefix (sb_prefixes): a rule is its root's path within its filesystem
+ * with a '/' after it ("/chain0/" for a root at the filesystem's /chain0),
+ * after the superblock's s_dev; an object matches when the same string of
+ * its own path plus '/' has a rule as a prefix, so "/chain0x" does not match
+ * "/chain0". An LPM trie key holds at most 256 bytes of data
+ * (LPM_DATA_SIZE_MAX): 4 of s_dev, 252 of path and slash, so a path is at
+ * most 251 bytes (sb_prefix_cap, which user space may set lower).
+ */
+#define SB_PREFIX_PATH_MAX 252
+struct sb_prefix_key {
+	__u32 prefixlen;	/* bits: 32 of dev, then 8 per byte of path */
+	__u32 dev;
+	char path[SB_PREFIX_PATH_MAX];
+};
+
 /* sb_stats, per CPU. Bumped on rare paths only: no cost per event. */
 enum {
 	SB_STAT_RACED,		/* walks that a rename raced with (each retried or undecided) */
 	SB_STAT_UNDECIDED,	/* verdicts left undecided: raced twice, or out of budget */
 	SB_STAT_RING_DROPS,	/* events the ring buffer had no room for (events.h) */
+	SB_STAT_TOO_LONG,	/* prefix: paths longer than sb_prefix_cap (each undecided) */
 	SB_STAT_NR,
 };
 
@@ -269,6 +291,110 @@ static __always_inline int sb_loop(struct dentry *start, __u32 dev)
 }
 
 /*
+ * prefix: the rule paths (struct sb_prefix_key) in an LPM trie that user
+ * space sizes to the rule count, and a per-CPU buffer to build a path in.
+ */
+const volatile __u32 sb_prefix_cap = SB_PREFIX_PATH_MAX - 1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__type(key, struct sb_prefix_key);
+	__type(value, __u32);
+} sb_prefixes SEC(".maps");
+
+/*
+ * The path is built backwards, from its trailing '/' at SB_PREFIX_END - 1
+ * down to its first byte at pos, and the key's prefixlen and dev are then
+ * written just before it (pos - 8), so the key is looked up where it was
+ * built, without a copy. The buffer extends a whole key past the largest
+ * pos - 8, which the verifier checks for the lookup's read.
+ */
+#define SB_PREFIX_END (8 + SB_PREFIX_PATH_MAX)
+struct sb_prefix_buf {
+	char b[SB_PREFIX_END + sizeof(struct sb_prefix_key)];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sb_prefix_buf);
+} sb_prefix_scratch SEC(".maps");
+
+/*
+ * Non-sleepable LSM and tracing programs run with migration disabled, not
+ * preemption: another task on this CPU could build its path in the same
+ * buffer in between. Weak (6.10 has them): a kernel without them loads the
+ * other strategies, whose code does not call them.
+ */
+extern void bpf_preempt_disable(void) __ksym __weak;
+extern void bpf_preempt_enable(void) __ksym __weak;
+
+/*
+ * prefix, once, with preemption disabled: d's path within its filesystem,
+ * names copied from d_name up d_parent to the filesystem's root (the way
+ * Tetragon and KubeArmor build paths in BPF; bpf_d_path() is allowed on
+ * file_open but not on the hooks of file creation, so it cannot serve every
+ * event), looked up in sb_prefixes. A path longer than sb_prefix_cap bytes
+ * is SB_UNDECIDED (deny mode fails closed, notify mode sends the event),
+ * counted in SB_STAT_TOO_LONG. Names are read without locks: a rename that
+ * changes one bumps rename_lock, which the caller checks. The range checks
+ * on pos and len never fail for a path that fits; they give the verifier
+ * bounds for the stores and the lookup.
+ */
+static __always_inline int sb_prefix_locked(struct dentry *d, __u32 dev)
+{
+	__u32 zero = 0, floor = SB_PREFIX_END - 1 - sb_prefix_cap;
+	struct sb_prefix_buf *buf = bpf_map_lookup_elem(&sb_prefix_scratch, &zero);
+	__u64 pos = SB_PREFIX_END - 1;
+	const __u32 *rule;
+
+	if (!buf || floor < 8)
+		return SB_UNDECIDED;
+	buf->b[SB_PREFIX_END - 1] = '/';
+	while (sb_can_loop) {
+		struct dentry *parent = d->d_parent;
+		__u64 len;
+
+		if (!parent || parent == d)
+			break;	/* the filesystem's root: the path is complete */
+		len = d->d_name.len;
+		if (len + 1 > pos - floor) {
+			sb_stat_inc(SB_STAT_TOO_LONG);
+			return SB_UNDECIDED;
+		}
+		if (len > SB_PREFIX_PATH_MAX)
+			return SB_UNDECIDED;
+		pos -= len;
+		if (pos < 9 || pos > SB_PREFIX_END)
+			return SB_UNDECIDED;
+		if (bpf_probe_read_kernel(&buf->b[pos], len, d->d_name.name))
+			return SB_UNDECIDED;
+		pos--;
+		buf->b[pos] = '/';
+		d = parent;
+	}
+	if (pos < 8 || pos > SB_PREFIX_END - 1)
+		return SB_UNDECIDED;
+	*(__u32 *)&buf->b[pos - 8] = 32 + 8 * (__u32)(SB_PREFIX_END - pos);
+	*(__u32 *)&buf->b[pos - 4] = dev;
+	rule = bpf_map_lookup_elem(&sb_prefixes, &buf->b[pos - 8]);
+	return rule ? (int)*rule : SB_OUT;
+}
+
+static __always_inline int sb_prefix(struct dentry *d, __u32 dev)
+{
+	int ret;
+
+	bpf_preempt_disable();
+	ret = sb_prefix_locked(d, dev);
+	bpf_preempt_enable();
+	return ret;
+}
+
+/*
  * The scope of d under the rename policy: a rule index, SB_OUT or
  * SB_UNDECIDED. d may be NULL (out of scope).
  *
@@ -289,6 +415,8 @@ static __always_inline int sb_dentry_scope(struct dentry *d)
 		seq = sb_rename_seq() & ~1u;
 		if (sb_strategy == SB_BPF_STRAT_LOOP)
 			ret = sb_loop(d, dev);
+		else if (sb_strategy == SB_BPF_STRAT_PREFIX)
+			ret = sb_prefix(d, dev);
 		else
 			ret = sb_walk(d, dev);
 		if (sb_rename_seq() == seq) {

@@ -51,7 +51,8 @@ static int fentry_attach(struct sb_backend *b)
 		return -1;
 	}
 	if (sb_bpf_strategy(b, &strategy, b->err, sizeof(b->err)) ||
-	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->err, sizeof(b->err)))
+	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->args.prefix_cap, b->err,
+			       sizeof(b->err)))
 		return -1;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
@@ -71,6 +72,7 @@ static int fentry_attach(struct sb_backend *b)
 	}
 	p->skel->rodata->sb_strategy = strategy;
 	p->skel->rodata->sb_rt_bits = rt.bits;
+	p->skel->rodata->sb_prefix_cap = rt.prefix_cap;
 	p->skel->rodata->sb_emit_names = b->args.report != SB_REPORT_FID;
 	if (sb_bpf_size_maps(p->skel->obj, &rt, true, b->err, sizeof(b->err)))
 		goto fail;
@@ -119,7 +121,7 @@ const struct sb_backend_ops sb_backend_bpf_fentry = {
 	.name = "bpf-fentry",
 	.summary = "BPF fentry programs on security_file_open and security_inode_*, global",
 	.modes = SB_BIT(SB_MODE_NOTIFY),
-	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP),
+	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_PREFIX),
 	.probe = fentry_probe,
 	.attach = fentry_attach,
 	.consume = fentry_consume,

@@ -47,7 +47,8 @@ static int lsm_attach(struct sb_backend *b)
 	int ret;
 
 	if (sb_bpf_strategy(b, &strategy, b->err, sizeof(b->err)) ||
-	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->err, sizeof(b->err)))
+	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->args.prefix_cap, b->err,
+			       sizeof(b->err)))
 		return -1;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
@@ -67,6 +68,7 @@ static int lsm_attach(struct sb_backend *b)
 	}
 	p->skel->rodata->sb_strategy = strategy;
 	p->skel->rodata->sb_rt_bits = rt.bits;
+	p->skel->rodata->sb_prefix_cap = rt.prefix_cap;
 	p->skel->rodata->sb_emit_names = b->args.report != SB_REPORT_FID;
 	p->skel->rodata->sb_deny = deny;
 	/* deny: file_open alone; d_instantiate for tag only */
@@ -121,7 +123,8 @@ const struct sb_backend_ops sb_backend_bpf_lsm = {
 	.name = "bpf-lsm",
 	.summary = "BPF LSM programs on file_open and the inode_* create/delete/rename hooks, global",
 	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
-	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_TAG),
+	.strategies = SB_BIT(SB_STRAT_WALK) | SB_BIT(SB_STRAT_LOOP) | SB_BIT(SB_STRAT_TAG) |
+		      SB_BIT(SB_STRAT_PREFIX),
 	.probe = lsm_probe,
 	.attach = lsm_attach,
 	.consume = lsm_consume,

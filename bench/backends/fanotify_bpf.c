@@ -72,7 +72,8 @@ static int fbpf_attach(struct sb_backend *b)
 	p->run.sb_stats_fd = -1;
 	b->priv = p;
 	if (sb_bpf_strategy(b, &strategy, b->err, sizeof(b->err)) ||
-	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->err, sizeof(b->err)))
+	    sb_bpf_rules_build(&rt, b->args.rules, strategy, b->args.prefix_cap, b->err,
+			       sizeof(b->err)))
 		goto fail;
 	if (b->args.strategy == SB_STRAT_KFUNC && !kernel_has_subtree_kfunc()) {
 		snprintf(b->err, sizeof(b->err), "strategy kfunc: this kernel has no bpf_fanotify_subtree_rule() kfunc (kernel/patches/0002 adds it)");

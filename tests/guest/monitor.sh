@@ -3,8 +3,8 @@
 # for the backends only the VM kernel can run.
 . "$(dirname "$0")/../lib.sh"
 "$ROOT/scripts/vm/run.sh" --box vm --timeout 900 -- env \
-	BACKENDS="none fanotify-kmod:walk fanotify-kmod:loop fanotify-kmod:tag fanotify-bpf:walk fanotify-bpf:loop fanotify-bpf:tag bpf-lsm:walk bpf-lsm:loop bpf-lsm:tag bpf-fentry:walk bpf-fentry:loop" \
-	DENY_BACKENDS="fanotify-kmod:walk fanotify-kmod:loop fanotify-kmod:tag fanotify-bpf:walk fanotify-bpf:loop fanotify-bpf:tag bpf-lsm:walk bpf-lsm:loop bpf-lsm:tag landlock" \
+	BACKENDS="none fanotify-kmod:walk fanotify-kmod:loop fanotify-kmod:tag fanotify-bpf:walk fanotify-bpf:loop fanotify-bpf:tag bpf-lsm:walk bpf-lsm:loop bpf-lsm:tag bpf-lsm:prefix bpf-fentry:walk bpf-fentry:loop bpf-fentry:prefix" \
+	DENY_BACKENDS="fanotify-kmod:walk fanotify-kmod:loop fanotify-kmod:tag fanotify-bpf:walk fanotify-bpf:loop fanotify-bpf:tag bpf-lsm:walk bpf-lsm:loop bpf-lsm:tag bpf-lsm:prefix landlock" \
 	SUBTREE_BENCH="$BIN" sh "$ROOT/tests/integration/monitor.sh" > "$T/out" 2> "$T/err"
 st=$?
 # The guest's PASS/FAIL lines are this test's, renamed for the box.

@@ -6,7 +6,8 @@
 . "$(dirname "$0")/../lib.sh"
 scratch_tmpfs
 IN=$T/fs/in OUT=$T/fs/out
-mkdir -p "$IN" "$OUT"
+# inx: a sibling whose path has the rule's as a string prefix (out of scope)
+mkdir -p "$IN" "$OUT" "${IN}x"
 
 BACKENDS=${BACKENDS:-"none fanotify-user:walk fanotify-user:loop fanotify-user:cache fanotify-dirmarks:tag inotify:tag"}
 # landlock (no strategy of ours) where the kernel has it: tests/integration/landlock.sh
@@ -26,9 +27,11 @@ deny_spec() {
 }
 
 # In scope: f1 created, written, read, moved out; d1 made and removed;
-# g2 moved in and deleted. Out of scope: g1, and the other halves of moves.
+# g2 moved in and deleted. Out of scope: g1, inx/h, and the other halves of moves.
 cat > "$T/ops.sh" <<OPS
 echo x > $IN/f1
+echo z > ${IN}x/h
+cat ${IN}x/h > /dev/null
 cat $OUT/g1 $IN/f1 > /dev/null
 mkdir $IN/d1
 touch $OUT/g2
