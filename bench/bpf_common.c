@@ -338,7 +338,7 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 	 * other subvolumes too. Refuse rather than report them.
 	 */
 	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; strategy != SB_BPF_STRAT_PREFIX && i < rules->n; i++) {
+	for (size_t i = 0; i < rules->n; i++) {
 		struct statfs sfs;
 
 		if (!fstatfs(rules->v[i].fd, &sfs) && sfs.f_type == SB_BTRFS_SUPER_MAGIC) {
