@@ -35,6 +35,7 @@
 
 #define MAX_LIST 64
 #define MAX_VARIANTS 64
+#define MAX_BACKENDS 32
 
 struct uint_list {
 	size_t n;
@@ -92,7 +93,7 @@ enum {
 
 static const struct argp_option run_options[] = {
 	{ "backend", 'b', "B[,B...]", 0, "backends to measure, or 'all' (every available one); none is always added", 0 },
-	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache, pass, kfunc, prefix (default walk,tag: each backend runs those it implements)", 0 },
+	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache, pass, kfunc, prefix (default walk,tag: each backend runs those it implements); BACKEND:S gives S to that backend alone", 0 },
 	{ "workload", 'w', "W[,W...]", 0, "open-close (default), create-unlink, mkdir-rmdir, rename, outside-fs", 0 },
 	{ "rules", 'r', "N[,N...]", 0, "number of sub-tree roots (default 10)", 0 },
 	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
@@ -314,20 +315,53 @@ static int pick_workloads(const char *arg, const struct sb_workload_ops **out, s
 	return 0;
 }
 
-static int pick_strategies(const char *arg, unsigned int *mask)
+/*
+ * --strategy S[,S...]: a plain S applies to every backend that implements
+ * it; B:S to backend B alone (so a line can give tag to the backends whose
+ * only strategy it is without running every kernel filter's tag too).
+ */
+struct strategy_pick {
+	unsigned int all;		/* SB_BIT(SB_STRAT_*) for every backend */
+	unsigned int own[MAX_BACKENDS];	/* more for sb_backends[i] alone */
+};
+
+static int pick_strategies(const char *arg, struct strategy_pick *p)
 {
 	char *copy = strdup(arg), *save = NULL, *tok;
 
-	*mask = 0;
+	memset(p, 0, sizeof(*p));
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		const char *name = colon ? colon + 1 : tok;
 		enum sb_strategy s;
+		size_t b = 0;
 
-		if (sb_strategy_parse(tok, &s)) {
-			fprintf(stderr, "subtree-bench run: --strategy '%s': use walk, loop, tag, cache, pass, kfunc or prefix\n", tok);
+		if (colon) {
+			*colon = '\0';
+			while (sb_backends[b] && strcmp(sb_backends[b]->name, tok))
+				b++;
+			if (!sb_backends[b] || b >= MAX_BACKENDS) {
+				fprintf(stderr, "subtree-bench run: --strategy '%s:%s': no backend '%s' ('subtree-bench list' shows them)\n",
+					tok, name, tok);
+				free(copy);
+				return -1;
+			}
+		}
+		if (sb_strategy_parse(name, &s)) {
+			fprintf(stderr, "subtree-bench run: --strategy '%s': use walk, loop, tag, cache, pass, kfunc or prefix, or BACKEND:STRATEGY\n", name);
 			free(copy);
 			return -1;
 		}
-		*mask |= SB_BIT(s);
+		if (colon && !(sb_backends[b]->strategies & SB_BIT(s))) {
+			fprintf(stderr, "subtree-bench run: --strategy '%s:%s': %s does not implement %s\n",
+				tok, name, tok, name);
+			free(copy);
+			return -1;
+		}
+		if (colon)
+			p->own[b] |= SB_BIT(s);
+		else
+			p->all |= SB_BIT(s);
 	}
 	free(copy);
 	return 0;
@@ -338,12 +372,13 @@ static int pick_strategies(const char *arg, unsigned int *mask)
  * implements. With 'all', backends this box cannot run are recorded as
  * unavailable and skipped; a backend named explicitly must be available.
  */
-static int pick_variants(const struct run_opts *o, unsigned int strategies,
+static int pick_variants(const struct run_opts *o, const struct strategy_pick *pick,
 			 struct sb_results *res, struct variant *v, size_t *nv)
 {
 	bool all = !strcmp(o->backends, "all");
 	char *copy = strdup(o->backends), *save = NULL, *tok;
 	const char *mode = sb_mode_name(o->mode);
+	unsigned int strategies;
 
 	*nv = 0;
 	for (size_t i = 0; sb_backends[i]; i++) {
@@ -378,6 +413,7 @@ static int pick_variants(const struct run_opts *o, unsigned int strategies,
 				v[(*nv)++] = (struct variant){ .ops = ops, .strategy = SB_STRAT_OWN };
 			continue;
 		}
+		strategies = pick->all | (i < MAX_BACKENDS ? pick->own[i] : 0);
 		for (int s = 0; s < SB_STRAT__COUNT; s++) {
 			if (!(strategies & SB_BIT(s)))
 				continue;
@@ -1137,7 +1173,7 @@ struct sweep {
 	char *words;			/* the spec line the options point into */
 	const struct sb_workload_ops *wls[MAX_LIST];
 	size_t nw, nv;
-	unsigned int strategies;
+	struct strategy_pick strategies;
 	struct variant vars[MAX_VARIANTS];
 };
 
@@ -1179,7 +1215,7 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 			return -1;
 		}
 	}
-	return pick_variants(&s->o, s->strategies, res, s->vars, &s->nv);
+	return pick_variants(&s->o, &s->strategies, res, s->vars, &s->nv);
 }
 
 /* Does sweep a measure a cell (workload, mode, rules, depth, hit) that b does too? */

@@ -61,6 +61,24 @@ if run_ok run-notify --backend fanotify-user,fanotify-dirmarks --strategy walk,c
 		fail run-notify-oracle-counts "$(jq -c '[.runs[] | {id, oracle}]' notify.json)"
 	fi
 fi
+# BACKEND:STRATEGY gives a strategy to one backend alone: fanotify-user runs
+# walk only, inotify its tag; an unknown backend or an unimplemented
+# strategy is refused before anything runs.
+if run_ok run-backend-strategy --backend fanotify-user,inotify --strategy walk,inotify:tag --out bs.json; then
+	got=$(jq -r '[.runs[] | .backend + "/" + .strategy] | sort | join(" ")' bs.json)
+	if [ "$got" = "fanotify-user/walk inotify/tag none/-" ]; then
+		pass run-backend-strategy
+	else
+		fail run-backend-strategy "want fanotify-user/walk inotify/tag none/-, got: $got"
+	fi
+fi
+if "$BIN" run --backend fanotify-user --strategy walk,inotify:walk --out bad.json > /dev/null 2> "$T/err"; then
+	fail run-backend-strategy-refused "inotify:walk was accepted"
+elif grep -q "inotify does not implement walk" "$T/err" && jq -e '.runs | length == 0' bad.json > /dev/null; then
+	pass run-backend-strategy-refused
+else
+	fail run-backend-strategy-refused "$(cat "$T/err")"
+fi
 if run_ok run-rename --backend fanotify-user --strategy walk,loop,cache --workload rename --out rename.json; then
 	check_results run-rename rename.json "fanotify-user"
 fi
