@@ -288,8 +288,8 @@ _Static_assert(SB_PREFIX_CAP_MAX == SB_PREFIX_PATH_MAX - 1,
 	       "bench/backend.h and bpf/subtree.h disagree on the longest prefix path");
 
 /*
- * prefix: each rule's key, its path within its filesystem and a '/' after
- * the s_dev of its sb_table key. A root whose path is longer than the cap
+ * prefix: each rule's key, the s_dev of its sb_table key, then its path within
+ * its filesystem and a '/'. A root whose path is longer than the cap
  * could never match: refused, as the fix is the user's.
  */
 static int prefix_keys(struct sb_bpf_rules *t, char *err, size_t len)
@@ -449,8 +449,8 @@ int sb_bpf_size_maps(struct bpf_object *obj, const struct sb_bpf_rules *t, bool 
 		else
 			ret = i ? 0 : bpf_map__set_max_entries(m, t->n ? (__u32)t->n : 1);
 		if (ret) {
-			sb_bpf_error(err, len, i ? "leaving out the prefix buffer" :
-				     "sizing the prefix trie", -ret);
+			sb_bpf_error(err, len, t->strategy != SB_BPF_STRAT_PREFIX ?
+				     "leaving out the prefix maps" : "sizing the prefix trie", -ret);
 			return -1;
 		}
 	}
