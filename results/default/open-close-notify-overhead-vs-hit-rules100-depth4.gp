@@ -11,18 +11,19 @@ logy = 1
 set ytics ("200" 200, "500" 500, "1000" 1000, "2000" 2000, "5000" 5000, "10000" 10000, "20000" 20000)
 yformat = "%.0f"
 set xtics ("0" 0, "1" 1)
-nseries = 7
-array series_title[7]
-array series_color[7]
-array series_pt[7]
-array series_dt[7]
+nseries = 8
+array series_title[8]
+array series_color[8]
+array series_pt[8]
+array series_dt[8]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-dirmarks/tag"; series_color[2] = "#ff7f0e"; series_pt[2] = 5; series_dt[2] = 4
 series_title[3] = "fanotify-kmod/walk"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
-series_title[4] = "fanotify-bpf/walk"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
+series_title[4] = "fanotify-bpf/walk (circled: bimodal)"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
 series_title[5] = "bpf-lsm/walk (circled: bimodal)"; series_color[5] = "#9467bd"; series_pt[5] = 13; series_dt[5] = 1
-series_title[6] = "bpf-fentry/walk"; series_color[6] = "#8c564b"; series_pt[6] = 4; series_dt[6] = 1
-series_title[7] = "inotify/tag (circled: bimodal)"; series_color[7] = "#bcbd22"; series_pt[7] = 8; series_dt[7] = 4
+series_title[6] = "bpf-lsm/prefix"; series_color[6] = "#9467bd"; series_pt[6] = 13; series_dt[6] = 1
+series_title[7] = "bpf-fentry/walk"; series_color[7] = "#8c564b"; series_pt[7] = 4; series_dt[7] = 1
+series_title[8] = "inotify/tag"; series_color[8] = "#bcbd22"; series_pt[8] = 8; series_dt[8] = 4
 floor_index = -1
 
 # One panel per backend, on the same axes.
@@ -31,7 +32,7 @@ panel_cols = 3
 panel_rows = 3
 panel_ylabel = "overhead (instructions/op)"
 panel_xlo = -0.1; panel_xhi = 1.1
-panel_ylo = 126.5248; panel_yhi = 22173.9925
+panel_ylo = 125.9212; panel_yhi = 22225.9875
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -43,18 +44,19 @@ panel_labels[2] = ''
 panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 3
 panel_labels[3] = ''
 panel_title[4] = "fanotify-bpf"; panel_first[4] = 4; panel_last[4] = 4
-panel_labels[4] = ''
-panel_title[5] = "bpf-lsm"; panel_first[5] = 5; panel_last[5] = 5
-panel_labels[5] = 'set label "bimodal" at 1, 7890.66325 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
-panel_title[6] = "bpf-fentry"; panel_first[6] = 6; panel_last[6] = 6
+panel_labels[4] = 'set label "bimodal" at 1, 9437.39625 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[5] = "bpf-lsm"; panel_first[5] = 5; panel_last[5] = 6
+panel_labels[5] = 'set label "bimodal" at 1, 7892.28125 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[6] = "bpf-fentry"; panel_first[6] = 7; panel_last[6] = 7
 panel_labels[6] = ''
-panel_title[7] = "inotify"; panel_first[7] = 7; panel_last[7] = 7
-panel_labels[7] = 'set label "bimodal" at 1, 8992.12275 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
-nlegend = 2
-array legend_title[2]
-array legend_dt[2]
+panel_title[7] = "inotify"; panel_first[7] = 8; panel_last[7] = 8
+panel_labels[7] = ''
+nlegend = 3
+array legend_title[3]
+array legend_dt[3]
 legend_title[1] = "walk"; legend_dt[1] = 1
 legend_title[2] = "tag"; legend_dt[2] = 4
+legend_title[3] = "prefix"; legend_dt[3] = 1
 legend_bimodal = 1
 
 # ---- the template (scripts/plot/cost.gp) ----

@@ -11,11 +11,11 @@ logy = 1
 set ytics ("5000" 5000, "10000" 10000, "20000" 20000, "50000" 50000, "100000" 100000, "200000" 200000)
 yformat = "%.0f"
 set xtics ("1" 1, "10" 10, "1000" 1000, "10000" 10000)
-nseries = 15
-array series_title[15]
-array series_color[15]
-array series_pt[15]
-array series_dt[15]
+nseries = 16
+array series_title[16]
+array series_color[16]
+array series_pt[16]
+array series_dt[16]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-user/loop"; series_color[2] = "#d62728"; series_pt[2] = 7; series_dt[2] = 2
 series_title[3] = "fanotify-dirmarks/tag"; series_color[3] = "#ff7f0e"; series_pt[3] = 5; series_dt[3] = 4
@@ -24,13 +24,14 @@ series_title[5] = "fanotify-kmod/loop"; series_color[5] = "#1f77b4"; series_pt[5
 series_title[6] = "fanotify-kmod/pass (reference)"; series_color[6] = "#1f77b4"; series_pt[6] = 9; series_dt[6] = 3
 series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 1
 series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 2
-series_title[9] = "fanotify-bpf/pass (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 3
+series_title[9] = "fanotify-bpf/pass (reference) (circled: bimodal)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 3
 series_title[10] = "fanotify-bpf/kfunc (reference)"; series_color[10] = "#2ca02c"; series_pt[10] = 11; series_dt[10] = 5
 series_title[11] = "bpf-lsm/walk"; series_color[11] = "#9467bd"; series_pt[11] = 13; series_dt[11] = 1
 series_title[12] = "bpf-lsm/loop"; series_color[12] = "#9467bd"; series_pt[12] = 13; series_dt[12] = 2
-series_title[13] = "bpf-fentry/walk"; series_color[13] = "#8c564b"; series_pt[13] = 4; series_dt[13] = 1
-series_title[14] = "bpf-fentry/loop"; series_color[14] = "#8c564b"; series_pt[14] = 4; series_dt[14] = 2
-series_title[15] = "inotify/tag"; series_color[15] = "#bcbd22"; series_pt[15] = 8; series_dt[15] = 4
+series_title[13] = "bpf-lsm/prefix"; series_color[13] = "#9467bd"; series_pt[13] = 13; series_dt[13] = 1
+series_title[14] = "bpf-fentry/walk"; series_color[14] = "#8c564b"; series_pt[14] = 4; series_dt[14] = 1
+series_title[15] = "bpf-fentry/loop"; series_color[15] = "#8c564b"; series_pt[15] = 4; series_dt[15] = 2
+series_title[16] = "inotify/tag"; series_color[16] = "#bcbd22"; series_pt[16] = 8; series_dt[16] = 4
 floor_index = -1
 
 # One panel per backend, on the same axes.
@@ -39,7 +40,7 @@ panel_cols = 3
 panel_rows = 3
 panel_ylabel = "overhead (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 14000
-panel_ylo = 3281.99; panel_yhi = 252743.4025
+panel_ylo = 3408.8856; panel_yhi = 251933.395
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -51,22 +52,23 @@ panel_labels[2] = ''
 panel_title[3] = "fanotify-kmod"; panel_first[3] = 4; panel_last[3] = 6
 panel_labels[3] = ''
 panel_title[4] = "fanotify-bpf"; panel_first[4] = 7; panel_last[4] = 10
-panel_labels[4] = ''
-panel_title[5] = "bpf-lsm"; panel_first[5] = 11; panel_last[5] = 12
+panel_labels[4] = 'set label "bimodal" at 10, 8800.3075 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[5] = "bpf-lsm"; panel_first[5] = 11; panel_last[5] = 13
 panel_labels[5] = ''
-panel_title[6] = "bpf-fentry"; panel_first[6] = 13; panel_last[6] = 14
+panel_title[6] = "bpf-fentry"; panel_first[6] = 14; panel_last[6] = 15
 panel_labels[6] = ''
-panel_title[7] = "inotify"; panel_first[7] = 15; panel_last[7] = 15
+panel_title[7] = "inotify"; panel_first[7] = 16; panel_last[7] = 16
 panel_labels[7] = ''
-nlegend = 5
-array legend_title[5]
-array legend_dt[5]
+nlegend = 6
+array legend_title[6]
+array legend_dt[6]
 legend_title[1] = "walk"; legend_dt[1] = 1
 legend_title[2] = "loop"; legend_dt[2] = 2
 legend_title[3] = "tag"; legend_dt[3] = 4
 legend_title[4] = "pass (reference)"; legend_dt[4] = 3
 legend_title[5] = "kfunc (reference)"; legend_dt[5] = 5
-legend_bimodal = 0
+legend_title[6] = "prefix"; legend_dt[6] = 1
+legend_bimodal = 1
 
 # ---- the template (scripts/plot/cost.gp) ----
 # scripts/plot/cost.gp: cost per operation, or overhead over `none`, against

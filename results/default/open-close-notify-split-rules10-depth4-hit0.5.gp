@@ -3,11 +3,11 @@ datafile = "open-close-notify-split-rules10-depth4-hit0.5.dat"
 outbase = "open-close-notify-split-rules10-depth4-hit0.5"
 plot_title = "open-close, notify mode: cost split at 10 rules, depth 4, hit ratio 0.5 (box vm-icount)"
 ylabel_text = "median over the timing repetitions (instructions/op)"
-nbars = 11
+nbars = 12
 have_consumer_in = 1
 have_remainder = 0
 have_beside = 0
-have_bimodal = 0
+have_bimodal = 1
 
 # ---- the template (scripts/plot/split.gp) ----
 # scripts/plot/split.gp: where the cost of one operation goes, per
