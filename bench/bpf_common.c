@@ -292,7 +292,8 @@ _Static_assert(SB_PREFIX_CAP_MAX == SB_PREFIX_PATH_MAX - 1,
  * its filesystem and a '/'. A root whose path is longer than the cap
  * could never match: refused, as the fix is the user's.
  */
-static int prefix_keys(struct sb_bpf_rules *t, char *err, size_t len)
+static int prefix_keys(struct sb_bpf_rules *t, const struct sb_mounts *mounts, char *err,
+		       size_t len)
 {
 	char path[PATH_MAX], why[PATH_MAX + 128];
 
@@ -306,7 +307,7 @@ static int prefix_keys(struct sb_bpf_rules *t, char *err, size_t len)
 		struct sb_prefix_key *k = &t->prefixes[i];
 		size_t n;
 
-		if (sb_mounts_fs_path(r->fd, path, sizeof(path), why, sizeof(why))) {
+		if (sb_mounts_fs_path(mounts, r->fd, path, sizeof(path), why, sizeof(why))) {
 			snprintf(err, len, "rule '%s': its path within its filesystem: %s", r->path, why);
 			return -1;
 		}
@@ -361,9 +362,10 @@ int sb_bpf_rules_build(struct sb_bpf_rules *t, const struct sb_rules *rules, uin
 		rule_key(&rules->v[i], &mounts, &t->keys[i]);
 		t->keys[i].rule = (__u32)i;
 	}
-	sb_mounts_free(&mounts);
 	t->prefix_cap = prefix_cap ? prefix_cap : SB_PREFIX_CAP_MAX;
-	if (strategy == SB_BPF_STRAT_PREFIX && (ret = prefix_keys(t, err, len))) {
+	ret = strategy == SB_BPF_STRAT_PREFIX ? prefix_keys(t, &mounts, err, len) : 0;
+	sb_mounts_free(&mounts);
+	if (ret) {
 		sb_bpf_rules_free(t);
 		return ret;
 	}

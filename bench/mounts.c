@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,22 +10,45 @@
 
 #include "mounts.h"
 
+/* mountinfo writes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
 void sb_mounts_read(struct sb_mounts *m)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char root[PATH_MAX], point[PATH_MAX];
 	struct sb_mount_dev *grown;
 	unsigned long long id;
 	unsigned int maj, min;
-	size_t cap = 0;
-	char line[4096];
+	size_t cap = 0, lcap = 0;
+	char *line = NULL;
+	int got;
 
 	m->v = NULL;
 	m->n = 0;
 	if (!f)
 		return;
-	/* "36 35 98:0 /mnt1 /mnt2 ...": mount id, parent id, MAJOR:MINOR of s_dev */
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llu %*u %u:%u", &id, &maj, &min) != 3)
+	/*
+	 * "36 35 98:0 /mnt1 /mnt2 ...": mount id, parent id, MAJOR:MINOR of
+	 * s_dev, the mount's root within its filesystem, its mount point
+	 */
+	while (getline(&line, &lcap, f) > 0) {
+		got = sscanf(line, "%llu %*u %u:%u %4095s %4095s", &id, &maj, &min, root, point);
+		if (got < 3)
 			continue;
 		if (m->n == cap) {
 			cap = cap ? 2 * cap : 64;
@@ -35,13 +57,25 @@ void sb_mounts_read(struct sb_mounts *m)
 				break;
 			m->v = grown;
 		}
-		m->v[m->n++] = (struct sb_mount_dev){ .id = id, .major = maj, .minor = min };
+		m->v[m->n] = (struct sb_mount_dev){ .id = id, .major = maj, .minor = min };
+		if (got == 5) {
+			unescape_octal(root);
+			unescape_octal(point);
+			m->v[m->n].root = strdup(root);
+			m->v[m->n].point = strdup(point);
+		}
+		m->n++;
 	}
+	free(line);
 	fclose(f);
 }
 
 void sb_mounts_free(struct sb_mounts *m)
 {
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].root);
+		free(m->v[i].point);
+	}
 	free(m->v);
 	m->v = NULL;
 	m->n = 0;
@@ -65,34 +99,15 @@ int sb_mounts_sdev(const struct sb_mounts *m, int fd, const char *path,
 	return -1;
 }
 
-/* mountinfo writes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
+int sb_mounts_fs_path(const struct sb_mounts *m, int fd, char *out, size_t len,
+		      char *err, size_t errlen)
 {
-	char *w = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*w++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*w++ = *s;
-		}
-	}
-	*w = '\0';
-}
-
-int sb_mounts_fs_path(int fd, char *out, size_t len, char *err, size_t errlen)
-{
-	char self[64], path[PATH_MAX], root[PATH_MAX], mnt[PATH_MAX];
-	unsigned long long id;
-	const char *rel = path;
+	const struct sb_mount_dev *mount = NULL;
+	char self[64], path[PATH_MAX];
+	const char *rel = path, *root, *mnt;
 	struct statx stx;
-	char *line = NULL;
-	size_t cap = 0, mlen;
-	bool found = false;
+	size_t mlen;
 	ssize_t n;
-	FILE *f;
 
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	n = readlink(self, path, sizeof(path) - 1);
@@ -105,24 +120,16 @@ int sb_mounts_fs_path(int fd, char *out, size_t len, char *err, size_t errlen)
 		return -1;
 	}
 	path[n] = '\0';
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f) {
-		snprintf(err, errlen, "/proc/self/mountinfo: %s", strerror(errno));
-		return -1;
-	}
-	/* "36 35 98:0 /mnt1 /mnt2 ...": the mount's root within its filesystem, its mount point */
-	while (!found && getline(&line, &cap, f) > 0)
-		found = sscanf(line, "%llu %*u %*u:%*u %4095s %4095s", &id, root, mnt) == 3 &&
-			id == stx.stx_mnt_id;
-	free(line);
-	fclose(f);
-	if (!found) {
+	for (size_t i = 0; i < m->n && !mount; i++)
+		if (m->v[i].id == stx.stx_mnt_id && m->v[i].root && m->v[i].point)
+			mount = &m->v[i];
+	if (!mount) {
 		snprintf(err, errlen, "'%s': its mount (id %llu) is not in /proc/self/mountinfo",
 			 path, (unsigned long long)stx.stx_mnt_id);
 		return -1;
 	}
-	unescape_octal(root);
-	unescape_octal(mnt);
+	root = mount->root;
+	mnt = mount->point;
 	mlen = strlen(mnt);
 	if (strcmp(mnt, "/")) {
 		if (strncmp(path, mnt, mlen) || (path[mlen] && path[mlen] != '/')) {

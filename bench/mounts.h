@@ -14,6 +14,7 @@
 struct sb_mount_dev {
 	uint64_t id;
 	uint32_t major, minor;	/* of the mount's s_dev */
+	char *root, *point;	/* its root within its filesystem, its mount point; or NULL */
 };
 
 struct sb_mounts {
@@ -36,8 +37,10 @@ int sb_mounts_sdev(const struct sb_mounts *m, int fd, const char *path,
  * The path of the directory under fd within its filesystem (from the
  * superblock's root, as the kernel's dentry names spell it: the mount's
  * root in /proc/self/mountinfo, then the path below the mount point), for
- * rules matched by path (the prefix strategy). 0, or -1 with err.
+ * rules matched by path (the prefix strategy), from the mounts in m. 0, or
+ * -1 with err.
  */
-int sb_mounts_fs_path(int fd, char *out, size_t len, char *err, size_t errlen);
+int sb_mounts_fs_path(const struct sb_mounts *m, int fd, char *out, size_t len,
+		      char *err, size_t errlen);
 
 #endif

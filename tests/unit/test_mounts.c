@@ -47,8 +47,13 @@ static const char *fs_path_of(const char *dir)
 	int fd = open(dir, O_PATH | O_DIRECTORY);
 
 	ck_assert_msg(fd >= 0, "open '%s': %m", dir);
-	ck_assert_msg(sb_mounts_fs_path(fd, out, sizeof(out), err, sizeof(err)) == 0,
-		      "'%s': %s", dir, err);
+	struct sb_mounts m;
+	int ret;
+
+	sb_mounts_read(&m);
+	ret = sb_mounts_fs_path(&m, fd, out, sizeof(out), err, sizeof(err));
+	sb_mounts_free(&m);
+	ck_assert_msg(ret == 0, "'%s': %s", dir, err);
 	close(fd);
 	return out;
 }
@@ -86,7 +91,13 @@ START_TEST(bad_fd_is_an_error)
 {
 	char out[64], err[256] = "";
 
-	ck_assert_int_eq(sb_mounts_fs_path(-1, out, sizeof(out), err, sizeof(err)), -1);
+	struct sb_mounts m;
+	int ret;
+
+	sb_mounts_read(&m);
+	ret = sb_mounts_fs_path(&m, -1, out, sizeof(out), err, sizeof(err));
+	sb_mounts_free(&m);
+	ck_assert_int_eq(ret, -1);
 	ck_assert_msg(strstr(err, "/proc/self/fd/-1") != NULL, "err: %s", err);
 }
 END_TEST
