@@ -1062,6 +1062,69 @@ static void test_deny(void)
 }
 
 /*
+ * tag with more directories in use than the module's per-CPU slots (512,
+ * 4 per set): every verdict stays right while tags are evicted and walked
+ * again, in deny mode so that each one is checked by its open. Two passes,
+ * the second in the opposite order, so that a set's first-in-first-out
+ * refill meets directories it has dropped.
+ */
+#define TAG_EVICT_DIRS	640
+
+static void test_tag_evict(void)
+{
+	char rel[64];
+	unsigned int wrong_in = 0, wrong_out = 0, pass, i, k;
+	struct subtree_stats st;
+	int gfd, in;
+
+	mkdir_rel("ev");
+	mkdir_rel("ev/in");
+	mkdir_rel("ev/out");
+	for (i = 0; i < TAG_EVICT_DIRS; i++) {
+		snprintf(rel, sizeof(rel), "ev/in/d%u", i);
+		mkdir_rel(rel);
+		snprintf(rel, sizeof(rel), "ev/in/d%u/f", i);
+		if (touch_rel(rel))
+			die(rel);
+		snprintf(rel, sizeof(rel), "ev/out/d%u", i);
+		mkdir_rel(rel);
+		snprintf(rel, sizeof(rel), "ev/out/d%u/f", i);
+		if (touch_rel(rel))
+			die(rel);
+	}
+	in = open_dir("ev/in");
+	gfd = perm_group();
+	alarm(120);
+	if (!CHECK(be->attach(gfd, SUBTREE_STRATEGY_TAG, SUBTREE_MODE_DENY,
+			      in) == 0, "attach tag deny: %s", strerror(errno)))
+		goto out;
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < TAG_EVICT_DIRS; k++) {
+			i = pass ? TAG_EVICT_DIRS - 1 - k : k;
+			snprintf(rel, sizeof(rel), "ev/in/d%u/f", i);
+			wrong_in += open_rel(rel) != EPERM;
+			snprintf(rel, sizeof(rel), "ev/out/d%u/f", i);
+			wrong_out += open_rel(rel) != 0;
+		}
+	}
+	CHECK(wrong_in == 0, "%u of %u in-scope opens not denied", wrong_in,
+	      2 * TAG_EVICT_DIRS);
+	CHECK(wrong_out == 0, "%u of %u out-of-scope opens denied", wrong_out,
+	      2 * TAG_EVICT_DIRS);
+	if (be->kmod)
+		CHECK(filter_ctl(gfd, SUBTREE_CTL_STATS, &st, sizeof(st)) == 0 &&
+		      st.denied == 2 * TAG_EVICT_DIRS && st.undecided == 0,
+		      "stats denied %llu (want %u) undecided %llu",
+		      (unsigned long long)st.denied, 2 * TAG_EVICT_DIRS,
+		      (unsigned long long)st.undecided);
+out:
+	alarm(0);
+	close(gfd);
+	close(in);
+	be->release();
+}
+
+/*
  * Deny mode fails closed: a chain deeper than the module's walk cap
  * (4,096) cannot be decided, so a file at its bottom is denied whether
  * the chain hangs under the rule or not; the BPF walk has no cap short of
@@ -3203,6 +3266,7 @@ static const struct {
 	{ "deny", test_deny, true, true },
 	{ "rename", test_rename, true, true },
 	{ "deep", test_deep, true, true },
+	{ "tag-evict", test_tag_evict, true, true },
 	{ "ctl", test_ctl, true, false },
 	{ "other-fs", test_other_fs, true, false },
 	{ "pass", test_pass, true, false },
