@@ -19,11 +19,16 @@
 #define FAN_FILTER_NAME_MAX	64
 #define FAN_FILTER_ARGS_MAX	64
 
-/* Argument of FAN_IOC_ADD_FILTER */
+/*
+ * Argument of FAN_IOC_ADD_FILTER: 80 bytes and no implicit padding on every
+ * ABI, so that the ioctl number, which encodes the size, is the same for
+ * 32-bit callers.
+ */
 struct fanotify_filter_args {
 	char name[FAN_FILTER_NAME_MAX];	/* registered filter name */
 	__u64 init_args;		/* user pointer to filter init args */
 	__u32 init_args_size;		/* must equal the filter's size */
+	__u32 flags;			/* none defined yet: must be 0 */
 };
 
 /* Argument of FAN_IOC_FILTER_CTL: run-time reconfiguration */

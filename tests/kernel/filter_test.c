@@ -577,6 +577,7 @@ static void test_errno(void)
 	memset(&fa, 'x', sizeof(fa.name));
 	fa.init_args = (uintptr_t)&ia;
 	fa.init_args_size = sizeof(ia);
+	fa.flags = 0;
 	CHECK_ERRNO(ioctl(gfd, FAN_IOC_ADD_FILTER, &fa), EINVAL,
 		    "name without NUL");
 
@@ -609,6 +610,20 @@ static void test_errno(void)
 				&dfd, 1), EPERM,
 		    "SYS_ADMIN_ONLY filter without CAP_SYS_ADMIN");
 	set_sys_admin(true);
+
+	/* a valid request but for its flags; with 0 it attaches just below */
+	memset(&ia, 0, sizeof(ia));
+	ia.strategy = SUBTREE_STRATEGY_WALK;
+	ia.mode = SUBTREE_MODE_NOTIFY;
+	ia.nr_fds = 1;
+	ia.fds[0] = dfd;
+	snprintf(fa.name, sizeof(fa.name), "%s", SUBTREE_FILTER_NAME);
+	fa.init_args = (uintptr_t)&ia;
+	fa.init_args_size = sizeof(ia);
+	fa.flags = 1;
+	CHECK_ERRNO(ioctl(gfd, FAN_IOC_ADD_FILTER, &fa), EINVAL, "flags not 0");
+	_Static_assert(sizeof(struct fanotify_filter_args) == 80,
+		       "FAN_IOC_ADD_FILTER's argument has implicit padding");
 
 	CHECK(add_subtree(gfd, SUBTREE_STRATEGY_WALK, SUBTREE_MODE_NOTIFY,
 			  &dfd, 1) == 0, "attach: %s", strerror(errno));
@@ -2013,6 +2028,8 @@ static void fuzz_add(uint64_t *s, int gfd, char *buf)
 		ia->nr_fds = (r >> 36) % (SUBTREE_INIT_FDS + 2);
 	}
 	fa.init_args = (r >> 44) % 16 ? (uintptr_t)buf : (r >> 48) % 2 ? 0 : 16;
+	if ((r >> 52) % 8 == 0)
+		fa.flags = (uint32_t)(r >> 20);
 	atomic_fetch_add(&fuzz_ok, ioctl(gfd, FAN_IOC_ADD_FILTER, &fa) == 0);
 }
 
