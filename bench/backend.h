@@ -72,6 +72,13 @@ struct sb_attach {
 	/* prefix: paths longer than this many bytes are undecided (0: SB_PREFIX_CAP_MAX) */
 	unsigned int prefix_cap;
 	bool verbose;
+	/*
+	 * Called right before ops->attach (after: false) and right after it
+	 * (true), outside attach_ns: the counting pass's kernel memory
+	 * (bench/cmd_run.c). NULL: nothing.
+	 */
+	void (*around_attach)(void *arg, bool after);
+	void *around_arg;
 };
 
 struct sb_backend {
@@ -221,5 +228,11 @@ void sb_backend_stop(struct sb_backend *b);
  * Names the first in what.
  */
 int sb_count_attach_fds(char *what, size_t len);
+/*
+ * The marks this process's fanotify groups and inotify instances hold, from
+ * their fdinfo (a line per mark: "fanotify ino:", "mnt_id:" or "sdev:",
+ * "inotify wd:"); -1 when it holds no such group.
+ */
+long sb_count_marks(void);
 
 #endif

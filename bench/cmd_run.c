@@ -26,6 +26,7 @@
 #include "box.h"
 #include "cmd.h"
 #include "counters.h"
+#include "memcg.h"
 #include "oracle.h"
 #include "results.h"
 #include "scratch.h"
@@ -453,6 +454,8 @@ struct cell {
 	double hit;
 	struct sb_tree tree;
 	struct sb_rules rules_set;
+	struct sb_memcg *memcg;		/* the run's memory cgroup, NULL: memcg_why */
+	const char *memcg_why;
 };
 
 struct progress {
@@ -582,6 +585,58 @@ static void *step_thread_main(void *arg)
 }
 
 /*
+ * The counting pass measures an attach's kernel memory in a memory cgroup
+ * made fresh for the step (bench/memcg.h): the process is in it for the
+ * backend's attach alone (not the consumer thread's creation after it), so
+ * the cgroup holds what the attach allocated. BPF maps are charged to the
+ * cgroup of the process that creates them (their later growth too: inode
+ * storage, ring buffer records), and a fanotify or inotify group charges
+ * the events it queues to the cgroup it was created in: made inside, what
+ * they add during the run shows at its end. Never in the timing pass:
+ * every allocation charged to a non-root cgroup costs instructions the
+ * figures would include.
+ */
+struct kmem_step {
+	struct sb_memcg *memcg;		/* NULL: why */
+	bool inside;			/* in the cgroup now */
+	bool ok;			/* every read so far worked, else why */
+	bool stuck;			/* could not move back: leave_err */
+	uint64_t before, attached, end;
+	long marks;			/* the groups' marks after the attach, -1: no group */
+	char why[512], leave_err[512];
+};
+
+/* sb_attach.around_attach: into the cgroup before the attach, out after. */
+static void kmem_around(void *arg, bool after)
+{
+	struct kmem_step *k = arg;
+
+	if (!after) {
+		if (sb_memcg_enter(k->memcg, k->why, sizeof(k->why)))
+			return;
+		k->inside = true;
+		k->ok = !sb_memcg_kernel_bytes(k->memcg, &k->before, k->why, sizeof(k->why));
+		return;
+	}
+	if (!k->inside)
+		return;
+	if (k->ok)
+		k->ok = !sb_memcg_kernel_bytes(k->memcg, &k->attached, k->why, sizeof(k->why));
+	if (sb_memcg_leave(k->memcg, k->leave_err, sizeof(k->leave_err)))
+		k->stuck = true;
+	else
+		k->inside = false;
+}
+
+static json_t *kmem_json(const struct kmem_step *k)
+{
+	/* Signed: what the kernel frees later can take the cgroup below its first read. */
+	return json_pack("{s:I, s:I}",
+			 "attach_bytes", (json_int_t)(k->attached - k->before),
+			 "end_bytes", (json_int_t)(k->end - k->before));
+}
+
+/*
  * One step: one backend (or none), one repetition. In the timing pass
  * (!counting) nothing but the operations runs on the workload thread
  * between the two clock reads; the counting pass (counting) enables the
@@ -609,6 +664,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		.sink = sb_oracle_sink(oracle), .verbose = o->verbose, .counting = counting,
 	};
 	struct sb_backend b = { 0 };
+	struct kmem_step kmem = { .memcg = c->memcg };
 	struct step_thread st;
 	pthread_t thread;
 	char err[512] = "";
@@ -638,13 +694,33 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		sb_oracle_free(oracle);
 		return -1;
 	}
-	if (sb_backend_start(&b, ops, &args, o->watchdog_ms, o->consumer_cpu)) {
+	if (counting && baseline) {
+		snprintf(kmem.why, sizeof(kmem.why), "none attaches nothing");
+	} else if (counting && !c->memcg) {
+		snprintf(kmem.why, sizeof(kmem.why), "%s", c->memcg_why);
+	} else if (counting) {
+		args.around_attach = kmem_around;
+		args.around_arg = &kmem;
+	}
+	ret = sb_backend_start(&b, ops, &args, o->watchdog_ms, o->consumer_cpu);
+	if (kmem.stuck) {
+		/* Every later step would be charged to it: stop the run. */
+		fprintf(stderr, "subtree-bench run: %s\n", kmem.leave_err);
+		if (!ret)
+			sb_backend_stop(&b);
+		c->wl->cleanup(&w);
+		sb_oracle_free(oracle);
+		return -1;
+	}
+	if (ret) {
 		fprintf(stderr, "subtree-bench run: %s: attach: %s\n", ops->name, b.err);
 		snprintf(res->why, sizeof(res->why), "attach failed: %.200s", b.err);
 		c->wl->cleanup(&w);
 		sb_oracle_free(oracle);
 		return -2;
 	}
+	/* The marks the attach added, before any event adds more; with or without a cgroup. */
+	kmem.marks = counting && !baseline ? sb_count_marks() : -1;
 	st = (struct step_thread){ .o = o, .wl = c->wl, .w = &w, .b = &b, .cv = counting ? cv : NULL };
 	ret = pthread_create(&thread, NULL, step_thread_main, &st);
 	if (!ret)
@@ -685,6 +761,9 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		sb_oracle_invalidate(oracle, failure);
 	if (counting && ops->counters && b.priv)
 		ops->counters(&b, backend_counters);
+	/* What the backend holds at the end: the attach and what it charged since. */
+	if (kmem.ok)
+		kmem.ok = !sb_memcg_kernel_bytes(kmem.memcg, &kmem.end, kmem.why, sizeof(kmem.why));
 	sb_backend_stop(&b);
 	if (sb_count_attach_fds(err, sizeof(err)) > 0) {
 		/* A detach that leaves the group or a program behind is a harness bug. */
@@ -731,6 +810,12 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	json_object_set_new(detail, "loop_ns_per_op", json_real(loop_ns / o->ops));
 	/* Set-up, untimed by the figure: the backend's attach (its walk, marks, loads). */
 	json_object_set_new(detail, "attach_ns", baseline ? json_null() : json_integer((json_int_t)b.attach_ns));
+	if (counting) {
+		json_object_set_new(detail, "kmem", kmem.ok ? kmem_json(&kmem) : json_null());
+		json_object_set_new(detail, "marks", kmem.marks < 0 ? json_null() : json_integer(kmem.marks));
+		if (!kmem.ok)
+			json_object_set_new(detail, "kmem_why", json_string(kmem.why));
+	}
 	json_object_set_new(detail, "drain_cpu_ns_per_op", ops->consume ?
 			    json_real((double)drain_cpu_ns / o->ops) : json_null());
 	json_object_set_new(detail, "drain_included", json_boolean(shared_cpu));
@@ -1333,6 +1418,9 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 	struct sb_scratch scratch;
 	struct sb_results res = { 0 };
 	struct sb_counters ctr;
+	struct sb_memcg memcg;
+	char memcg_why[512] = "";
+	json_t *box;
 	struct progress prog = { .clock_file = sb_in_guest() ? main_opts->out : NULL };
 	char err[512] = "";
 	bool any_invalid = false;
@@ -1398,8 +1486,23 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 	sb_counters_close(&ctr);
 	raise_guest_limits();
 	sb_scratch_reap_stale();
+	/*
+	 * Opened for every run, counting pass or not: the first memory cgroup
+	 * of a boot turns the kernel's accounting of kernel memory on for good,
+	 * so every run's timing pass runs on a kernel in the same state. A box
+	 * without one still measures; its figures have no kmem, and say why.
+	 */
+	box = json_object_get(res.root, "box");
+	if (sb_memcg_open(&memcg, memcg_why, sizeof(memcg_why))) {
+		fprintf(stderr, "subtree-bench run: no kernel memory figures (kmem): %s\n", memcg_why);
+		json_object_set_new(box, "kmem", json_null());
+		json_object_set_new(box, "kmem_why", json_string(memcg_why));
+	} else {
+		json_object_set_new(box, "kmem", json_sprintf("cgroup v2 memory.stat %s", memcg.field));
+	}
 	if (sb_scratch_open(&scratch, main_opts->root, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: %s\n", err);
+		sb_memcg_close(&memcg);
 		sb_results_close(&res);
 		return SB_EXIT_USAGE;
 	}
@@ -1420,6 +1523,7 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 				.index = cell++, .rep_base = (unsigned int)steps_before,
 				.wl = s->wls[iw], .fs = o->fs.v[ifs], .rules = o->rules.v[ir], .depth = o->depth.v[id],
 				.hit = o->hit.v[ih],
+				.memcg = memcg.open ? &memcg : NULL, .memcg_why = memcg_why,
 			};
 
 			/*
@@ -1439,6 +1543,7 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 			sb_tree_free(&c.tree);
 		}
 	}
+	sb_memcg_close(&memcg);
 	sb_scratch_close(&scratch);
 	sb_results_close(&res);
 	if (sb_interrupted) {

@@ -159,9 +159,13 @@ int sb_backend_start(struct sb_backend *b, const struct sb_backend_ops *ops,
 	b->consumer_cpu = consumer_cpu;
 	atomic_store(&b->heartbeat_ns, now_ns());
 
+	if (args->around_attach)
+		args->around_attach(args->around_arg, false);
 	attach_start = now_ns();
 	ret = ops->attach(b);
 	b->attach_ns = (uint64_t)(now_ns() - attach_start);
+	if (args->around_attach)
+		args->around_attach(args->around_arg, true);
 	if (ret) {
 		if (!b->err[0])
 			snprintf(b->err, sizeof(b->err), "%s: attach failed", ops->name);
@@ -264,6 +268,22 @@ int sb_backend_drain(struct sb_backend *b, int timeout_ms)
 	return 0;
 }
 
+/* What the /proc/self/fd entry de links to (e.g. "anon_inode:[fanotify]"); -1 if not an fd. */
+static int fd_target(const struct dirent *de, char *target, size_t len)
+{
+	char link[300];
+	ssize_t r;
+
+	if (de->d_name[0] == '.')
+		return -1;
+	snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
+	r = readlink(link, target, len - 1);
+	if (r < 0)
+		return -1;
+	target[r] = '\0';
+	return 0;
+}
+
 int sb_count_attach_fds(char *what, size_t len)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -275,16 +295,10 @@ int sb_count_attach_fds(char *what, size_t len)
 	if (!d)
 		return -1;
 	while ((de = readdir(d))) {
-		char link[300], target[128];
-		ssize_t r;
+		char target[128];
 
-		if (de->d_name[0] == '.')
+		if (fd_target(de, target, sizeof(target)))
 			continue;
-		snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
-		r = readlink(link, target, sizeof(target) - 1);
-		if (r < 0)
-			continue;
-		target[r] = '\0';
 		if (strcmp(target, "anon_inode:[fanotify]") && strcmp(target, "anon_inode:inotify") &&
 		    strncmp(target, "anon_inode:bpf", 14) &&
 		    strcmp(target, "anon_inode:[landlock-ruleset]"))
@@ -295,4 +309,54 @@ int sb_count_attach_fds(char *what, size_t len)
 	}
 	closedir(d);
 	return n;
+}
+
+/* Lines of an fdinfo file that start with one of the prefixes. */
+static long fdinfo_lines(const char *path, const char *const *prefix, size_t n)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+	bool at_start = true;
+	long count = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		for (size_t i = 0; at_start && i < n; i++) {
+			if (!strncmp(line, prefix[i], strlen(prefix[i]))) {
+				count++;
+				break;
+			}
+		}
+		/* A line longer than the buffer comes in pieces: count its first. */
+		at_start = strchr(line, '\n') != NULL;
+	}
+	fclose(f);
+	return count;
+}
+
+long sb_count_marks(void)
+{
+	static const char *const fan[] = { "fanotify ino:", "fanotify mnt_id:", "fanotify sdev:" };
+	static const char *const ino[] = { "inotify wd:" };
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	long marks = -1;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char info[300], target[128];
+		bool is_fan;
+
+		if (fd_target(de, target, sizeof(target)))
+			continue;
+		is_fan = !strcmp(target, "anon_inode:[fanotify]");
+		if (!is_fan && strcmp(target, "anon_inode:inotify"))
+			continue;
+		snprintf(info, sizeof(info), "/proc/self/fdinfo/%s", de->d_name);
+		marks = (marks < 0 ? 0 : marks) + (is_fan ? fdinfo_lines(info, fan, 3) : fdinfo_lines(info, ino, 1));
+	}
+	closedir(d);
+	return marks;
 }

@@ -30,12 +30,12 @@ static void unescape_octal(char *s)
 void sb_mounts_read(struct sb_mounts *m)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char root[PATH_MAX], point[PATH_MAX];
+	char root[PATH_MAX], point[PATH_MAX], fstype[64];
 	struct sb_mount_dev *grown;
 	unsigned long long id;
 	unsigned int maj, min;
 	size_t cap = 0, lcap = 0;
-	char *line = NULL;
+	char *line = NULL, *sep;
 	int got;
 
 	m->v = NULL;
@@ -43,8 +43,9 @@ void sb_mounts_read(struct sb_mounts *m)
 	if (!f)
 		return;
 	/*
-	 * "36 35 98:0 /mnt1 /mnt2 ...": mount id, parent id, MAJOR:MINOR of
-	 * s_dev, the mount's root within its filesystem, its mount point
+	 * "36 35 98:0 /mnt1 /mnt2 ... - ext3 ...": mount id, parent id,
+	 * MAJOR:MINOR of s_dev, the mount's root within its filesystem, its
+	 * mount point, and after the optional fields, the filesystem type
 	 */
 	while (getline(&line, &lcap, f) > 0) {
 		got = sscanf(line, "%llu %*u %u:%u %4095s %4095s", &id, &maj, &min, root, point);
@@ -64,6 +65,9 @@ void sb_mounts_read(struct sb_mounts *m)
 			m->v[m->n].root = strdup(root);
 			m->v[m->n].point = strdup(point);
 		}
+		sep = strstr(line, " - ");
+		if (sep && sscanf(sep + 3, "%63s", fstype) == 1)
+			m->v[m->n].fstype = strdup(fstype);
 		m->n++;
 	}
 	free(line);
@@ -75,6 +79,7 @@ void sb_mounts_free(struct sb_mounts *m)
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->v[i].root);
 		free(m->v[i].point);
+		free(m->v[i].fstype);
 	}
 	free(m->v);
 	m->v = NULL;

@@ -15,6 +15,7 @@ struct sb_mount_dev {
 	uint64_t id;
 	uint32_t major, minor;	/* of the mount's s_dev */
 	char *root, *point;	/* its root within its filesystem, its mount point; or NULL */
+	char *fstype;		/* e.g. "cgroup2"; or NULL */
 };
 
 struct sb_mounts {

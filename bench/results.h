@@ -13,7 +13,9 @@
  *   "command_line": "subtree-bench run ...",
  *   "box": { "kind": "host" | "vm" | "vm-icount", "kernel": "<uname -r>",
  *            "kernel_build": "<uname -v>", "cpu_model": "...", "cores": 2,
- *            "time_unit": "ns" | "instructions" },
+ *            "time_unit": "ns" | "instructions",
+ *            "kmem": "cgroup v2 memory.stat kernel" | null,  where the counting
+ *            pass's kmem figures come from; null: none, and "kmem_why" says why }
  *   "plan": { "cells": 12, "sweeps": [ { "variants": ["fanotify-user/walk", ...],
  *            "workloads": [...], "mode": "notify", "rules": [...], "depth": [...],
  *            "hit_ratio": [...], "fs": [...], "ops": n, "reps": n, "count_reps": n,
@@ -49,7 +51,11 @@
  *                        "oracle": {...} }, ... ],     the timing pass
  *     "count_reps": 1, "counting_detail": [ { ..., "counters_per_op": {...},
  *                        "counters_per_event": {...},
- *                        "backend_counters": {...} } ],  the counting pass
+ *                        "backend_counters": {...},
+ *                        "kmem": { "attach_bytes": n, "end_bytes": n } | null,
+ *                        "marks": n | null,
+ *                        "kmem_why": "..." } ],  the counting pass (kmem_why
+ *                        only when kmem is null: none, or no memory cgroup)
  *     "median_ns_per_op": ..., "overhead_ns_per_op": ...,
  *     "stats": { ... },                        added by bench/stats.c
  *     "oracle": { "expected": n, "delivered": n, "missing": n, "merged": n,
@@ -74,7 +80,16 @@
  * operations alone; libperf counters and BPF_ENABLE_STATS run only in the
  * counting pass, whose figures are not samples. attach_ns is the set-up: how
  * long the backend's attach took (its walk, marks, watches, loads), before
- * and outside the timed operations (guest instructions on vm-icount).
+ * and outside the timed operations (guest instructions on vm-icount). kmem
+ * is its kernel memory, as the kernel charges it to a memory cgroup made for
+ * the step (bench/memcg.h), which the process is in for the attach alone:
+ * attach_bytes what the attach added, end_bytes what the cgroup holds just
+ * before detach (the attach, plus what its BPF maps and its fanotify or
+ * inotify group charged since: tags, inode storage, queued events), both
+ * signed, relative to the fresh cgroup (only in the counting pass: charging
+ * to a non-root cgroup costs instructions). marks: the marks its fanotify
+ * or inotify groups hold after the attach (fdinfo; null: it has none),
+ * recorded with or without a memory cgroup.
  * `backend: "none"` runs are listed too. Invalid runs are kept (valid: false)
  * and never plotted or compared.
  */

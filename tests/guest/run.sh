@@ -73,6 +73,46 @@ pass_run() {
 		fail "$name" "$(jq -c '[.runs[] | .oracle]' "$T/$name.json" 2>/dev/null || tail -3 "$T/$name.err")"
 	fi
 }
+# kmem: the counting pass reads an attach's kernel memory from a memory
+# cgroup of its own (bench/memcg.h). dirmarks' marks are accounted (the
+# fanotify_mark cache has SLAB_ACCOUNT), so 1,000 rules cost more than 10;
+# bpf-lsm's maps are charged to the cgroup that creates them.
+"$BIN" run --box vm --rules 10,1000 --depth 3 --ops 200 --reps 1 --count-reps 1 \
+	--backend fanotify-dirmarks,bpf-lsm --strategy fanotify-dirmarks:tag,bpf-lsm:walk \
+	--workload open-close --out "$T/kmem.json" > /dev/null 2> "$T/kmem.err"
+# attach BACKEND RULES: its counting repetition's kmem.attach_bytes, or null
+attach() {
+	jq -r --arg b "$1" --argjson r "$2" \
+		'[.runs[] | select(.backend == $b and .rules == $r) | .counting_detail[0].kmem.attach_bytes][0]' \
+		"$T/kmem.json" 2>/dev/null
+}
+why=$(jq -r '.box.kmem_why // ""' "$T/kmem.json" 2>/dev/null)
+d10=$(attach fanotify-dirmarks 10) d1000=$(attach fanotify-dirmarks 1000) l1000=$(attach bpf-lsm 1000)
+case $why in
+"the kernel has no memory controller"*)
+	echo "SKIP vm-run-kmem: $why" ;;
+*)
+	if [ "${d10:-null}" != null ] && [ "${d1000:-null}" != null ] && [ "${l1000:-null}" != null ] &&
+		[ "$d1000" -gt 0 ] && [ "$l1000" -gt 0 ] && [ "$d1000" -gt "$d10" ]; then
+		pass "vm-run-kmem (attach: dirmarks $d10 B at 10 rules, $d1000 B at 1000; bpf-lsm/walk $l1000 B at 1000)"
+	else
+		fail vm-run-kmem "dirmarks r10 $d10, r1000 $d1000, bpf-lsm r1000 $l1000 bytes; ${why:-$(tail -3 "$T/kmem.err")}"
+	fi ;;
+esac
+# marks, with or without a memory controller: dirmarks marks every directory
+# of each sub-tree (at least its rule roots), bpf-lsm holds no group.
+marks() {
+	jq -r --arg b "$1" --argjson r "$2" \
+		'[.runs[] | select(.backend == $b and .rules == $r) | .counting_detail[0].marks][0]' \
+		"$T/kmem.json" 2>/dev/null
+}
+m10=$(marks fanotify-dirmarks 10) m1000=$(marks fanotify-dirmarks 1000) ml=$(marks bpf-lsm 1000)
+if [ "${m10:-null}" != null ] && [ "${m1000:-null}" != null ] && [ "$m10" -ge 10 ] &&
+	[ "$m1000" -ge 1000 ] && [ "$m1000" -gt "$m10" ] && [ "$ml" = null ]; then
+	pass "vm-run-marks (dirmarks $m10 at 10 rules, $m1000 at 1000; bpf-lsm none)"
+else
+	fail vm-run-marks "dirmarks r10 $m10, r1000 $m1000, bpf-lsm $ml; $(tail -3 "$T/kmem.err")"
+fi
 pass_run vm-run-bpf-pass-notify '.valid and .missing == 0 and .unexpected == 0 and .extra > 0 and .delivered == .expected + .extra'
 pass_run vm-run-bpf-pass-deny '.valid and .delivered == 0 and .unexpected == 0' --mode deny
 finish
