@@ -31,7 +31,7 @@ panel_cols = 3
 panel_rows = 2
 panel_ylabel = "overhead (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 89.6
-panel_ylo = -633.16062; panel_yhi = 13718.4801
+panel_ylo = -629.12145; panel_yhi = 13630.96475
 array panel_title[5]
 array panel_first[5]
 array panel_last[5]

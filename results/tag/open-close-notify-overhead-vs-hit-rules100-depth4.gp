@@ -19,8 +19,8 @@ array series_dt[8]
 series_title[1] = "fanotify-dirmarks/tag"; series_color[1] = "#ff7f0e"; series_pt[1] = 5; series_dt[1] = 4
 series_title[2] = "fanotify-kmod/walk"; series_color[2] = "#1f77b4"; series_pt[2] = 9; series_dt[2] = 1
 series_title[3] = "fanotify-kmod/tag"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 4
-series_title[4] = "fanotify-bpf/walk (circled: bimodal)"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
-series_title[5] = "fanotify-bpf/tag (circled: bimodal)"; series_color[5] = "#2ca02c"; series_pt[5] = 11; series_dt[5] = 4
+series_title[4] = "fanotify-bpf/walk"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
+series_title[5] = "fanotify-bpf/tag"; series_color[5] = "#2ca02c"; series_pt[5] = 11; series_dt[5] = 4
 series_title[6] = "bpf-lsm/walk"; series_color[6] = "#9467bd"; series_pt[6] = 13; series_dt[6] = 1
 series_title[7] = "bpf-lsm/tag"; series_color[7] = "#9467bd"; series_pt[7] = 13; series_dt[7] = 4
 series_title[8] = "inotify/tag"; series_color[8] = "#bcbd22"; series_pt[8] = 8; series_dt[8] = 4
@@ -32,7 +32,7 @@ panel_cols = 3
 panel_rows = 2
 panel_ylabel = "overhead (instructions/op)"
 panel_xlo = -0.1; panel_xhi = 1.1
-panel_ylo = 125.7296; panel_yhi = 12742.46187
+panel_ylo = 108.3648; panel_yhi = 12740.91562
 array panel_title[5]
 array panel_first[5]
 array panel_last[5]
@@ -42,7 +42,7 @@ panel_labels[1] = ''
 panel_title[2] = "fanotify-kmod"; panel_first[2] = 2; panel_last[2] = 3
 panel_labels[2] = ''
 panel_title[3] = "fanotify-bpf"; panel_first[3] = 4; panel_last[3] = 5
-panel_labels[3] = 'set label "bimodal" at 1, 9379.294 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; set label "bimodal" at 1, 9535.249 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_labels[3] = ''
 panel_title[4] = "bpf-lsm"; panel_first[4] = 6; panel_last[4] = 7
 panel_labels[4] = ''
 panel_title[5] = "inotify"; panel_first[5] = 8; panel_last[5] = 8
@@ -52,7 +52,7 @@ array legend_title[2]
 array legend_dt[2]
 legend_title[1] = "walk"; legend_dt[1] = 1
 legend_title[2] = "tag"; legend_dt[2] = 4
-legend_bimodal = 1
+legend_bimodal = 0
 
 # ---- the template (scripts/plot/cost.gp) ----
 # scripts/plot/cost.gp: cost per operation, or overhead over `none`, against

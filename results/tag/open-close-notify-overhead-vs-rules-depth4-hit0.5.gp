@@ -31,7 +31,7 @@ panel_cols = 3
 panel_rows = 2
 panel_ylabel = "overhead (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 14000
-panel_ylo = -342.40953; panel_yhi = 7418.87315
+panel_ylo = -341.67852; panel_yhi = 7403.0346
 array panel_title[5]
 array panel_first[5]
 array panel_last[5]

@@ -32,7 +32,7 @@ panel_cols = 3
 panel_rows = 2
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 89.6
-panel_ylo = 0; panel_yhi = 48640.88718
+panel_ylo = 0; panel_yhi = 48576.94416
 array panel_title[5]
 array panel_first[5]
 array panel_last[5]

@@ -32,7 +32,7 @@ panel_cols = 3
 panel_rows = 2
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 14000
-panel_ylo = 0; panel_yhi = 15255.6912
+panel_ylo = 0; panel_yhi = 15242.57838
 array panel_title[5]
 array panel_first[5]
 array panel_last[5]
