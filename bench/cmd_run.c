@@ -598,9 +598,7 @@ static void *step_thread_main(void *arg)
  */
 struct kmem_step {
 	struct sb_memcg *memcg;		/* NULL: why */
-	bool inside;			/* in the cgroup now */
 	bool ok;			/* every read so far worked, else why */
-	bool stuck;			/* could not move back: leave_err */
 	uint64_t before, attached, end;
 	long marks;			/* the groups' marks after the attach, -1: no group */
 	char why[512], leave_err[512];
@@ -614,18 +612,14 @@ static void kmem_around(void *arg, bool after)
 	if (!after) {
 		if (sb_memcg_enter(k->memcg, k->why, sizeof(k->why)))
 			return;
-		k->inside = true;
 		k->ok = !sb_memcg_kernel_bytes(k->memcg, &k->before, k->why, sizeof(k->why));
 		return;
 	}
-	if (!k->inside)
+	if (!k->memcg->inside)
 		return;
 	if (k->ok)
 		k->ok = !sb_memcg_kernel_bytes(k->memcg, &k->attached, k->why, sizeof(k->why));
-	if (sb_memcg_leave(k->memcg, k->leave_err, sizeof(k->leave_err)))
-		k->stuck = true;
-	else
-		k->inside = false;
+	sb_memcg_leave(k->memcg, k->leave_err, sizeof(k->leave_err));
 }
 
 static json_t *kmem_json(const struct kmem_step *k)
@@ -703,8 +697,8 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		args.around_arg = &kmem;
 	}
 	ret = sb_backend_start(&b, ops, &args, o->watchdog_ms, o->consumer_cpu);
-	if (kmem.stuck) {
-		/* Every later step would be charged to it: stop the run. */
+	if (kmem.memcg && kmem.memcg->inside) {
+		/* It could not move back (leave_err): every later step would be charged to it. */
 		fprintf(stderr, "subtree-bench run: %s\n", kmem.leave_err);
 		if (!ret)
 			sb_backend_stop(&b);

@@ -129,6 +129,17 @@ static int touch_rel(const char *rel)
 	return 0;
 }
 
+/* A directory holding one file, f. */
+static void mkdir_with_file(const char *dir)
+{
+	char rel[PATH_MAX];
+
+	mkdir_rel(dir);
+	snprintf(rel, sizeof(rel), "%s/f", dir);
+	if (touch_rel(rel))
+		die(rel);
+}
+
 static int open_rel(const char *rel)
 {
 	char p[PATH_MAX];
@@ -1097,15 +1108,9 @@ static void test_tag_evict(void)
 	mkdir_rel("ev/out");
 	for (i = 0; i < TAG_EVICT_DIRS; i++) {
 		snprintf(rel, sizeof(rel), "ev/in/d%u", i);
-		mkdir_rel(rel);
-		snprintf(rel, sizeof(rel), "ev/in/d%u/f", i);
-		if (touch_rel(rel))
-			die(rel);
+		mkdir_with_file(rel);
 		snprintf(rel, sizeof(rel), "ev/out/d%u", i);
-		mkdir_rel(rel);
-		snprintf(rel, sizeof(rel), "ev/out/d%u/f", i);
-		if (touch_rel(rel))
-			die(rel);
+		mkdir_with_file(rel);
 	}
 	in = open_dir("ev/in");
 	gfd = perm_group();
@@ -1260,11 +1265,7 @@ static int open_many(int *fds)
 	mkdir_rel("many");
 	for (int i = 0; i < MANY; i++) {
 		snprintf(rel, sizeof(rel), "many/d%02d", i);
-		mkdir_rel(rel);
-		snprintf(rel, sizeof(rel), "many/d%02d/f", i);
-		if (touch_rel(rel))
-			die(rel);
-		snprintf(rel, sizeof(rel), "many/d%02d", i);
+		mkdir_with_file(rel);
 		fds[i] = open_dir(rel);
 	}
 	return MANY;
