@@ -234,5 +234,11 @@ int sb_count_attach_fds(char *what, size_t len);
  * "inotify wd:"); -1 when it holds no such group.
  */
 long sb_count_marks(void);
+/*
+ * The memory the kernel reports for this process's BPF maps (the sum of
+ * their fdinfo "memlock:", bpf_map_memory_usage()); -1 when it holds no map.
+ * A local storage map's elements (inode storage) are not in it.
+ */
+long long sb_count_map_bytes(void);
 
 #endif

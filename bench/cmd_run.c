@@ -26,7 +26,7 @@
 #include "box.h"
 #include "cmd.h"
 #include "counters.h"
-#include "memcg.h"
+#include "kmem.h"
 #include "oracle.h"
 #include "results.h"
 #include "scratch.h"
@@ -454,8 +454,8 @@ struct cell {
 	double hit;
 	struct sb_tree tree;
 	struct sb_rules rules_set;
-	struct sb_memcg *memcg;		/* the run's memory cgroup, NULL: memcg_why */
-	const char *memcg_why;
+	struct sb_kmem *kmem;		/* how the counting pass reads kernel memory */
+	const char *kmem_why;		/* why it has no figures (SB_KMEM_NONE) */
 };
 
 struct progress {
@@ -585,50 +585,13 @@ static void *step_thread_main(void *arg)
 }
 
 /*
- * The counting pass measures an attach's kernel memory in a memory cgroup
- * made fresh for the step (bench/memcg.h): the process is in it for the
- * backend's attach alone (not the consumer thread's creation after it), so
- * the cgroup holds what the attach allocated. BPF maps are charged to the
- * cgroup of the process that creates them (their later growth too: inode
- * storage, ring buffer records), and a fanotify or inotify group charges
- * the events it queues to the cgroup it was created in: made inside, what
- * they add during the run shows at its end. Never in the timing pass:
- * every allocation charged to a non-root cgroup costs instructions the
- * figures would include.
+ * The counting pass reads each attach's kernel memory (bench/kmem.h), and the
+ * marks its groups hold after it. Never in the timing pass: the reads, and
+ * with a memory cgroup every charge to it, cost instructions the figures
+ * would include. BPF maps and fanotify or inotify groups charge what they
+ * add later to the cgroup they were created in: made inside, it shows in
+ * end_bytes.
  */
-struct kmem_step {
-	struct sb_memcg *memcg;		/* NULL: why */
-	bool ok;			/* every read so far worked, else why */
-	uint64_t before, attached, end;
-	long marks;			/* the groups' marks after the attach, -1: no group */
-	char why[512], leave_err[512];
-};
-
-/* sb_attach.around_attach: into the cgroup before the attach, out after. */
-static void kmem_around(void *arg, bool after)
-{
-	struct kmem_step *k = arg;
-
-	if (!after) {
-		if (sb_memcg_enter(k->memcg, k->why, sizeof(k->why)))
-			return;
-		k->ok = !sb_memcg_kernel_bytes(k->memcg, &k->before, k->why, sizeof(k->why));
-		return;
-	}
-	if (!k->memcg->inside)
-		return;
-	if (k->ok)
-		k->ok = !sb_memcg_kernel_bytes(k->memcg, &k->attached, k->why, sizeof(k->why));
-	sb_memcg_leave(k->memcg, k->leave_err, sizeof(k->leave_err));
-}
-
-static json_t *kmem_json(const struct kmem_step *k)
-{
-	/* Signed: what the kernel frees later can take the cgroup below its first read. */
-	return json_pack("{s:I, s:I}",
-			 "attach_bytes", (json_int_t)(k->attached - k->before),
-			 "end_bytes", (json_int_t)(k->end - k->before));
-}
 
 /*
  * One step: one backend (or none), one repetition. In the timing pass
@@ -658,7 +621,9 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		.sink = sb_oracle_sink(oracle), .verbose = o->verbose, .counting = counting,
 	};
 	struct sb_backend b = { 0 };
-	struct kmem_step kmem = { .memcg = c->memcg };
+	struct sb_kmem_step kmem = { .kmem = c->kmem };
+	long marks = -1;
+	long long map_bytes = -1;
 	struct step_thread st;
 	pthread_t thread;
 	char err[512] = "";
@@ -690,14 +655,14 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	}
 	if (counting && baseline) {
 		snprintf(kmem.why, sizeof(kmem.why), "none attaches nothing");
-	} else if (counting && !c->memcg) {
-		snprintf(kmem.why, sizeof(kmem.why), "%s", c->memcg_why);
+	} else if (counting && c->kmem->method == SB_KMEM_NONE) {
+		snprintf(kmem.why, sizeof(kmem.why), "%s", c->kmem_why);
 	} else if (counting) {
-		args.around_attach = kmem_around;
+		args.around_attach = sb_kmem_around;
 		args.around_arg = &kmem;
 	}
 	ret = sb_backend_start(&b, ops, &args, o->watchdog_ms, o->consumer_cpu);
-	if (kmem.memcg && kmem.memcg->inside) {
+	if (sb_kmem_stuck(&kmem)) {
 		/* It could not move back (leave_err): every later step would be charged to it. */
 		fprintf(stderr, "subtree-bench run: %s\n", kmem.leave_err);
 		if (!ret)
@@ -713,8 +678,9 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		sb_oracle_free(oracle);
 		return -2;
 	}
-	/* The marks the attach added, before any event adds more; with or without a cgroup. */
-	kmem.marks = counting && !baseline ? sb_count_marks() : -1;
+	/* The marks and BPF map memory the attach added, before any event adds more. */
+	marks = counting && !baseline ? sb_count_marks() : -1;
+	map_bytes = counting && !baseline ? sb_count_map_bytes() : -1;
 	st = (struct step_thread){ .o = o, .wl = c->wl, .w = &w, .b = &b, .cv = counting ? cv : NULL };
 	ret = pthread_create(&thread, NULL, step_thread_main, &st);
 	if (!ret)
@@ -756,8 +722,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	if (counting && ops->counters && b.priv)
 		ops->counters(&b, backend_counters);
 	/* What the backend holds at the end: the attach and what it charged since. */
-	if (kmem.ok)
-		kmem.ok = !sb_memcg_kernel_bytes(kmem.memcg, &kmem.end, kmem.why, sizeof(kmem.why));
+	sb_kmem_end(&kmem);
 	sb_backend_stop(&b);
 	if (sb_count_attach_fds(err, sizeof(err)) > 0) {
 		/* A detach that leaves the group or a program behind is a harness bug. */
@@ -805,8 +770,9 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	/* Set-up, untimed by the figure: the backend's attach (its walk, marks, loads). */
 	json_object_set_new(detail, "attach_ns", baseline ? json_null() : json_integer((json_int_t)b.attach_ns));
 	if (counting) {
-		json_object_set_new(detail, "kmem", kmem.ok ? kmem_json(&kmem) : json_null());
-		json_object_set_new(detail, "marks", kmem.marks < 0 ? json_null() : json_integer(kmem.marks));
+		json_object_set_new(detail, "kmem", kmem.ok ? sb_kmem_json(&kmem) : json_null());
+		json_object_set_new(detail, "marks", marks < 0 ? json_null() : json_integer(marks));
+		json_object_set_new(detail, "map_bytes", map_bytes < 0 ? json_null() : json_integer(map_bytes));
 		if (!kmem.ok)
 			json_object_set_new(detail, "kmem_why", json_string(kmem.why));
 	}
@@ -929,6 +895,8 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 			"seed", (json_int_t)o->seed, "fanout", (json_int_t)o->fanout,
 			"files_per_dir", (json_int_t)o->files_per_dir,
 			"chains", (json_int_t)o->chains, "root_depth", (json_int_t)o->root_depth);
+	/* The set-up axis: what dirmarks marks and a tag may cache. */
+	json_object_set_new(run, "dirs_in_scope", json_integer((json_int_t)c->tree.nr_dirs));
 	/* Which shard measures it, and where merge puts it back (bench/shard.h). */
 	json_object_set_new(run, "cell", json_integer((json_int_t)c->index));
 	/* With --root the tree is on whatever filesystem DIR is on. */
@@ -1412,8 +1380,8 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 	struct sb_scratch scratch;
 	struct sb_results res = { 0 };
 	struct sb_counters ctr;
-	struct sb_memcg memcg;
-	char memcg_why[512] = "";
+	struct sb_kmem kmem;
+	char kmem_why[768] = "";
 	json_t *box;
 	struct progress prog = { .clock_file = sb_in_guest() ? main_opts->out : NULL };
 	char err[512] = "";
@@ -1484,19 +1452,21 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 	 * Opened for every run, counting pass or not: the first memory cgroup
 	 * of a boot turns the kernel's accounting of kernel memory on for good,
 	 * so every run's timing pass runs on a kernel in the same state. A box
-	 * without one still measures; its figures have no kmem, and say why.
+	 * without one reads the whole kernel's (meminfo), or has no kmem and
+	 * says why.
 	 */
 	box = json_object_get(res.root, "box");
-	if (sb_memcg_open(&memcg, memcg_why, sizeof(memcg_why))) {
-		fprintf(stderr, "subtree-bench run: no kernel memory figures (kmem): %s\n", memcg_why);
+	if (sb_kmem_open(&kmem, kmem_why, sizeof(kmem_why)) == SB_KMEM_NONE) {
+		fprintf(stderr, "subtree-bench run: no kernel memory figures (kmem): %s\n", kmem_why);
 		json_object_set_new(box, "kmem", json_null());
-		json_object_set_new(box, "kmem_why", json_string(memcg_why));
 	} else {
-		json_object_set_new(box, "kmem", json_sprintf("cgroup v2 memory.stat %s", memcg.field));
+		json_object_set_new(box, "kmem", json_string(kmem.desc));
 	}
+	if (kmem_why[0])
+		json_object_set_new(box, "kmem_why", json_string(kmem_why));
 	if (sb_scratch_open(&scratch, main_opts->root, err, sizeof(err))) {
 		fprintf(stderr, "subtree-bench run: %s\n", err);
-		sb_memcg_close(&memcg);
+		sb_kmem_close(&kmem);
 		sb_results_close(&res);
 		return SB_EXIT_USAGE;
 	}
@@ -1517,7 +1487,7 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 				.index = cell++, .rep_base = (unsigned int)steps_before,
 				.wl = s->wls[iw], .fs = o->fs.v[ifs], .rules = o->rules.v[ir], .depth = o->depth.v[id],
 				.hit = o->hit.v[ih],
-				.memcg = memcg.open ? &memcg : NULL, .memcg_why = memcg_why,
+				.kmem = &kmem, .kmem_why = kmem_why,
 			};
 
 			/*
@@ -1537,7 +1507,7 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 			sb_tree_free(&c.tree);
 		}
 	}
-	sb_memcg_close(&memcg);
+	sb_kmem_close(&kmem);
 	sb_scratch_close(&scratch);
 	sb_results_close(&res);
 	if (sb_interrupted) {

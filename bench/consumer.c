@@ -360,3 +360,34 @@ long sb_count_marks(void)
 	closedir(d);
 	return marks;
 }
+
+long long sb_count_map_bytes(void)
+{
+	static const char *const key = "memlock:";
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	long long bytes = -1;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char info[300], target[128], line[256];
+		FILE *f;
+
+		if (fd_target(de, target, sizeof(target)) || strcmp(target, "anon_inode:bpf-map"))
+			continue;
+		snprintf(info, sizeof(info), "/proc/self/fdinfo/%s", de->d_name);
+		f = fopen(info, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (strncmp(line, key, strlen(key)))
+				continue;
+			bytes = (bytes < 0 ? 0 : bytes) + strtoll(line + strlen(key), NULL, 10);
+			break;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return bytes;
+}

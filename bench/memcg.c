@@ -73,7 +73,7 @@ int sb_memcg_kernel_from_stat(const char *text, uint64_t *v, const char **field)
 }
 
 /* A small file into buf, NUL-terminated. 0 or -errno. */
-static int read_text(const char *path, char *buf, size_t len)
+int sb_read_text(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t n = 0;
@@ -140,7 +140,7 @@ static bool nokmem(void)
 {
 	char text[4096], *p;
 
-	if (read_text("/proc/cmdline", text, sizeof(text)) || !(p = strstr(text, "cgroup.memory=")))
+	if (sb_read_text("/proc/cmdline", text, sizeof(text)) || !(p = strstr(text, "cgroup.memory=")))
 		return false;
 	p[strcspn(p, " \n")] = '\0';
 	return strstr(p, "nokmem") != NULL;
@@ -155,7 +155,7 @@ static int controller_usable(char *err, size_t errlen)
 	char text[4096], name[64];
 	unsigned int hier, num, enabled;
 	const char *p;
-	int r = read_text("/proc/cgroups", text, sizeof(text));
+	int r = sb_read_text("/proc/cgroups", text, sizeof(text));
 
 	if (r) {
 		snprintf(err, errlen, "cannot read /proc/cgroups: %s: a kernel with cgroups (CONFIG_CGROUPS) and /proc mounted is needed",
@@ -191,7 +191,7 @@ static int own_cgroup(char *path, size_t len, char *err, size_t errlen)
 {
 	char text[8192];
 	const char *p;
-	int r = read_text("/proc/self/cgroup", text, sizeof(text));
+	int r = sb_read_text("/proc/self/cgroup", text, sizeof(text));
 
 	if (r) {
 		snprintf(err, errlen, "cannot read /proc/self/cgroup: %s", strerror(-r));
@@ -325,7 +325,7 @@ int sb_memcg_open(struct sb_memcg *m, char *err, size_t errlen)
 	if (r)
 		goto fail;
 	join(path, sizeof(path), m->mnt, "cgroup.controllers");
-	r = read_text(path, text, sizeof(text));
+	r = sb_read_text(path, text, sizeof(text));
 	if (r || !has_word(text, "memory")) {
 		snprintf(err, errlen, "%s %s: the memory controller is not available to the cgroup mounted at %s: run where it is (as root on the host, outside a container that withholds it)",
 			 path, r ? strerror(-r) : "does not list memory", m->mnt);
@@ -333,7 +333,7 @@ int sb_memcg_open(struct sb_memcg *m, char *err, size_t errlen)
 	}
 	/* Its children get the controller only if it is on in its subtree_control. */
 	join(path, sizeof(path), m->mnt, "cgroup.subtree_control");
-	r = read_text(path, text, sizeof(text));
+	r = sb_read_text(path, text, sizeof(text));
 	if (!r && !has_word(text, "memory"))
 		r = write_text(path, "+memory");
 	if (r) {
@@ -405,9 +405,9 @@ int sb_memcg_kernel_bytes(struct sb_memcg *m, uint64_t *bytes, char *err, size_t
 	 * (in 6.12 one tree serves every controller).
 	 */
 	join(path, sizeof(path), m->dir, "cpu.stat");
-	read_text(path, text, sizeof(text));
+	sb_read_text(path, text, sizeof(text));
 	join(path, sizeof(path), m->dir, "memory.stat");
-	r = read_text(path, text, sizeof(text));
+	r = sb_read_text(path, text, sizeof(text));
 	if (r) {
 		snprintf(err, errlen, "reading %s: %s", path, strerror(-r));
 		return -1;

@@ -74,4 +74,10 @@ int sb_memcg_parse_stat(const char *text, const char *key, uint64_t *v);
  */
 int sb_memcg_kernel_from_stat(const char *text, uint64_t *v, const char **field);
 
+/*
+ * A small kernel file (/proc, cgroupfs) into buf, NUL-terminated, cut at
+ * len - 1 bytes. 0 or -errno.
+ */
+int sb_read_text(const char *path, char *buf, size_t len);
+
 #endif

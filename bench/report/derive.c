@@ -652,6 +652,8 @@ static void rep_medians(struct run *p)
 {
 	for (int k = 0; k < RM__COUNT; k++)
 		p->rep[k].median = p->rep[k].n ? sb_median(p->rep[k].v, p->rep[k].n) : NAN;
+	for (int k = 0; k < CM__COUNT; k++)
+		p->count[k].median = p->count[k].n ? sb_median(p->count[k].v, p->count[k].n) : NAN;
 }
 
 int report_derive(struct report *r)
@@ -696,6 +698,8 @@ int report_derive(struct report *r)
 	build_splits(r);
 	build_headline(r);
 	build_pairs(r);
+	if (setup_derive(r))
+		return EXIT_OUTPUT;
 	return 0;
 }
 
@@ -717,6 +721,7 @@ void report_derive_free(struct report *r)
 	free(r->headline.deny_extra);
 	free(r->pairs);
 	free(r->pair_series);
+	setup_free(r);
 }
 
 /*

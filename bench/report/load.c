@@ -185,6 +185,30 @@ static void parse_reps(const json_t *reps, struct run *run)
 	}
 }
 
+/* counting_detail[i]'s set-up figures (bench/kmem.h, bench/cmd_run.c); a
+ * figure a repetition has as null (no method, no group, no map) is left out. */
+static void parse_counting(const json_t *reps, struct run *run)
+{
+	size_t cap = json_array_size(reps), i;
+	json_t *rep;
+
+	json_array_foreach(reps, i, rep) {
+		json_t *kmem = json_object_get(rep, "kmem");
+		double v;
+
+		if (jnum(kmem, "attach_bytes", &v))
+			push_rep(&run->count[CM_KMEM_ATTACH], cap, v);
+		if (jnum(kmem, "end_bytes", &v))
+			push_rep(&run->count[CM_KMEM_END], cap, v);
+		if (!run->kmem_method)
+			run->kmem_method = jstr(kmem, "method");
+		if (jnum(rep, "marks", &v))
+			push_rep(&run->count[CM_MARKS], cap, v);
+		if (jnum(rep, "map_bytes", &v))
+			push_rep(&run->count[CM_MAP_BYTES], cap, v);
+	}
+}
+
 /* Which experiment: "distinct" (every operation its own object, also when
  * the file predates the field) or "burst" (`files` objects reused). */
 static void parse_regime(const json_t *j, struct run *run)
@@ -268,6 +292,9 @@ static bool parse_run(const json_t *j, struct run *run, char *why, size_t len)
 	}
 	parse_warnings(json_object_get(j, "warnings"), run);
 	parse_reps(json_object_get(j, "reps_detail"), run);
+	parse_counting(json_object_get(j, "counting_detail"), run);
+	if (!jnum(j, "dirs_in_scope", &run->dirs))
+		run->dirs = NAN;
 	parse_regime(j, run);
 	run->has_count_reps = jint(j, "count_reps", &run->count_reps);
 	return true;
@@ -280,6 +307,10 @@ static void free_run(struct run *run)
 	for (int k = 0; k < RM__COUNT; k++) {
 		free(run->rep[k].v);
 		run->rep[k].v = NULL;
+	}
+	for (int k = 0; k < CM__COUNT; k++) {
+		free(run->count[k].v);
+		run->count[k].v = NULL;
 	}
 }
 

@@ -532,7 +532,7 @@ static const struct split_fig *split_of_slice(const struct report *r, const char
 	return NULL;
 }
 
-static void md_figure_links(FILE *f, const char *prefix, const char *base)
+void md_figure_links(FILE *f, const char *prefix, const char *base)
 {
 	fprintf(f, "[SVG](%s%s.svg) · [PDF](%s%s.pdf) · [data](%s%s.dat) · [gnuplot script](%s%s.gp)\n\n",
 		prefix, base, prefix, base, prefix, base, prefix, base);
@@ -1027,6 +1027,7 @@ char *report_md(const struct report *r, const char *prefix, size_t *len)
 		md_split(f, r, &r->ok[i], j - i);
 	}
 	md_levels(f, r);
+	md_setup(f, r, prefix);
 	md_burst(f, r);
 	md_pairs(f, r);
 	md_realistic(f, r);

@@ -10,6 +10,8 @@
  *               files, PNG + SVG + PDF
  *   markdown.c  everything -> REPORT.md, with summary.c (the summary at the
  *               top) and sentences.c (the appendix of derived sentences)
+ *   setup.c     the set-up section: attach time and kernel memory against the
+ *               directories in scope (its figure data is written by plot.c)
  *   cover.c     the headline and deny mode -> the figures block of a patch
  *               series' cover letter (--cover-letter FILE)
  * bench/cmd_report.c is the front end (options, then the jobs);
@@ -71,6 +73,12 @@ enum rep_metric {
 	RM__COUNT = RM_ORACLE + N_ORACLE
 };
 
+/* What the counting pass records about the set-up (counting_detail[i]): the
+ * kernel memory the attach added (kmem.attach_bytes), and what the backend
+ * held at the end of the operations (kmem.end_bytes), the marks its groups
+ * held after the attach and its BPF maps' memory (fdinfo memlock). */
+enum count_metric { CM_KMEM_ATTACH, CM_KMEM_END, CM_MARKS, CM_MAP_BYTES, CM__COUNT };
+
 struct per_rep {		/* the repetitions that recorded one metric */
 	double *v;
 	size_t n;
@@ -108,6 +116,9 @@ struct run {
 	const char **warnings;
 	size_t nwarnings;
 	struct per_rep rep[RM__COUNT];
+	struct per_rep count[CM__COUNT];
+	const char *kmem_method;	/* counting_detail[].kmem.method, or NULL */
+	double dirs;		/* dirs_in_scope: the set-up axis; NAN in older files */
 	int consumer_in_total;	/* split.consumer_in_total: -1 not recorded, 0, 1 */
 	/* exit_status (imported whole commands): how many were checked, how many exited non-zero */
 	long long exit_checked, exit_nonzero;
@@ -226,6 +237,20 @@ struct headline {
 	char base[64];		/* file name stem */
 };
 
+/* The set-up figure of one mode (setup.c): every backend/strategy's attach
+ * time and kernel memory against the directories in scope, at one depth and
+ * hit ratio of open-close, where at least two numbers of directories were
+ * measured. */
+struct setup_fig {
+	const char *mode;
+	double depth, hit;
+	struct series *s;	/* one per backend/strategy, points by dirs */
+	size_t ns;
+	double xmin, xmax;
+	bool has_kmem;		/* some point has kmem.attach_bytes */
+	char base[160];		/* file name stem */
+};
+
 struct strlist {
 	const char **v;
 	size_t n, cap;
@@ -274,6 +299,9 @@ struct report {
 	size_t npair_series;
 	struct headline headline;
 	size_t nfig;		/* by_axis[] entries: ok without the variants (is_variant) */
+	struct setup_fig *setups;	/* setup.c; their series point into setup_runs */
+	size_t nsetups;
+	struct run **setup_runs;
 
 	char *dir;		/* out_dir as given or derived */
 
@@ -303,6 +331,12 @@ void md_summary(FILE *f, const struct report *r);
 void md_appendix(FILE *f, const struct report *r);
 /* realistic.c: "Real-world workloads", from r->real (nothing when there is none). */
 void md_realistic(FILE *f, const struct report *r);
+/* setup.c: the set-up figures (from report_derive) and REPORT.md's section. */
+int setup_derive(struct report *r);
+void setup_free(struct report *r);
+void md_setup(FILE *f, const struct report *r, const char *prefix);
+/* markdown.c: the SVG, PDF, data and script links under a figure. */
+void md_figure_links(FILE *f, const char *prefix, const char *base);
 /* cover.c: read --cover-letter FILE and find its markers (before anything is
  * written), then rewrite the block between them (last). */
 int cover_read(struct report *r);

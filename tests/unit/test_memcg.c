@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of bench/memcg.c's memory.stat parser: keys, values, the kernel memory. */
+/* Unit tests of bench/memcg.c's memory.stat parser: keys, values, the kernel memory; bench/kmem.c's /proc/meminfo one. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include <check.h>
 
-#include "bench/memcg.h"
+#include "bench/kmem.h"
 
 /* The head and tail of a 6.12 memory.stat (the middle cut), no newline at the end. */
 static const char stat_612[] =
@@ -111,6 +111,41 @@ START_TEST(test_kernel_bytes)
 }
 END_TEST
 
+/* A 6.12 /proc/meminfo, cut. */
+static const char meminfo_612[] =
+	"MemTotal:        2018780 kB\n"
+	"KernelStack:         912 kB\n"
+	"PageTables:          640 kB\n"
+	"SecPageTables:         0 kB\n"
+	"Slab:              21876 kB\n"
+	"SReclaimable:       6712 kB\n"
+	"VmallocUsed:        2188 kB\n"
+	"Percpu:              480 kB\n"
+	"HugePages_Total:       0";
+
+START_TEST(test_meminfo)
+{
+	const char *key = NULL;
+	uint64_t v = 0;
+
+	ck_assert_int_eq(sb_meminfo_parse(meminfo_612, "Slab", &v), 0);
+	ck_assert_uint_eq(v, 21876ull * 1024);
+	/* The whole key: PageTables is not SecPageTables, Slab not SReclaimable. */
+	ck_assert_int_eq(sb_meminfo_parse(meminfo_612, "PageTables", &v), 0);
+	ck_assert_uint_eq(v, 640ull * 1024);
+	ck_assert_int_eq(sb_meminfo_parse(meminfo_612, "Sla", &v), -ENOENT);
+	/* A count without kB is not a size. */
+	ck_assert_int_eq(sb_meminfo_parse(meminfo_612, "HugePages_Total", &v), -EINVAL);
+	ck_assert_int_eq(sb_meminfo_parse("Slab: 12 MB\n", "Slab", &v), -EINVAL);
+	ck_assert_int_eq(sb_meminfo_parse("Slab: 18446744073709551615 kB\n", "Slab", &v), -EINVAL);
+	ck_assert_int_eq(sb_meminfo_kernel(meminfo_612, &v, &key), 0);
+	ck_assert_uint_eq(v, (21876ull + 480 + 2188 + 912 + 640) * 1024);
+	/* A part missing: no figure, and which part. */
+	ck_assert_int_eq(sb_meminfo_kernel("Slab: 1 kB\nPercpu: 2 kB\n", &v, &key), -ENOENT);
+	ck_assert_str_eq(key, "VmallocUsed");
+}
+END_TEST
+
 static Suite *memcg_suite(void)
 {
 	Suite *s = suite_create("memcg");
@@ -120,6 +155,7 @@ static Suite *memcg_suite(void)
 	tcase_add_test(tc, test_parse_missing);
 	tcase_add_test(tc, test_parse_malformed);
 	tcase_add_test(tc, test_kernel_bytes);
+	tcase_add_test(tc, test_meminfo);
 	suite_add_tcase(s, tc);
 	return s;
 }
