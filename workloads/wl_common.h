@@ -17,9 +17,12 @@
 #ifndef SB_WL_COMMON_H
 #define SB_WL_COMMON_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "workload.h"
 
@@ -66,6 +69,23 @@ int sb_rm_contents(const char *dir);
 
 /* unlink() or rmdir() where the object may be gone already; 0 or -errno. */
 int sb_remove_if_there(const char *path, bool dir);
+
+/* Create a new empty file (open O_CREAT|O_EXCL|O_WRONLY + close); 0 or -errno. */
+int sb_create_file(const char *path);
+
+/*
+ * Open a file read-only and close it (the touch after a move); 0 or -errno.
+ * Inline: rename and rename-storm call it between the clock reads.
+ */
+static inline int sb_touch_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
 
 /*
  * The open-close engine, shared by open-close (tree files, by hit ratio) and
