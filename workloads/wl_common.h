@@ -11,6 +11,8 @@
  *   ra<rep>_<op> -> rb<rep>_<op> rename: a file, old and new name
  *   rc<rep>_<op> -> rd<rep>_<op> rename: a directory, old and new name,
  *   re<rep>_<op>                 holding this file
+ *   mt<rep>_<op>_<level>         mkdir-tree: the new directories, level 1..4
+ *   mu<rep>_<op>                 mkdir-tree: the file in the deepest one
  * so no two objects share a name within a run, as long as the runner gives
  * every prepare() its own w->rep.
  */

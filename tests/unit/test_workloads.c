@@ -731,6 +731,185 @@ START_TEST(test_rename_cleanup_without_run)
 }
 END_TEST
 
+/* ---- mkdir-tree ---- */
+
+/* What run() added below top: the listing lines in after and not in before (both sorted). */
+static void fx_new_entries(const struct fx_list *before, const struct fx_list *after,
+			   struct fx_list *added)
+{
+	size_t i = 0;
+
+	memset(added, 0, sizeof(*added));
+	added->v = calloc(after->n + 1, sizeof(char *));
+	ck_assert_ptr_nonnull(added->v);
+	for (size_t j = 0; j < after->n; j++) {
+		int c = i < before->n ? strcmp(before->v[i], after->v[j]) : 1;
+
+		ck_assert_int_ge(c, 0);	/* nothing that was there went */
+		if (c == 0) {
+			i++;
+			continue;
+		}
+		added->v[added->n] = strdup(after->v[j]);
+		ck_assert_ptr_nonnull(added->v[added->n++]);
+	}
+	ck_assert_uint_eq(i, before->n);
+}
+
+static bool is_in_leaf(const struct sb_tree *t, const char *dir)
+{
+	for (size_t c = 0; c < t->nr_chains; c++)
+		if (!strcmp(t->in_leaf[c], dir))
+			return true;
+	return false;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(sb_basename(*(char *const *)a), sb_basename(*(char *const *)b));
+}
+
+/* No two listing lines end in the same name. Sorts l by name. */
+static void assert_names_unique(struct fx_list *l)
+{
+	qsort(l->v, l->n, sizeof(char *), name_cmp);
+	for (size_t i = 1; i < l->n; i++)
+		ck_assert_msg(name_cmp(&l->v[i - 1], &l->v[i]), "%s and %s", l->v[i - 1], l->v[i]);
+}
+
+/*
+ * mkdir-tree's ground truth. The leaf observers see level 1 arrive; what was
+ * made below it is read from the filesystem (nothing is removed before
+ * cleanup): in scope, each directory is a CREATE and the file a CREATE and
+ * an OPEN. Those are delivered unless leaf_only, which plays a watcher that
+ * marked every new level 1 too late to see anything inside.
+ */
+static void mkdir_tree(size_t ops, double hit, bool leaf_only)
+{
+	struct sb_oracle *o = sb_oracle_new(false, 0);
+	struct sb_oracle_result r;
+	struct fx_list after, added;
+	struct fx f;
+	struct sb_wl_ctx w;
+	size_t n_in, n_out, lo, hi, dirs_in = 0, files_in = 0, dirs_out = 0, files_out = 0;
+
+	fx_setup_for(&f, &sb_wl_mkdir_tree, ops, 0);
+	w = ctx(&f, ops, hit, SB_MODE_NOTIFY, o);
+	prepare(&sb_wl_mkdir_tree, &w);
+	fx_check_unchanged(&f);		/* prepare() makes nothing */
+	obs_reset(&f);
+	ck_assert_int_eq(sb_wl_mkdir_tree.run(&w), 0);
+	obs_read(&f.in);
+	obs_read(&f.out);
+	/* the leaf watches see level 1 of each operation, nothing else */
+	n_in = f.in.count[SB_EV_CREATE];
+	n_out = f.out.count[SB_EV_CREATE];
+	hit_bounds(ops, hit, &lo, &hi);
+	ck_assert_uint_ge(n_in, lo);
+	ck_assert_uint_le(n_in, hi);
+	ck_assert_uint_eq(n_in + n_out, ops);
+	ck_assert_uint_eq(f.in.n, n_in);
+	ck_assert_uint_eq(f.out.n, n_out);
+	obs_deliver(&f.in, o);
+	/* the filesystem: 4 directories and a file per operation */
+	fx_list(f.top, &after);
+	fx_new_entries(&f.before, &after, &added);
+	fx_list_free(&after);
+	ck_assert_uint_eq(added.n, 5 * ops);
+	for (size_t i = 0; i < added.n; i++) {
+		char path[PATH_MAX], parent[PATH_MAX];
+		const char *name = sb_basename(added.v[i]);
+		bool dir = added.v[i][0] == 'd', in;
+		struct obs_ev ev = { .kind = SB_EV_CREATE };
+
+		snprintf(path, sizeof(path), "%s%s", f.top, added.v[i] + 2);
+		snprintf(parent, sizeof(parent), "%.*s", (int)(sb_basename(path) - 1 - path), path);
+		in = fx_in_scope(&f.t, path);
+		ck_assert_msg(!strncmp(name, dir ? "mt" : "mu", 2), "%s", added.v[i]);
+		*(in ? (dir ? &dirs_in : &files_in) : (dir ? &dirs_out : &files_out)) += 1;
+		if (!in || is_in_leaf(&f.t, parent) || leaf_only)
+			continue;
+		snprintf(ev.name, sizeof(ev.name), "%s", name);
+		obs_deliver_one(&ev, o);
+		if (!dir) {
+			ev.kind = SB_EV_OPEN;
+			obs_deliver_one(&ev, o);
+		}
+	}
+	ck_assert_uint_eq(dirs_in, 4 * n_in);
+	ck_assert_uint_eq(files_in, n_in);
+	ck_assert_uint_eq(dirs_out, 4 * n_out);
+	ck_assert_uint_eq(files_out, n_out);
+	assert_names_unique(&added);
+	fx_list_free(&added);
+	sb_wl_mkdir_tree.finish(&w);
+	sb_wl_mkdir_tree.cleanup(&w);
+	ck_assert_ptr_null(w.priv);
+	sb_oracle_finish(o, &r);
+	/* 4 directory CREATEs, the file's CREATE and OPEN */
+	ck_assert_uint_eq(r.expected, 6 * n_in);
+	ck_assert_uint_eq(sb_oracle_nr_outside(o), 6 * n_out);
+	ck_assert_uint_eq(r.unexpected, 0);
+	if (leaf_only) {
+		ck_assert_uint_eq(r.missing, 5 * n_in);
+		ck_assert(r.valid == !n_in);
+		if (n_in)
+			ck_assert_msg(strstr(r.why, "missing (e.g. "), "%s", r.why);
+	} else {
+		ck_assert_uint_eq(r.missing, 0);
+		assert_each_once(&f, &r);
+	}
+	sb_oracle_free(o);
+	fx_teardown(&f);	/* cleanup() removed every level and file */
+}
+
+START_TEST(test_mkdir_tree_combos)
+{
+	mkdir_tree(combos[_i].ops, combos[_i].hit, false);
+}
+END_TEST
+
+START_TEST(test_mkdir_tree_race)
+{
+	/* what the levels below a new directory cause is expected: losing it is invalid */
+	mkdir_tree(200, 0.5, true);
+}
+END_TEST
+
+START_TEST(test_mkdir_tree_stopped_early)
+{
+	/* operation 10 finds its level 1 taken: run() stops there, cleanup() removes 0..9 */
+	struct sb_oracle *o = sb_oracle_new(false, 0);
+	struct fx_list after;
+	struct fx f;
+	struct sb_wl_ctx w;
+	char block[2][8][PATH_MAX];
+
+	fx_setup_for(&f, &sb_wl_mkdir_tree, 50, 0);
+	ck_assert_uint_le(f.t.nr_chains, 8);
+	w = ctx(&f, 50, 0.5, SB_MODE_NOTIFY, o);
+	prepare(&sb_wl_mkdir_tree, &w);
+	for (size_t c = 0; c < f.t.nr_chains; c++) {
+		snprintf(block[0][c], PATH_MAX, "%s/mt%u_10_1", f.t.in_leaf[c], w.rep);
+		snprintf(block[1][c], PATH_MAX, "%s/mt%u_10_1", f.t.out_leaf[c], w.rep);
+		ck_assert_int_eq(sb_create_file(block[0][c]), 0);
+		ck_assert_int_eq(sb_create_file(block[1][c]), 0);
+	}
+	ck_assert_int_eq(sb_wl_mkdir_tree.run(&w), -EEXIST);
+	fx_list(f.top, &after);
+	ck_assert_uint_eq(after.n, f.before.n + 2 * f.t.nr_chains + 10 * 5);
+	fx_list_free(&after);
+	sb_wl_mkdir_tree.cleanup(&w);
+	ck_assert_ptr_null(w.priv);
+	for (size_t c = 0; c < f.t.nr_chains; c++) {
+		ck_assert_int_eq(unlink(block[0][c]), 0);
+		ck_assert_int_eq(unlink(block[1][c]), 0);
+	}
+	sb_oracle_free(o);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* ---- outside-fs ---- */
 
 static void outside_fs(enum sb_mode mode, size_t ops)
@@ -852,7 +1031,7 @@ START_TEST(test_registry)
 		for (const char *c = name; *c; c++)
 			ck_assert(*c == '-' || (*c >= 'a' && *c <= 'z'));
 	}
-	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(n, 6);
 	ck_assert_ptr_eq(sb_workload_find("open-close"), &sb_wl_open_close);
 	ck_assert_ptr_null(sb_workload_find("open_close"));
 	/* the workloads that open tree files say how many the tree needs */
@@ -860,6 +1039,9 @@ START_TEST(test_registry)
 	ck_assert_ptr_nonnull(sb_wl_outside_fs.files_needed);
 	ck_assert_uint_eq(sb_wl_outside_fs.files_needed(2000, 0), 2000);
 	ck_assert_ptr_null(sb_wl_create_unlink.files_needed);
+	/* mkdir-tree makes its own objects */
+	ck_assert_ptr_null(sb_wl_mkdir_tree.files_needed);
+	ck_assert(sb_wl_mkdir_tree.needs_names);
 }
 END_TEST
 
@@ -883,6 +1065,9 @@ int main(void)
 	tcase_add_test(tc, test_mkdir_rmdir_inner_expected);
 	tcase_add_loop_test(tc, test_rename_combos, 0, NCOMBOS);
 	tcase_add_test(tc, test_rename_cleanup_without_run);
+	tcase_add_loop_test(tc, test_mkdir_tree_combos, 0, NCOMBOS);
+	tcase_add_test(tc, test_mkdir_tree_race);
+	tcase_add_test(tc, test_mkdir_tree_stopped_early);
 	tcase_add_test(tc, test_outside_fs_notify);
 	tcase_add_test(tc, test_outside_fs_deny);
 	tcase_add_test(tc, test_outside_fs_no_outside_tree);
