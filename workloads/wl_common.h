@@ -13,6 +13,10 @@
  *   re<rep>_<op>                 holding this file
  *   mt<rep>_<op>_<level>         mkdir-tree: the new directories, level 1..4
  *   mu<rep>_<op>                 mkdir-tree: the file in the deepest one
+ *   sa<rep>_<k>                  rename-storm: staged directory k, as staged
+ *   sb<rep>_<op>, sc<rep>_<op>   rename-storm: its name after a move in, out
+ *   sd<rep>_<k>                  rename-storm: the directory inside it
+ *   se<rep>_<op>                 rename-storm: the file opened after move in <op>
  * so no two objects share a name within a run, as long as the runner gives
  * every prepare() its own w->rep.
  */

@@ -910,6 +910,137 @@ START_TEST(test_mkdir_tree_stopped_early)
 }
 END_TEST
 
+/* ---- rename-storm ---- */
+
+/* Watch each staged directory's inner one (sa.../sd...): the visits' files are opened there. */
+static void watch_storm_dirs(struct fx *f)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < f->t.nr_chains; c++) {
+		struct fx_list l;
+
+		fx_list(f->t.out_leaf[c], &l);
+		for (size_t i = 0; i < l.n; i++) {
+			char path[PATH_MAX];
+			const char *slash = strchr(l.v[i] + 3, '/');
+
+			if (l.v[i][0] != 'd' || strncmp(l.v[i] + 3, "sa", 2) || !slash ||
+			    strchr(slash + 1, '/'))
+				continue;
+			ck_assert(!strncmp(slash + 1, "sd", 2));
+			snprintf(path, sizeof(path), "%s%s", f->t.out_leaf[c], l.v[i] + 2);
+			obs_watch(&f->in, path);
+			n++;
+		}
+		fx_list_free(&l);
+	}
+	ck_assert_uint_gt(n, 0);
+}
+
+static void rename_storm(size_t ops, double hit, struct obs *seen)
+{
+	struct sb_oracle *o = sb_oracle_new(false, 0);
+	struct sb_oracle_result r;
+	struct fx f;
+	struct sb_wl_ctx w;
+	size_t n_in = (ops + 1) / 2, n_out = ops / 2;
+
+	fx_setup_for(&f, &sb_wl_rename_storm, ops, 0);
+	w = ctx(&f, ops, hit, SB_MODE_NOTIFY, o);
+	cycle_full(&sb_wl_rename_storm, &f, &w, &r, watch_storm_dirs, false);
+	/* moves alternate, in first; in scope: each arrival, its open, each departure */
+	ck_assert_uint_eq(f.in.count[SB_EV_MOVED_TO], n_in);
+	ck_assert_uint_eq(f.in.count[SB_EV_OPEN], n_in);
+	ck_assert_uint_eq(f.in.count[SB_EV_MOVED_FROM], n_out);
+	ck_assert_uint_eq(f.in.n, 2 * n_in + n_out);
+	for (size_t i = 0; i < f.in.n; i++) {
+		const struct obs_ev *e = &f.in.v[i];
+
+		ck_assert_msg(!strncmp(e->name, e->kind == SB_EV_OPEN ? "se" : "sb", 2), "%s", e->name);
+		/* the i-th in-scope event: a move in is MOVED_TO then OPEN, a move out MOVED_FROM */
+		ck_assert_int_eq(e->kind, i % 3 == 0 ? SB_EV_MOVED_TO :
+					  i % 3 == 1 ? SB_EV_OPEN : SB_EV_MOVED_FROM);
+	}
+	/* every move crosses the boundary: the out leaves see the other ends */
+	ck_assert_uint_eq(f.out.count[SB_EV_MOVED_FROM], n_in);
+	ck_assert_uint_eq(f.out.count[SB_EV_MOVED_TO], n_out);
+	ck_assert_uint_eq(f.out.n, ops);
+	assert_each_once(&f, &r);	/* every name its own: no key twice */
+	ck_assert_uint_eq(r.expected, 2 * n_in + n_out);
+	ck_assert_uint_eq(sb_oracle_nr_outside(o), ops);
+	ck_assert_uint_eq(r.missing, 0);
+	ck_assert_uint_eq(r.unexpected, 0);
+	if (seen) {
+		*seen = f.in;
+		seen->v = malloc((f.in.n + 1) * sizeof(*seen->v));
+		ck_assert_ptr_nonnull(seen->v);
+		memcpy(seen->v, f.in.v, f.in.n * sizeof(*seen->v));
+	}
+	sb_oracle_free(o);
+	fx_teardown(&f);	/* staged directories, wherever they ended, are gone */
+}
+
+START_TEST(test_rename_storm_combos)
+{
+	rename_storm(combos[_i].ops, combos[_i].hit, NULL);
+}
+END_TEST
+
+START_TEST(test_rename_storm_no_hit_ratio)
+{
+	/* the hit ratio does not apply: hit 0 and hit 1 make the same moves */
+	struct obs a, b;
+
+	rename_storm(60, 0.0, &a);
+	rename_storm(60, 1.0, &b);
+	ck_assert_uint_eq(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++) {
+		ck_assert_int_eq(a.v[i].kind, b.v[i].kind);
+		ck_assert_str_eq(strchr(a.v[i].name, '_'), strchr(b.v[i].name, '_'));
+	}
+	free(a.v);
+	free(b.v);
+}
+END_TEST
+
+START_TEST(test_rename_storm_staging)
+{
+	/* prepare() stages 8 directories (fewer for fewer moves in) and one file per visit */
+	static const size_t ops[] = { 1, 5, 16, 17, 301 };
+
+	for (size_t k = 0; k < sizeof(ops) / sizeof(*ops); k++) {
+		struct sb_tree_params p = fx_params();
+		struct sb_oracle *o = sb_oracle_new(false, 0);
+		size_t n_in = (ops[k] + 1) / 2, dirs = n_in < 8 ? n_in : 8;
+		struct fx_list staged, added;
+		struct fx f;
+		struct sb_wl_ctx w;
+
+		fx_setup(&f, &p);
+		w = ctx(&f, ops[k], 0.5, SB_MODE_NOTIFY, o);
+		prepare(&sb_wl_rename_storm, &w);
+		fx_list(f.top, &staged);
+		fx_new_entries(&f.before, &staged, &added);
+		ck_assert_uint_eq(added.n, 2 * dirs + n_in);
+		for (size_t i = 0; i < added.n; i++) {
+			char path[PATH_MAX];
+
+			snprintf(path, sizeof(path), "%s%s", f.top, added.v[i] + 2);
+			ck_assert_msg(!fx_in_scope(&f.t, path), "%s staged in scope", path);
+		}
+		assert_names_unique(&added);
+		fx_list_free(&added);
+		fx_list_free(&staged);
+		/* cleanup() alone removes them */
+		sb_wl_rename_storm.cleanup(&w);
+		ck_assert_ptr_null(w.priv);
+		sb_oracle_free(o);
+		fx_teardown(&f);
+	}
+}
+END_TEST
+
 /* ---- outside-fs ---- */
 
 static void outside_fs(enum sb_mode mode, size_t ops)
@@ -1031,7 +1162,7 @@ START_TEST(test_registry)
 		for (const char *c = name; *c; c++)
 			ck_assert(*c == '-' || (*c >= 'a' && *c <= 'z'));
 	}
-	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(n, 7);
 	ck_assert_ptr_eq(sb_workload_find("open-close"), &sb_wl_open_close);
 	ck_assert_ptr_null(sb_workload_find("open_close"));
 	/* the workloads that open tree files say how many the tree needs */
@@ -1039,9 +1170,11 @@ START_TEST(test_registry)
 	ck_assert_ptr_nonnull(sb_wl_outside_fs.files_needed);
 	ck_assert_uint_eq(sb_wl_outside_fs.files_needed(2000, 0), 2000);
 	ck_assert_ptr_null(sb_wl_create_unlink.files_needed);
-	/* mkdir-tree makes its own objects */
+	/* the tree-changing workloads make their own objects */
 	ck_assert_ptr_null(sb_wl_mkdir_tree.files_needed);
-	ck_assert(sb_wl_mkdir_tree.needs_names);
+	ck_assert_ptr_null(sb_wl_rename_storm.files_needed);
+	ck_assert(sb_wl_mkdir_tree.needs_names && sb_wl_rename_storm.needs_names);
+	ck_assert_uint_eq(sb_wl_rename_storm.modes, SB_BIT(SB_MODE_NOTIFY));
 }
 END_TEST
 
@@ -1068,6 +1201,9 @@ int main(void)
 	tcase_add_loop_test(tc, test_mkdir_tree_combos, 0, NCOMBOS);
 	tcase_add_test(tc, test_mkdir_tree_race);
 	tcase_add_test(tc, test_mkdir_tree_stopped_early);
+	tcase_add_loop_test(tc, test_rename_storm_combos, 0, NCOMBOS);
+	tcase_add_test(tc, test_rename_storm_no_hit_ratio);
+	tcase_add_test(tc, test_rename_storm_staging);
 	tcase_add_test(tc, test_outside_fs_notify);
 	tcase_add_test(tc, test_outside_fs_deny);
 	tcase_add_test(tc, test_outside_fs_no_outside_tree);
