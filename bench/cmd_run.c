@@ -95,7 +95,7 @@ enum {
 static const struct argp_option run_options[] = {
 	{ "backend", 'b', "B[,B...]", 0, "backends to measure, or 'all' (every available one); none is always added", 0 },
 	{ "strategy", 's', "S[,S...]", 0, "walk, loop, tag, cache, pass, kfunc, prefix (default walk,tag: each backend runs those it implements); BACKEND:S gives S to that backend alone", 0 },
-	{ "workload", 'w', "W[,W...]", 0, "open-close (default), create-unlink, mkdir-rmdir, rename, outside-fs", 0 },
+	{ "workload", 'w', "W[,W...]", 0, "open-close (default), create-unlink, mkdir-rmdir, rename, mkdir-tree, rename-storm, outside-fs", 0 },
 	{ "rules", 'r', "N[,N...]", 0, "number of sub-tree roots (default 10)", 0 },
 	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
 	{ "hit-ratio", 'H', "H[,H...]", 0, "share of operations on in-scope objects, 0..1 (default 0.5)", 0 },

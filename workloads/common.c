@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the tree builder and the workloads (see wl_common.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -144,6 +145,16 @@ int sb_remove_if_there(const char *path, bool dir)
 {
 	if ((dir ? rmdir(path) : unlink(path)) && errno != ENOENT)
 		return -errno;
+	return 0;
+}
+
+int sb_create_file(const char *path)
+{
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
 	return 0;
 }
 

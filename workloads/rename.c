@@ -75,16 +75,6 @@ static void rn_free(struct rn_priv *p)
 	free(p);
 }
 
-static int create_file(const char *path)
-{
-	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
 /* Create op's object at its source; on failure says which path, in err. */
 static int rn_stage(const struct rn_priv *p, const struct rn_op *op, char *err, size_t errlen)
 {
@@ -93,20 +83,20 @@ static int rn_stage(const struct rn_priv *p, const struct rn_op *op, char *err, 
 	int e;
 
 	if (!op->dir) {
-		if (!create_file(src))
+		if (!(e = sb_create_file(src)))
 			return 0;
 	} else {
 		snprintf(inner, sizeof(inner), "%s/%s", src, sb_basename(p->s.buf + op->touch));
-		if (mkdir(src, 0755) == 0) {
-			if (!create_file(inner))
-				return 0;
-			e = errno;
+		if (mkdir(src, 0755)) {
+			e = -errno;
+		} else if (!(e = sb_create_file(inner))) {
+			return 0;
+		} else {
 			rmdir(src);
-			errno = e;
 			src = inner;
 		}
 	}
-	snprintf(err, errlen, "rename: cannot stage '%s': %s", src, strerror(errno));
+	snprintf(err, errlen, "rename: cannot stage '%s': %s", src, strerror(-e));
 	return -1;
 }
 
@@ -176,14 +166,12 @@ static int rn_run(struct sb_wl_ctx *w)
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct rn_op *op = &p->op[i];
-		int fd;
+		int ret;
 
 		if (rename(p->s.buf + op->src, p->s.buf + op->dst))
 			return -errno;
-		fd = open(p->s.buf + op->touch, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		close(fd);
+		if ((ret = sb_touch_file(p->s.buf + op->touch)))
+			return ret;
 	}
 	return 0;
 }

@@ -11,15 +11,24 @@
  *   ra<rep>_<op> -> rb<rep>_<op> rename: a file, old and new name
  *   rc<rep>_<op> -> rd<rep>_<op> rename: a directory, old and new name,
  *   re<rep>_<op>                 holding this file
+ *   mt<rep>_<op>_<level>         mkdir-tree: the new directories, level 1..4
+ *   mu<rep>_<op>                 mkdir-tree: the file in the deepest one
+ *   sa<rep>_<k>                  rename-storm: staged directory k, as staged
+ *   sb<rep>_<op>, sc<rep>_<op>   rename-storm: its name after a move in, out
+ *   sd<rep>_<k>                  rename-storm: the directory inside it
+ *   se<rep>_<op>                 rename-storm: the file opened after move in <op>
  * so no two objects share a name within a run, as long as the runner gives
  * every prepare() its own w->rep.
  */
 #ifndef SB_WL_COMMON_H
 #define SB_WL_COMMON_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "workload.h"
 
@@ -66,6 +75,23 @@ int sb_rm_contents(const char *dir);
 
 /* unlink() or rmdir() where the object may be gone already; 0 or -errno. */
 int sb_remove_if_there(const char *path, bool dir);
+
+/* Create a new empty file (open O_CREAT|O_EXCL|O_WRONLY + close); 0 or -errno. */
+int sb_create_file(const char *path);
+
+/*
+ * Open a file read-only and close it (the touch after a move); 0 or -errno.
+ * Inline: rename and rename-storm call it between the clock reads.
+ */
+static inline int sb_touch_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
 
 /*
  * The open-close engine, shared by open-close (tree files, by hit ratio) and

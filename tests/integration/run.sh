@@ -123,6 +123,29 @@ if jq -e --argjson st $st '[.runs[] | select(.backend == "inotify")] as $r | ($r
 else
 	fail run-inotify-tree-judged "exit $st: $(jq -c '[.runs[] | {id, oracle}]' inotify-tree.json 2>/dev/null || tail -3 "$T/err")"
 fi
+# mkdir-tree and rename-storm are made to lose that race every time: levels
+# made below a new directory, and a file opened in a directory just moved in,
+# before the consumer has read the CREATE or MOVED_TO and added the watch.
+# inotify's runs are invalid and the oracle names a lost event of that kind;
+# fanotify-user's one filesystem mark sees every event, and nothing is removed
+# under it, so its mkdir-tree run is valid; on rename-storm it resolves the
+# directory's handle when it reads the OPEN, by which time the directory has
+# moved out again: judged, valid or naming such an open. Exit 1: a run is invalid.
+"$BIN" run --ops 300 --reps 3 --rules 4 --depth 3 --backend inotify,fanotify-user --workload mkdir-tree,rename-storm \
+	--out inotify-race.json > /dev/null 2> "$T/err"
+st=$?
+if [ $st -eq 1 ] && jq -e '[.runs[] | select(.backend == "inotify")] as $r | ($r | length) == 2 and
+	($r | all(.workload as $w | .oracle | .valid == false and .missing > 0 and (.why | test(
+		if $w == "mkdir-tree" then "^[0-9]+ missing \\(e\\.g\\. (create|open)/m[tu][0-9_]+\\)"
+		else "^[0-9]+ missing \\(e\\.g\\. open/se[0-9_]+\\)" end)))) and
+	([.runs[] | select(.backend != "inotify" and (.backend != "fanotify-user" or .workload == "mkdir-tree"))] |
+		length == 3 and all(.oracle.valid)) and
+	([.runs[] | select(.backend == "fanotify-user" and .workload == "rename-storm")] | length == 1 and
+		all(.oracle.valid or (.oracle.why | test("^[0-9]+ missing \\(e\\.g\\. open/se[0-9_]+\\)$"))))' inotify-race.json > /dev/null 2>&1; then
+	pass run-inotify-race
+else
+	fail run-inotify-race "exit $st: $(jq -c '[.runs[] | {id, oracle}]' inotify-race.json 2>/dev/null || tail -3 "$T/err")"
+fi
 
 # A full queue: IN_Q_OVERFLOW makes the run invalid, with the count. The
 # queue's length is fs.inotify.max_queued_events when the instance is made,

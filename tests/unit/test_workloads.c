@@ -731,6 +731,316 @@ START_TEST(test_rename_cleanup_without_run)
 }
 END_TEST
 
+/* ---- mkdir-tree ---- */
+
+/* What run() added below top: the listing lines in after and not in before (both sorted). */
+static void fx_new_entries(const struct fx_list *before, const struct fx_list *after,
+			   struct fx_list *added)
+{
+	size_t i = 0;
+
+	memset(added, 0, sizeof(*added));
+	added->v = calloc(after->n + 1, sizeof(char *));
+	ck_assert_ptr_nonnull(added->v);
+	for (size_t j = 0; j < after->n; j++) {
+		int c = i < before->n ? strcmp(before->v[i], after->v[j]) : 1;
+
+		ck_assert_int_ge(c, 0);	/* nothing that was there went */
+		if (c == 0) {
+			i++;
+			continue;
+		}
+		added->v[added->n] = strdup(after->v[j]);
+		ck_assert_ptr_nonnull(added->v[added->n++]);
+	}
+	ck_assert_uint_eq(i, before->n);
+}
+
+static bool is_in_leaf(const struct sb_tree *t, const char *dir)
+{
+	for (size_t c = 0; c < t->nr_chains; c++)
+		if (!strcmp(t->in_leaf[c], dir))
+			return true;
+	return false;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(sb_basename(*(char *const *)a), sb_basename(*(char *const *)b));
+}
+
+/* No two listing lines end in the same name. Sorts l by name. */
+static void assert_names_unique(struct fx_list *l)
+{
+	qsort(l->v, l->n, sizeof(char *), name_cmp);
+	for (size_t i = 1; i < l->n; i++)
+		ck_assert_msg(name_cmp(&l->v[i - 1], &l->v[i]), "%s and %s", l->v[i - 1], l->v[i]);
+}
+
+/*
+ * mkdir-tree's ground truth. The leaf observers see level 1 arrive; what was
+ * made below it is read from the filesystem (nothing is removed before
+ * cleanup): in scope, each directory is a CREATE and the file a CREATE and
+ * an OPEN. Those are delivered unless leaf_only, which plays a watcher that
+ * marked every new level 1 too late to see anything inside.
+ */
+static void mkdir_tree(size_t ops, double hit, bool leaf_only)
+{
+	struct sb_oracle *o = sb_oracle_new(false, 0);
+	struct sb_oracle_result r;
+	struct fx_list after, added;
+	struct fx f;
+	struct sb_wl_ctx w;
+	size_t n_in, n_out, lo, hi, dirs_in = 0, files_in = 0, dirs_out = 0, files_out = 0;
+
+	fx_setup_for(&f, &sb_wl_mkdir_tree, ops, 0);
+	w = ctx(&f, ops, hit, SB_MODE_NOTIFY, o);
+	prepare(&sb_wl_mkdir_tree, &w);
+	fx_check_unchanged(&f);		/* prepare() makes nothing */
+	obs_reset(&f);
+	ck_assert_int_eq(sb_wl_mkdir_tree.run(&w), 0);
+	obs_read(&f.in);
+	obs_read(&f.out);
+	/* the leaf watches see level 1 of each operation, nothing else */
+	n_in = f.in.count[SB_EV_CREATE];
+	n_out = f.out.count[SB_EV_CREATE];
+	hit_bounds(ops, hit, &lo, &hi);
+	ck_assert_uint_ge(n_in, lo);
+	ck_assert_uint_le(n_in, hi);
+	ck_assert_uint_eq(n_in + n_out, ops);
+	ck_assert_uint_eq(f.in.n, n_in);
+	ck_assert_uint_eq(f.out.n, n_out);
+	obs_deliver(&f.in, o);
+	/* the filesystem: 4 directories and a file per operation */
+	fx_list(f.top, &after);
+	fx_new_entries(&f.before, &after, &added);
+	fx_list_free(&after);
+	ck_assert_uint_eq(added.n, 5 * ops);
+	for (size_t i = 0; i < added.n; i++) {
+		char path[PATH_MAX], parent[PATH_MAX];
+		const char *name = sb_basename(added.v[i]);
+		bool dir = added.v[i][0] == 'd', in;
+		struct obs_ev ev = { .kind = SB_EV_CREATE };
+
+		snprintf(path, sizeof(path), "%s%s", f.top, added.v[i] + 2);
+		snprintf(parent, sizeof(parent), "%.*s", (int)(sb_basename(path) - 1 - path), path);
+		in = fx_in_scope(&f.t, path);
+		ck_assert_msg(!strncmp(name, dir ? "mt" : "mu", 2), "%s", added.v[i]);
+		*(in ? (dir ? &dirs_in : &files_in) : (dir ? &dirs_out : &files_out)) += 1;
+		if (!in || is_in_leaf(&f.t, parent) || leaf_only)
+			continue;
+		snprintf(ev.name, sizeof(ev.name), "%s", name);
+		obs_deliver_one(&ev, o);
+		if (!dir) {
+			ev.kind = SB_EV_OPEN;
+			obs_deliver_one(&ev, o);
+		}
+	}
+	ck_assert_uint_eq(dirs_in, 4 * n_in);
+	ck_assert_uint_eq(files_in, n_in);
+	ck_assert_uint_eq(dirs_out, 4 * n_out);
+	ck_assert_uint_eq(files_out, n_out);
+	assert_names_unique(&added);
+	fx_list_free(&added);
+	sb_wl_mkdir_tree.finish(&w);
+	sb_wl_mkdir_tree.cleanup(&w);
+	ck_assert_ptr_null(w.priv);
+	sb_oracle_finish(o, &r);
+	/* 4 directory CREATEs, the file's CREATE and OPEN */
+	ck_assert_uint_eq(r.expected, 6 * n_in);
+	ck_assert_uint_eq(sb_oracle_nr_outside(o), 6 * n_out);
+	ck_assert_uint_eq(r.unexpected, 0);
+	if (leaf_only) {
+		ck_assert_uint_eq(r.missing, 5 * n_in);
+		ck_assert(r.valid == !n_in);
+		if (n_in)
+			ck_assert_msg(strstr(r.why, "missing (e.g. "), "%s", r.why);
+	} else {
+		ck_assert_uint_eq(r.missing, 0);
+		assert_each_once(&f, &r);
+	}
+	sb_oracle_free(o);
+	fx_teardown(&f);	/* cleanup() removed every level and file */
+}
+
+START_TEST(test_mkdir_tree_combos)
+{
+	mkdir_tree(combos[_i].ops, combos[_i].hit, false);
+}
+END_TEST
+
+START_TEST(test_mkdir_tree_race)
+{
+	/* what the levels below a new directory cause is expected: losing it is invalid */
+	mkdir_tree(200, 0.5, true);
+}
+END_TEST
+
+START_TEST(test_mkdir_tree_stopped_early)
+{
+	/* operation 10 finds its level 1 taken: run() stops there, cleanup() removes 0..9 */
+	struct sb_oracle *o = sb_oracle_new(false, 0);
+	struct fx_list after;
+	struct fx f;
+	struct sb_wl_ctx w;
+	char block[2][8][PATH_MAX];
+
+	fx_setup_for(&f, &sb_wl_mkdir_tree, 50, 0);
+	ck_assert_uint_le(f.t.nr_chains, 8);
+	w = ctx(&f, 50, 0.5, SB_MODE_NOTIFY, o);
+	prepare(&sb_wl_mkdir_tree, &w);
+	for (size_t c = 0; c < f.t.nr_chains; c++) {
+		snprintf(block[0][c], PATH_MAX, "%s/mt%u_10_1", f.t.in_leaf[c], w.rep);
+		snprintf(block[1][c], PATH_MAX, "%s/mt%u_10_1", f.t.out_leaf[c], w.rep);
+		ck_assert_int_eq(sb_create_file(block[0][c]), 0);
+		ck_assert_int_eq(sb_create_file(block[1][c]), 0);
+	}
+	ck_assert_int_eq(sb_wl_mkdir_tree.run(&w), -EEXIST);
+	fx_list(f.top, &after);
+	ck_assert_uint_eq(after.n, f.before.n + 2 * f.t.nr_chains + 10 * 5);
+	fx_list_free(&after);
+	sb_wl_mkdir_tree.cleanup(&w);
+	ck_assert_ptr_null(w.priv);
+	for (size_t c = 0; c < f.t.nr_chains; c++) {
+		ck_assert_int_eq(unlink(block[0][c]), 0);
+		ck_assert_int_eq(unlink(block[1][c]), 0);
+	}
+	sb_oracle_free(o);
+	fx_teardown(&f);
+}
+END_TEST
+
+/* ---- rename-storm ---- */
+
+/* Watch each staged directory's inner one (sa.../sd...): the visits' files are opened there. */
+static void watch_storm_dirs(struct fx *f)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < f->t.nr_chains; c++) {
+		struct fx_list l;
+
+		fx_list(f->t.out_leaf[c], &l);
+		for (size_t i = 0; i < l.n; i++) {
+			char path[PATH_MAX];
+			const char *slash = strchr(l.v[i] + 3, '/');
+
+			if (l.v[i][0] != 'd' || strncmp(l.v[i] + 3, "sa", 2) || !slash ||
+			    strchr(slash + 1, '/'))
+				continue;
+			ck_assert(!strncmp(slash + 1, "sd", 2));
+			snprintf(path, sizeof(path), "%s%s", f->t.out_leaf[c], l.v[i] + 2);
+			obs_watch(&f->in, path);
+			n++;
+		}
+		fx_list_free(&l);
+	}
+	ck_assert_uint_gt(n, 0);
+}
+
+static void rename_storm(size_t ops, double hit, struct obs *seen)
+{
+	struct sb_oracle *o = sb_oracle_new(false, 0);
+	struct sb_oracle_result r;
+	struct fx f;
+	struct sb_wl_ctx w;
+	size_t n_in = (ops + 1) / 2, n_out = ops / 2;
+
+	fx_setup_for(&f, &sb_wl_rename_storm, ops, 0);
+	w = ctx(&f, ops, hit, SB_MODE_NOTIFY, o);
+	cycle_full(&sb_wl_rename_storm, &f, &w, &r, watch_storm_dirs, false);
+	/* moves alternate, in first; in scope: each arrival, its open, each departure */
+	ck_assert_uint_eq(f.in.count[SB_EV_MOVED_TO], n_in);
+	ck_assert_uint_eq(f.in.count[SB_EV_OPEN], n_in);
+	ck_assert_uint_eq(f.in.count[SB_EV_MOVED_FROM], n_out);
+	ck_assert_uint_eq(f.in.n, 2 * n_in + n_out);
+	for (size_t i = 0; i < f.in.n; i++) {
+		const struct obs_ev *e = &f.in.v[i];
+
+		ck_assert_msg(!strncmp(e->name, e->kind == SB_EV_OPEN ? "se" : "sb", 2), "%s", e->name);
+		/* the i-th in-scope event: a move in is MOVED_TO then OPEN, a move out MOVED_FROM */
+		ck_assert_int_eq(e->kind, i % 3 == 0 ? SB_EV_MOVED_TO :
+					  i % 3 == 1 ? SB_EV_OPEN : SB_EV_MOVED_FROM);
+	}
+	/* every move crosses the boundary: the out leaves see the other ends */
+	ck_assert_uint_eq(f.out.count[SB_EV_MOVED_FROM], n_in);
+	ck_assert_uint_eq(f.out.count[SB_EV_MOVED_TO], n_out);
+	ck_assert_uint_eq(f.out.n, ops);
+	assert_each_once(&f, &r);	/* every name its own: no key twice */
+	ck_assert_uint_eq(r.expected, 2 * n_in + n_out);
+	ck_assert_uint_eq(sb_oracle_nr_outside(o), ops);
+	ck_assert_uint_eq(r.missing, 0);
+	ck_assert_uint_eq(r.unexpected, 0);
+	if (seen) {
+		*seen = f.in;
+		seen->v = malloc((f.in.n + 1) * sizeof(*seen->v));
+		ck_assert_ptr_nonnull(seen->v);
+		memcpy(seen->v, f.in.v, f.in.n * sizeof(*seen->v));
+	}
+	sb_oracle_free(o);
+	fx_teardown(&f);	/* staged directories, wherever they ended, are gone */
+}
+
+START_TEST(test_rename_storm_combos)
+{
+	rename_storm(combos[_i].ops, combos[_i].hit, NULL);
+}
+END_TEST
+
+START_TEST(test_rename_storm_no_hit_ratio)
+{
+	/* the hit ratio does not apply: hit 0 and hit 1 make the same moves */
+	struct obs a, b;
+
+	rename_storm(60, 0.0, &a);
+	rename_storm(60, 1.0, &b);
+	ck_assert_uint_eq(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++) {
+		ck_assert_int_eq(a.v[i].kind, b.v[i].kind);
+		ck_assert_str_eq(strchr(a.v[i].name, '_'), strchr(b.v[i].name, '_'));
+	}
+	free(a.v);
+	free(b.v);
+}
+END_TEST
+
+START_TEST(test_rename_storm_staging)
+{
+	/* prepare() stages 8 directories (fewer for fewer moves in) and one file per visit */
+	static const size_t ops[] = { 1, 5, 16, 17, 301 };
+
+	for (size_t k = 0; k < sizeof(ops) / sizeof(*ops); k++) {
+		struct sb_tree_params p = fx_params();
+		struct sb_oracle *o = sb_oracle_new(false, 0);
+		size_t n_in = (ops[k] + 1) / 2, dirs = n_in < 8 ? n_in : 8;
+		struct fx_list staged, added;
+		struct fx f;
+		struct sb_wl_ctx w;
+
+		fx_setup(&f, &p);
+		w = ctx(&f, ops[k], 0.5, SB_MODE_NOTIFY, o);
+		prepare(&sb_wl_rename_storm, &w);
+		fx_list(f.top, &staged);
+		fx_new_entries(&f.before, &staged, &added);
+		ck_assert_uint_eq(added.n, 2 * dirs + n_in);
+		for (size_t i = 0; i < added.n; i++) {
+			char path[PATH_MAX];
+
+			snprintf(path, sizeof(path), "%s%s", f.top, added.v[i] + 2);
+			ck_assert_msg(!fx_in_scope(&f.t, path), "%s staged in scope", path);
+		}
+		assert_names_unique(&added);
+		fx_list_free(&added);
+		fx_list_free(&staged);
+		/* cleanup() alone removes them */
+		sb_wl_rename_storm.cleanup(&w);
+		ck_assert_ptr_null(w.priv);
+		sb_oracle_free(o);
+		fx_teardown(&f);
+	}
+}
+END_TEST
+
 /* ---- outside-fs ---- */
 
 static void outside_fs(enum sb_mode mode, size_t ops)
@@ -852,7 +1162,7 @@ START_TEST(test_registry)
 		for (const char *c = name; *c; c++)
 			ck_assert(*c == '-' || (*c >= 'a' && *c <= 'z'));
 	}
-	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(n, 7);
 	ck_assert_ptr_eq(sb_workload_find("open-close"), &sb_wl_open_close);
 	ck_assert_ptr_null(sb_workload_find("open_close"));
 	/* the workloads that open tree files say how many the tree needs */
@@ -860,6 +1170,11 @@ START_TEST(test_registry)
 	ck_assert_ptr_nonnull(sb_wl_outside_fs.files_needed);
 	ck_assert_uint_eq(sb_wl_outside_fs.files_needed(2000, 0), 2000);
 	ck_assert_ptr_null(sb_wl_create_unlink.files_needed);
+	/* the tree-changing workloads make their own objects */
+	ck_assert_ptr_null(sb_wl_mkdir_tree.files_needed);
+	ck_assert_ptr_null(sb_wl_rename_storm.files_needed);
+	ck_assert(sb_wl_mkdir_tree.needs_names && sb_wl_rename_storm.needs_names);
+	ck_assert_uint_eq(sb_wl_rename_storm.modes, SB_BIT(SB_MODE_NOTIFY));
 }
 END_TEST
 
@@ -883,6 +1198,12 @@ int main(void)
 	tcase_add_test(tc, test_mkdir_rmdir_inner_expected);
 	tcase_add_loop_test(tc, test_rename_combos, 0, NCOMBOS);
 	tcase_add_test(tc, test_rename_cleanup_without_run);
+	tcase_add_loop_test(tc, test_mkdir_tree_combos, 0, NCOMBOS);
+	tcase_add_test(tc, test_mkdir_tree_race);
+	tcase_add_test(tc, test_mkdir_tree_stopped_early);
+	tcase_add_loop_test(tc, test_rename_storm_combos, 0, NCOMBOS);
+	tcase_add_test(tc, test_rename_storm_no_hit_ratio);
+	tcase_add_test(tc, test_rename_storm_staging);
 	tcase_add_test(tc, test_outside_fs_notify);
 	tcase_add_test(tc, test_outside_fs_deny);
 	tcase_add_test(tc, test_outside_fs_no_outside_tree);
