@@ -20,7 +20,8 @@ const char *const strategy_order[] = {
 	"-", "walk", "loop", "tag", "cache", "pass", "kfunc", NULL,
 };
 const char *const workload_order[] = {
-	"open-close", "create-unlink", "mkdir-rmdir", "rename", "outside-fs", NULL,
+	"open-close", "create-unlink", "mkdir-rmdir", "rename", "mkdir-tree", "rename-storm",
+	"outside-fs", NULL,
 };
 const char *const mode_order[] = { "notify", "deny", NULL };
 

@@ -751,11 +751,11 @@ done
 section "Set-up: attach cost" "$UMD" | grep -qF "![Attach cost and kernel memory against directories in scope, notify mode]($stem.png)" ||
 	why="$why the figure is not linked;"
 section "Set-up: attach cost" "$UMD" | grep -qF 'Kernel memory was read by `meminfo`' || why="$why the method is not named;"
-# The median of 10000/11000/12000 attach, 40 and 50 KiB, no marks or map bytes: fanotify-kmod/walk at 100 rules.
+# The median of 10000/11000/12000 attach with their range, 40 and 50 KiB, no marks or map bytes: fanotify-kmod/walk at 100 rules.
 rows fanotify-kmod/walk/open-close/notify/r100/d4/h0.5 "$UMD" |
-	grep -qF "| fanotify-kmod | walk | 100 | 104 | 11000 | 40.0 | 50.0 | — | — |" ||
+	grep -qF "| fanotify-kmod | walk | 100 | 104 | 11000 (10000 to 12000) | 40.0 | 50.0 | — | — |" ||
 	why="$why kmod/walk at 100 rules: $(rows fanotify-kmod/walk/open-close/notify/r100/d4/h0.5 "$UMD" | tail -1);"
-rows fanotify-user/walk/open-close/notify/r10/d4/h0.5 "$UMD" | grep -qF "| 14 | 1100 | 4.00 | 5.00 | 12 | — |" ||
+rows fanotify-user/walk/open-close/notify/r10/d4/h0.5 "$UMD" | grep -qF "| 14 | 1100 (1000 to 1200) | 4.00 | 5.00 | 12 | — |" ||
 	why="$why fanotify-user's marks;"
 rows fanotify-bpf/kfunc/open-close/notify/r100/d4/h0.5 "$UMD" | grep -qF "| — | 2.00 |" ||
 	why="$why fanotify-bpf's map bytes;"
