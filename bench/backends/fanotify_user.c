@@ -25,7 +25,10 @@
  * The cache strategy: directory handle -> (path, verdict), learned from
  * lookups and from the create/moved_to events of directories, so events in
  * a directory deleted before we read them can still be placed. A directory
- * rename changes paths below it: the cache is dropped.
+ * rename changes paths below it: it bumps the cache's generation, and an
+ * entry of an older one is a miss (then overwritten), as the kernel filters'
+ * tags do: dropping the table instead would re-create its DIR_CACHE_MAX
+ * slots for every directory moved.
  */
 #define DIR_CACHE_MAX 65536
 
@@ -33,10 +36,12 @@ struct dir_cache {
 	struct hsearch_data tab;
 	char **keys;
 	size_t n;
+	uint64_t gen;		/* entries of an older generation are stale */
 	bool live;
 };
 
 struct cached_dir {
+	uint64_t gen;
 	bool in_scope;
 	char path[];
 };
@@ -65,7 +70,8 @@ static void dir_cache_clear(struct dir_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static const struct cached_dir *dir_cache_get(struct dir_cache *c, const struct file_handle *h)
+/* The entry of h, stale or not, or NULL. */
+static ENTRY *dir_cache_find(struct dir_cache *c, const struct file_handle *h)
 {
 	char key[2 * MAX_HANDLE_SZ + 16];
 	ENTRY e = { .key = key }, *found;
@@ -73,7 +79,33 @@ static const struct cached_dir *dir_cache_get(struct dir_cache *c, const struct 
 	if (!c->live || !h)
 		return NULL;
 	handle_key(h, key, sizeof(key));
-	return hsearch_r(e, FIND, &found, &c->tab) ? found->data : NULL;
+	return hsearch_r(e, FIND, &found, &c->tab) ? found : NULL;
+}
+
+static const struct cached_dir *dir_cache_get(struct dir_cache *c, const struct file_handle *h)
+{
+	ENTRY *found = dir_cache_find(c, h);
+	const struct cached_dir *d = found ? found->data : NULL;
+
+	return d && d->gen == c->gen ? d : NULL;
+}
+
+/* A directory moved: every path below it may have changed. */
+static void dir_cache_invalidate(struct dir_cache *c)
+{
+	c->gen++;
+}
+
+static struct cached_dir *cached_dir_new(const struct dir_cache *c, const char *path, bool in_scope)
+{
+	struct cached_dir *d = malloc(sizeof(*d) + strlen(path) + 1);
+
+	if (!d)
+		return NULL;
+	d->gen = c->gen;
+	d->in_scope = in_scope;
+	strcpy(d->path, path);
+	return d;
 }
 
 static void dir_cache_put(struct dir_cache *c, const struct file_handle *h, const char *path,
@@ -81,10 +113,19 @@ static void dir_cache_put(struct dir_cache *c, const struct file_handle *h, cons
 {
 	char key[2 * MAX_HANDLE_SZ + 16];
 	struct cached_dir *d;
-	ENTRY e, *found;
+	ENTRY e, *found = dir_cache_find(c, h);
 
 	if (!h || dir_cache_get(c, h))
 		return;
+	if (found) {
+		/* Stale: the same slot, this generation's path and verdict. */
+		d = cached_dir_new(c, path, in_scope);
+		if (d) {
+			free(found->data);
+			found->data = d;
+		}
+		return;
+	}
 	if (c->n == DIR_CACHE_MAX)
 		dir_cache_clear(c);
 	if (!c->live) {
@@ -97,15 +138,13 @@ static void dir_cache_put(struct dir_cache *c, const struct file_handle *h, cons
 		c->live = true;
 	}
 	handle_key(h, key, sizeof(key));
-	d = malloc(sizeof(*d) + strlen(path) + 1);
+	d = cached_dir_new(c, path, in_scope);
 	e.key = strdup(key);
 	if (!d || !e.key) {
 		free(d);
 		free(e.key);
 		return;
 	}
-	d->in_scope = in_scope;
-	strcpy(d->path, path);
 	e.data = d;
 	if (!hsearch_r(e, ENTER, &found, &c->tab)) {
 		free(d);
@@ -231,7 +270,7 @@ static int fan_user_event(struct sb_backend *b, struct sb_fan_event *e)
 	in_scope = dir_in_scope || sb_path_scope_match(&u->scope, path);
 	if (u->use_cache && (e->mask & FAN_ONDIR)) {
 		if (e->mask & FAN_MOVED_FROM)
-			dir_cache_clear(&u->cache);
+			dir_cache_invalidate(&u->cache);
 		else if (e->mask & (FAN_CREATE | FAN_MOVED_TO))
 			dir_cache_put(&u->cache, e->obj, path, in_scope);
 	}
