@@ -4,7 +4,7 @@
 # more watches than fs.inotify.max_user_watches.
 . "$(dirname "$0")/../lib.sh"
 scratch_tmpfs
-mkdir -p "$T/fs/a/b" "$T/fs/c"
+mkdir -p "$T/fs/a/b" "$T/fs/a-b" "$T/fs/a.b" "$T/fs/c"
 touch "$T/fs/file"
 
 # expect_error NAME GREP RULE...: monitor with these rules fails with GREP.
@@ -30,6 +30,10 @@ expect_error rule-file "'$T/fs/file' is not a directory.*use its parent" "$T/fs/
 expect_error rule-relative "'fs/a' is a relative path: give the absolute path" fs/a
 expect_error rule-duplicate "duplicates rule.*give each sub-tree once" "$T/fs/a" "$T/fs/a/"
 expect_error rule-nested "'$T/fs/a/b' is nested in rule '$T/fs/a'.*drop '$T/fs/a/b'" "$T/fs/a" "$T/fs/a/b"
+# Rules that sort between a root and its nested rule (a-b, a.b byte-sort before a/):
+# the check (sorted, neighbours only) still finds the pair.
+expect_error rule-nested-between "'$T/fs/a/b' is nested in rule '$T/fs/a'" "$T/fs/a-b" "$T/fs/a/b" "$T/fs/c" "$T/fs/a.b" "$T/fs/a"
+expect_error rule-duplicate-far "duplicates rule.*give each sub-tree once" "$T/fs/a" "$T/fs/c" "$T/fs/a-b" "$T/fs/a/"
 expect_error rule-none "no rule given: add --rule DIR"
 
 # A signal must not leave a lowered limit behind: exit, so the EXIT trap runs.
