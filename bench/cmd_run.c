@@ -1679,9 +1679,25 @@ int cmd_run(int argc, char **argv)
 		return SB_EXIT_USAGE;
 	if (strcmp(o.box, "host") && !sb_in_guest()) {
 		char out[PATH_MAX], dir[PATH_MAX];
-		FILE *f = fopen(o.out, "a");
+		FILE *f;
 
+		/*
+		 * The guest's own tmpfs is on /tmp, /run and /dev/shm, and its
+		 * scratch tree (a fixed path) is in /tmp: sharing one of them whole
+		 * would put the tree on the host's filesystem, and two guests' in
+		 * one place.
+		 */
+		snprintf(dir, sizeof(dir), "%s", o.out);
+		if (realpath(dirname(dir), out) &&
+		    (!strcmp(out, "/tmp") || !strcmp(out, "/run") || !strcmp(out, "/dev/shm"))) {
+			const char *name = strrchr(o.out, '/');
+
+			fprintf(stderr, "subtree-bench run: --out '%s': the bench VM shares the results file's directory, and %s is the guest's own: give a directory of its own (e.g. %s/sb/%s)\n",
+				o.out, out, out, name ? name + 1 : o.out);
+			return SB_EXIT_USAGE;
+		}
 		/* The guest writes the results straight into the host directory. */
+		f = fopen(o.out, "a");
 		if (!f) {
 			fprintf(stderr, "subtree-bench run: --out '%s': %s\n", o.out, strerror(errno));
 			return SB_EXIT_USAGE;

@@ -233,5 +233,15 @@ for c in "mode|--mode sideways|bad.spec:1: --mode 'sideways': use notify or deny
 	[ $st -eq 2 ] && grep -qF -- "${rest#*|}" "$T/err" && [ "$(jq '.runs | length' badspec.json 2>/dev/null || echo 0)" = 0 ] &&
 		pass "run-spec-bad-$name" || fail "run-spec-bad-$name" "exit $st: $(head -c 300 "$T/err")"
 done
+# The bench VM shares --out's directory; /tmp itself is the guest's own (its
+# scratch tree is there): refused before a guest boots, nothing written.
+out=/tmp/sb-refused-$$.json
+st=0
+"$BIN" run --box vm --out "$out" > /dev/null 2> "$T/err" || st=$?
+if [ $st -eq 2 ] && grep -qF "give a directory of its own (e.g. /tmp/sb/sb-refused-$$.json)" "$T/err" && [ ! -e "$out" ]; then
+	pass run-vm-out-in-tmp-refused
+else
+	fail run-vm-out-in-tmp-refused "exit $st: $(head -c 300 "$T/err")"
+fi
 check run-no-scratch-left no_scratch_mounts
 finish
