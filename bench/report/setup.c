@@ -145,6 +145,48 @@ static void md_count(FILE *f, const struct per_rep *p)
 	fputs(p->n ? PAR(p->median) : "—", f);
 }
 
+/* The point of series s at x, or NULL. */
+static const struct run *point_at(const struct series *s, double x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->pts[i]->dirs == x)
+			return s->pts[i];
+	return NULL;
+}
+
+/* At the most directories: the cheapest and the dearest attach, the most memory. */
+static void md_fig_sentence(FILE *f, const struct report *r, const struct setup_fig *s)
+{
+	const struct run *lo = NULL, *hi = NULL, *mem = NULL;
+
+	for (size_t k = 0; k < s->ns; k++) {
+		const struct run *p = point_at(&s->s[k], s->xmax);
+
+		if (!p)
+			continue;
+		if (p->rep[RM_ATTACH].n) {
+			if (!lo || p->rep[RM_ATTACH].median < lo->rep[RM_ATTACH].median)
+				lo = p;
+			if (!hi || p->rep[RM_ATTACH].median > hi->rep[RM_ATTACH].median)
+				hi = p;
+		}
+		if (p->count[CM_KMEM_ATTACH].n &&
+		    (!mem || p->count[CM_KMEM_ATTACH].median > mem->count[CM_KMEM_ATTACH].median))
+			mem = p;
+	}
+	if (lo && hi && lo != hi)
+		fprintf(f, "At %s directories in scope the attach costs from %s (%s) to %s %s (%s), "
+			   "%s times as much.", PAR(s->xmax), NUM(lo->rep[RM_ATTACH].median), LABEL(lo),
+			NUM(hi->rep[RM_ATTACH].median),
+			!strcmp(r->in[0].time_unit, "instructions") ? "instructions" : "ns", LABEL(hi),
+			NUM(hi->rep[RM_ATTACH].median / lo->rep[RM_ATTACH].median));
+	if (mem)
+		fprintf(f, "%sThe most kernel memory at attach at %s directories: %s KiB (%s).",
+			lo && hi && lo != hi ? " " : "", PAR(s->xmax), NUM(mem->count[CM_KMEM_ATTACH].median / 1024), LABEL(mem));
+	if ((lo && hi && lo != hi) || mem)
+		fputs("\n\n", f);
+}
+
 static void md_fig(FILE *f, const struct report *r, const struct setup_fig *s, const char *prefix)
 {
 	bool instr = !strcmp(r->in[0].time_unit, "instructions");
@@ -154,6 +196,7 @@ static void md_fig(FILE *f, const struct report *r, const struct setup_fig *s, c
 	fprintf(f, "![Attach cost and kernel memory against directories in scope, %s mode](%s%s.png)\n\n",
 		s->mode, prefix, s->base);
 	md_figure_links(f, prefix, s->base);
+	md_fig_sentence(f, r, s);
 	fprintf(f, "| backend | strategy | rules | directories in scope | attach (%s) | "
 		   "kernel memory at attach (KiB) | at the end (KiB) | marks | BPF map memory (KiB) | run id |\n",
 		instr ? "instructions" : "ns");
