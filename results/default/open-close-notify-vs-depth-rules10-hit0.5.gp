@@ -20,11 +20,11 @@ series_title[2] = "fanotify-dirmarks/tag"; series_color[2] = "#ff7f0e"; series_p
 series_title[3] = "fanotify-kmod/walk"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
 series_title[4] = "fanotify-kmod/pass (reference)"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 3
 series_title[5] = "fanotify-bpf/walk"; series_color[5] = "#2ca02c"; series_pt[5] = 11; series_dt[5] = 1
-series_title[6] = "fanotify-bpf/pass (reference) (circled: bimodal)"; series_color[6] = "#2ca02c"; series_pt[6] = 11; series_dt[6] = 3
+series_title[6] = "fanotify-bpf/pass (reference)"; series_color[6] = "#2ca02c"; series_pt[6] = 11; series_dt[6] = 3
 series_title[7] = "fanotify-bpf/kfunc (reference)"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 5
 series_title[8] = "bpf-lsm/walk"; series_color[8] = "#9467bd"; series_pt[8] = 13; series_dt[8] = 1
 series_title[9] = "bpf-lsm/prefix"; series_color[9] = "#9467bd"; series_pt[9] = 13; series_dt[9] = 1
-series_title[10] = "bpf-fentry/walk"; series_color[10] = "#8c564b"; series_pt[10] = 4; series_dt[10] = 1
+series_title[10] = "bpf-fentry/walk (circled: bimodal)"; series_color[10] = "#8c564b"; series_pt[10] = 4; series_dt[10] = 1
 series_title[11] = "inotify/tag"; series_color[11] = "#bcbd22"; series_pt[11] = 8; series_dt[11] = 4
 floor_index = 11
 floor_title = "none (no monitoring)"
@@ -35,7 +35,7 @@ panel_cols = 3
 panel_rows = 3
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 89.6
-panel_ylo = 0; panel_yhi = 76488.21144
+panel_ylo = 0; panel_yhi = 76469.94837
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -47,11 +47,11 @@ panel_labels[2] = ''
 panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 4
 panel_labels[3] = ''
 panel_title[4] = "fanotify-bpf"; panel_first[4] = 5; panel_last[4] = 7
-panel_labels[4] = 'set label "bimodal" at 4, 17218.2795 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_labels[4] = ''
 panel_title[5] = "bpf-lsm"; panel_first[5] = 8; panel_last[5] = 9
 panel_labels[5] = ''
 panel_title[6] = "bpf-fentry"; panel_first[6] = 10; panel_last[6] = 10
-panel_labels[6] = ''
+panel_labels[6] = 'set label "bimodal" at 4, 12740.741 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
 panel_title[7] = "inotify"; panel_first[7] = 11; panel_last[7] = 11
 panel_labels[7] = ''
 nlegend = 5

@@ -19,10 +19,10 @@ series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1
 series_title[2] = "fanotify-dirmarks/tag"; series_color[2] = "#ff7f0e"; series_pt[2] = 5; series_dt[2] = 4
 series_title[3] = "fanotify-kmod/walk"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
 series_title[4] = "fanotify-bpf/walk (circled: bimodal)"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
-series_title[5] = "bpf-lsm/walk (circled: bimodal)"; series_color[5] = "#9467bd"; series_pt[5] = 13; series_dt[5] = 1
+series_title[5] = "bpf-lsm/walk"; series_color[5] = "#9467bd"; series_pt[5] = 13; series_dt[5] = 1
 series_title[6] = "bpf-lsm/prefix"; series_color[6] = "#9467bd"; series_pt[6] = 13; series_dt[6] = 1
 series_title[7] = "bpf-fentry/walk"; series_color[7] = "#8c564b"; series_pt[7] = 4; series_dt[7] = 1
-series_title[8] = "inotify/tag"; series_color[8] = "#bcbd22"; series_pt[8] = 8; series_dt[8] = 4
+series_title[8] = "inotify/tag (circled: bimodal)"; series_color[8] = "#bcbd22"; series_pt[8] = 8; series_dt[8] = 4
 floor_index = 8
 floor_title = "none (no monitoring)"
 
@@ -32,7 +32,7 @@ panel_cols = 3
 panel_rows = 3
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = -0.1; panel_xhi = 1.1
-panel_ylo = 0; panel_yhi = 28299.5856
+panel_ylo = 0; panel_yhi = 28267.8876
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -44,13 +44,13 @@ panel_labels[2] = ''
 panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 3
 panel_labels[3] = ''
 panel_title[4] = "fanotify-bpf"; panel_first[4] = 4; panel_last[4] = 4
-panel_labels[4] = 'set label "bimodal" at 1, 17859.93925 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_labels[4] = 'set label "bimodal" at 1, 17861.62875 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
 panel_title[5] = "bpf-lsm"; panel_first[5] = 5; panel_last[5] = 6
-panel_labels[5] = 'set label "bimodal" at 1, 16314.70525 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_labels[5] = ''
 panel_title[6] = "bpf-fentry"; panel_first[6] = 7; panel_last[6] = 7
 panel_labels[6] = ''
 panel_title[7] = "inotify"; panel_first[7] = 8; panel_last[7] = 8
-panel_labels[7] = ''
+panel_labels[7] = 'set label "bimodal" at 1, 17415.676 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
 nlegend = 3
 array legend_title[3]
 array legend_dt[3]

@@ -24,12 +24,12 @@ series_title[5] = "fanotify-kmod/loop"; series_color[5] = "#1f77b4"; series_pt[5
 series_title[6] = "fanotify-kmod/pass (reference)"; series_color[6] = "#1f77b4"; series_pt[6] = 9; series_dt[6] = 3
 series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 1
 series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 2
-series_title[9] = "fanotify-bpf/pass (reference) (circled: bimodal)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 3
+series_title[9] = "fanotify-bpf/pass (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 3
 series_title[10] = "fanotify-bpf/kfunc (reference)"; series_color[10] = "#2ca02c"; series_pt[10] = 11; series_dt[10] = 5
 series_title[11] = "bpf-lsm/walk"; series_color[11] = "#9467bd"; series_pt[11] = 13; series_dt[11] = 1
 series_title[12] = "bpf-lsm/loop"; series_color[12] = "#9467bd"; series_pt[12] = 13; series_dt[12] = 2
 series_title[13] = "bpf-lsm/prefix"; series_color[13] = "#9467bd"; series_pt[13] = 13; series_dt[13] = 1
-series_title[14] = "bpf-fentry/walk"; series_color[14] = "#8c564b"; series_pt[14] = 4; series_dt[14] = 1
+series_title[14] = "bpf-fentry/walk (circled: bimodal)"; series_color[14] = "#8c564b"; series_pt[14] = 4; series_dt[14] = 1
 series_title[15] = "bpf-fentry/loop"; series_color[15] = "#8c564b"; series_pt[15] = 4; series_dt[15] = 2
 series_title[16] = "inotify/tag"; series_color[16] = "#bcbd22"; series_pt[16] = 8; series_dt[16] = 4
 floor_index = 16
@@ -41,7 +41,7 @@ panel_cols = 3
 panel_rows = 3
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 14000
-panel_ylo = 6734.3776; panel_yhi = 262467.2531
+panel_ylo = 6734.4744; panel_yhi = 262464.47
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -53,11 +53,11 @@ panel_labels[2] = ''
 panel_title[3] = "fanotify-kmod"; panel_first[3] = 4; panel_last[3] = 6
 panel_labels[3] = ''
 panel_title[4] = "fanotify-bpf"; panel_first[4] = 7; panel_last[4] = 10
-panel_labels[4] = 'set label "bimodal" at 10, 17218.2795 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_labels[4] = ''
 panel_title[5] = "bpf-lsm"; panel_first[5] = 11; panel_last[5] = 13
 panel_labels[5] = ''
 panel_title[6] = "bpf-fentry"; panel_first[6] = 14; panel_last[6] = 15
-panel_labels[6] = ''
+panel_labels[6] = 'set label "bimodal" at 10, 12740.741 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
 panel_title[7] = "inotify"; panel_first[7] = 16; panel_last[7] = 16
 panel_labels[7] = ''
 nlegend = 6
