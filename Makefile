@@ -198,6 +198,8 @@ report: build
 		./$(BIN) report --out-dir results/tag results/tag/results.json; fi
 	$(Q)if [ -f results/prefix/results.json ]; then \
 		./$(BIN) report --out-dir results/prefix results/prefix/results.json; fi
+	$(Q)if [ -f results/setup/results.json ]; then \
+		./$(BIN) report --out-dir results/setup results/setup/results.json; fi
 
 # Real-world workloads (fio jobs; untar, git status, git diff, make -j2 timed by
 # hyperfine) under every backend this box runs (scripts/realistic.sh; BOX=vm for

@@ -17,7 +17,8 @@
 
 static bool setup_run(const struct run *p)
 {
-	return !strcmp(p->workload, "open-close") && !is_none(p) && !is_variant(p) &&
+	return !strcmp(p->workload, "open-close") && !is_none(p) && !is_variant(p) && !p->burst &&
+	       !p->in->paired &&
 	       isfinite(p->dirs) && (p->rep[RM_ATTACH].n || p->count[CM_KMEM_ATTACH].n ||
 				     p->count[CM_MARKS].n || p->count[CM_MAP_BYTES].n);
 }
@@ -79,7 +80,7 @@ static bool build_fig(struct setup_fig *fig, struct run **v, size_t n)
 
 int setup_derive(struct report *r)
 {
-	struct run **v = calloc(r->nok + 1, sizeof(*v));
+	struct run **v = calloc(r->nok + r->nbad + 1, sizeof(*v));
 	size_t n = 0, cap = 0;
 
 	if (!v) {
@@ -89,6 +90,10 @@ int setup_derive(struct report *r)
 	for (size_t i = 0; i < r->nok; i++)
 		if (setup_run(r->ok[i]))
 			v[n++] = r->ok[i];
+	/* The attach does not depend on the events: a run that failed the oracle is here too. */
+	for (size_t i = 0; i < r->nbad; i++)
+		if (setup_run(r->bad[i]))
+			v[n++] = r->bad[i];
 	qsort(v, n, sizeof(*v), cmp_setup);
 	for (size_t i = 0, j; i < n; i = j) {
 		struct setup_fig fig;
@@ -214,6 +219,11 @@ static void md_fig(FILE *f, const struct report *r, const struct setup_fig *s, c
 			md_median(f, &p->count[CM_MAP_BYTES], 1024);
 			fputs(" | ", f);
 			md_code(f, p->id);
+			if (!p->valid) {
+				fputs(" (failed the oracle: ", f);
+				md_text(f, p->why ? p->why : "no reason recorded");
+				fputc(')', f);
+			}
 			fputs(" |\n", f);
 		}
 	}
@@ -260,7 +270,8 @@ void md_setup(FILE *f, const struct report *r, const char *prefix)
 	      "the separate counting pass (`counting_detail[]`), never the timing pass; the range "
 	      "follows in brackets where repetitions differ. "
 	      "`directories in scope` is `dirs_in_scope`: every directory below a rule root, what a "
-	      "per-directory scheme must mark or tag. ", f);
+	      "per-directory scheme must mark or tag. A run that failed the oracle is listed too, with "
+	      "why: its attach did the same work. ", f);
 	md_methods(f, r);
 	fputs(" Both axes are logarithmic; a point of 0 bytes is not drawn (it is in the table).\n\n", f);
 	for (size_t i = 0; i < r->nsetups; i++)

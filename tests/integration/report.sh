@@ -765,6 +765,8 @@ grep -qx '104 33000 40960 51200 NaN NaN 100 fanotify-kmod/walk/open-close/notify
 grep -q 'none/' "$WORK/setup/$stem.dat" && why="$why none is drawn;"
 section "Set-up: attach cost" "$UMD" | grep -qF "At 104 directories in scope the attach costs from 11000 (fanotify-user/walk) to 33000 instructions (fanotify-kmod/walk), 3.00 times as much. The most kernel memory at attach at 104 directories: 40.0 KiB (fanotify-user/walk)." ||
 	why="$why no sentence;"
+grep -qF '`fanotify-dirmarks/walk/open-close/notify/r10/d4/h0.5` (failed the oracle: 10 expected events merged' "$UMD" ||
+	why="$why the invalid dirmarks run is not listed;"
 grep -qF 'Set-up, deny mode' "$UMD" && why="$why deny mode has one x but a figure;"
 grep -qF 'Set-up' "$MD" && why="$why report-basic.json (no dirs_in_scope) has a set-up section;"
 if [ -z "$why" ]; then pass report-setup; else fail report-setup "$why"; fi
