@@ -264,6 +264,57 @@ static void cycle(const struct sb_workload_ops *wl, struct fx *f, struct sb_wl_c
 	cycle_full(wl, f, w, r, NULL, false);
 }
 
+struct slice_thread {
+	const struct sb_workload_ops *wl;
+	struct sb_wl_ctx w;
+	int ret;
+};
+
+static void *slice_main(void *arg)
+{
+	struct slice_thread *s = arg;
+
+	s->ret = s->wl->run(&s->w);
+	return NULL;
+}
+
+/*
+ * Run w's list (prepared) on n threads at once, each its slice, as the
+ * runner does; finish each slice, then clean up. The observer's events go
+ * to the oracle as in cycle().
+ */
+static void cycle_threads(const struct sb_workload_ops *wl, struct fx *f, struct sb_wl_ctx *w,
+			  unsigned int n, struct sb_oracle_result *r)
+{
+	struct slice_thread st[4];
+	pthread_t tid[4];
+
+	ck_assert_uint_le(n, 4);
+	prepare(wl, w);
+	/* prepare() sets the whole list: what one thread runs */
+	ck_assert_uint_eq(w->op_begin, 0);
+	ck_assert_uint_eq(w->op_end, w->ops);
+	obs_reset(f);
+	for (unsigned int i = 0; i < n; i++) {
+		st[i] = (struct slice_thread){ .wl = wl, .w = *w };
+		sb_wl_slice(w->ops, n, i, &st[i].w.op_begin, &st[i].w.op_end);
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, slice_main, &st[i]), 0);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		pthread_join(tid[i], NULL);
+		ck_assert_int_eq(st[i].ret, 0);
+	}
+	obs_read(&f->in);
+	obs_read(&f->out);
+	if (w->mode == SB_MODE_NOTIFY)
+		obs_deliver(&f->in, w->oracle);
+	for (unsigned int i = 0; i < n; i++)
+		wl->finish(&st[i].w);
+	wl->cleanup(w);
+	ck_assert_ptr_null(w->priv);
+	sb_oracle_finish(w->oracle, r);
+}
+
 /*
  * The default regime: every operation touched its own object, so no event
  * (kind, name) happened twice on either side. With a valid verdict (the
@@ -448,7 +499,8 @@ START_TEST(test_open_close_deny)
 
 	fx_setup_for(&f, &sb_wl_open_close, 300, 0);
 	w = ctx(&f, 300, 0.5, SB_MODE_DENY, o);
-	cycle(&sb_wl_open_close, &f, &w, &r);
+	/* on _i threads: each slice's finish() reports its own outcomes */
+	cycle_threads(&sb_wl_open_close, &f, &w, _i, &r);
 	ck_assert_uint_eq(f.in.count[SB_EV_OPEN] + f.out.count[SB_EV_OPEN], 300);
 	/* deny mode opens distinct files too */
 	ck_assert_uint_eq(obs_distinct(&f.in) + obs_distinct(&f.out), 300);
@@ -1174,57 +1226,6 @@ START_TEST(test_threads_check)
 }
 END_TEST
 
-struct slice_thread {
-	const struct sb_workload_ops *wl;
-	struct sb_wl_ctx w;
-	int ret;
-};
-
-static void *slice_main(void *arg)
-{
-	struct slice_thread *s = arg;
-
-	s->ret = s->wl->run(&s->w);
-	return NULL;
-}
-
-/*
- * Run w's list (prepared) on n threads at once, each its slice, as the
- * runner does; finish each slice, then clean up. The observer's events go
- * to the oracle as in cycle().
- */
-static void cycle_threads(const struct sb_workload_ops *wl, struct fx *f, struct sb_wl_ctx *w,
-			  unsigned int n, struct sb_oracle_result *r)
-{
-	struct slice_thread st[4];
-	pthread_t tid[4];
-
-	ck_assert_uint_le(n, 4);
-	prepare(wl, w);
-	/* prepare() sets the whole list: what one thread runs */
-	ck_assert_uint_eq(w->op_begin, 0);
-	ck_assert_uint_eq(w->op_end, w->ops);
-	obs_reset(f);
-	for (unsigned int i = 0; i < n; i++) {
-		st[i] = (struct slice_thread){ .wl = wl, .w = *w };
-		sb_wl_slice(w->ops, n, i, &st[i].w.op_begin, &st[i].w.op_end);
-		ck_assert_int_eq(pthread_create(&tid[i], NULL, slice_main, &st[i]), 0);
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		pthread_join(tid[i], NULL);
-		ck_assert_int_eq(st[i].ret, 0);
-	}
-	obs_read(&f->in);
-	obs_read(&f->out);
-	if (w->mode == SB_MODE_NOTIFY)
-		obs_deliver(&f->in, w->oracle);
-	for (unsigned int i = 0; i < n; i++)
-		wl->finish(&st[i].w);
-	wl->cleanup(w);
-	ck_assert_ptr_null(w->priv);
-	sb_oracle_finish(w->oracle, r);
-}
-
 /*
  * Every workload that may be split: 3 threads on one list do what one
  * thread does with the same seed: the same events of each kind, in and out
@@ -1271,28 +1272,6 @@ START_TEST(test_slices_same_as_one_thread)
 		sb_oracle_free(o);
 		fx_teardown(&f);
 	}
-}
-END_TEST
-
-START_TEST(test_slices_deny)
-{
-	/* deny: each slice's finish() reports its own outcomes, every open once */
-	struct sb_oracle *o = sb_oracle_new(true, 0);
-	struct sb_oracle_result r;
-	struct fx f;
-	struct sb_wl_ctx w;
-
-	fx_setup_for(&f, &sb_wl_open_close, 300, 0);
-	w = ctx(&f, 300, 0.5, SB_MODE_DENY, o);
-	cycle_threads(&sb_wl_open_close, &f, &w, 2, &r);
-	ck_assert_uint_eq(f.in.count[SB_EV_OPEN] + f.out.count[SB_EV_OPEN], 300);
-	ck_assert_uint_gt(f.in.count[SB_EV_OPEN], 0);
-	/* no backend: each in-scope open was allowed, so missing, once each */
-	ck_assert_uint_eq(r.expected, f.in.count[SB_EV_OPEN]);
-	ck_assert_uint_eq(r.missing, f.in.count[SB_EV_OPEN]);
-	ck_assert_uint_eq(r.unexpected, 0);
-	sb_oracle_free(o);
-	fx_teardown(&f);
 }
 END_TEST
 
@@ -1378,7 +1357,7 @@ int main(void)
 	tcase_add_test(tc, test_open_close_merged);
 	tcase_add_test(tc, test_open_close_burst);
 	tcase_add_test(tc, test_open_close_tree_too_small);
-	tcase_add_test(tc, test_open_close_deny);
+	tcase_add_loop_test(tc, test_open_close_deny, 1, 3);
 	tcase_add_test(tc, test_open_close_deterministic);
 	tcase_add_test(tc, test_open_close_twins);
 	tcase_add_loop_test(tc, test_create_unlink_combos, 0, NCOMBOS);
@@ -1398,7 +1377,6 @@ int main(void)
 	tcase_add_test(tc, test_slice);
 	tcase_add_test(tc, test_threads_check);
 	tcase_add_test(tc, test_slices_same_as_one_thread);
-	tcase_add_test(tc, test_slices_deny);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_registry);
 	suite_add_tcase(s, tc);
