@@ -148,10 +148,11 @@ struct sb_backend_ops {
 
 	/*
 	 * Called after attach on the thread that runs the workload's
-	 * operations (run: a fresh thread per step, outside the timed loop;
-	 * monitor: the forked child before it execs COMMAND). Whatever it
-	 * does to that thread (a Landlock restriction is irreversible) ends
-	 * with the thread. 0, or -1 with b->err. NULL: nothing to do.
+	 * operations (run: on each of a step's --threads fresh threads, one
+	 * at a time, outside the timed loop; monitor: the forked child before
+	 * it execs COMMAND). Whatever it does to that thread (a Landlock
+	 * restriction is irreversible) ends with the thread. 0, or -1 with
+	 * b->err. NULL: nothing to do.
 	 */
 	int (*enter_workload)(struct sb_backend *b);
 

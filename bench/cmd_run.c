@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@
 #define MAX_LIST 64
 #define MAX_VARIANTS 64
 #define MAX_BACKENDS 32
+/* --threads: the most workload threads a step runs */
+#define SB_MAX_THREADS 64
 
 struct uint_list {
 	size_t n;
@@ -57,6 +60,7 @@ struct run_opts {
 	struct dbl_list hit;
 	unsigned long ops, reps, count_reps, files, seed, fanout, files_per_dir, chains, root_depth;
 	unsigned long watchdog_ms, drain_ms, settle_ms;
+	unsigned long threads;		/* workload threads per step, each on a slice of the operations */
 	unsigned long prefix_cap;	/* prefix: the longest path, bytes */
 	long workload_cpu, consumer_cpu;
 	enum sb_mode mode;
@@ -89,7 +93,7 @@ enum {
 	OPT_OPS = 1000, OPT_REPS, OPT_SEED, OPT_FANOUT, OPT_FILES, OPT_CHAINS,
 	OPT_ROOT_DEPTH, OPT_WATCHDOG, OPT_DRAIN, OPT_WCPU, OPT_CCPU, OPT_SETTLE,
 	OPT_COUNT_REPS, OPT_FILES_BURST, OPT_REPORT,
-	OPT_FS, OPT_SHARD, OPT_PREFIX_CAP,
+	OPT_FS, OPT_SHARD, OPT_PREFIX_CAP, OPT_THREADS,
 };
 
 static const struct argp_option run_options[] = {
@@ -100,6 +104,7 @@ static const struct argp_option run_options[] = {
 	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
 	{ "hit-ratio", 'H', "H[,H...]", 0, "share of operations on in-scope objects, 0..1 (default 0.5)", 0 },
 	{ "ops", OPT_OPS, "N", 0, "operations per repetition (default 2000)", 0 },
+	{ "threads", OPT_THREADS, "N", 0, "workload threads per step (default 1): each runs its own slice of the --ops operations, all starting together; the figure is the wall time from their start to the last one's end per operation (contention on the backends' maps, ring buffer and queues). One value per run, not a list; thread i > 0 is pinned to the i-th CPU after --workload-cpu", 0 },
 	{ "reps", OPT_REPS, "K", 0, "repetitions of the timing pass (default 10)", 0 },
 	{ "count-reps", OPT_COUNT_REPS, "K", 0, "repetitions of the counting pass after it: libperf counters and BPF_ENABLE_STATS on, figures not used as samples (default 1; 0: none)", 0 },
 	{ "files", OPT_FILES_BURST, "N", 0, "burst regime: operations reuse N objects per side, so fanotify may merge identical events (reported as merged; default 0: every operation its own object)", 0 },
@@ -217,6 +222,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_FS: return parse_fs_list(arg, &o->fs, state) ? EINVAL : 0;
 	case 'H': return parse_hit_list(arg, &o->hit, state) ? EINVAL : 0;
 	case OPT_OPS: return parse_ulong("ops", arg, 1, 100000000, &o->ops, state) ? EINVAL : 0;
+	case OPT_THREADS: return parse_ulong("threads", arg, 1, SB_MAX_THREADS, &o->threads, state) ? EINVAL : 0;
 	case OPT_REPS: return parse_ulong("reps", arg, 1, 10000, &o->reps, state) ? EINVAL : 0;
 	case OPT_COUNT_REPS: return parse_ulong("count-reps", arg, 0, 1000, &o->count_reps, state) ? EINVAL : 0;
 	case OPT_FILES_BURST: return parse_ulong("files", arg, 0, 10000000, &o->files, state) ? EINVAL : 0;
@@ -512,33 +518,100 @@ static uint64_t thread_cpu_self_ns(void)
 }
 
 /*
- * The workload thread of one step: a fresh thread per step, for every
- * backend (none too, so the pairing compares like with like), created and
- * joined outside the timed loop. It inherits the main thread's CPU pinning.
- * A backend's enter_workload (Landlock's irreversible restriction) applies
- * to it alone and ends with it; the harness's own threads are never
- * restricted. In the counting pass it opens its own libperf counters,
- * which count the calling thread.
+ * The workload threads of one step: --threads fresh threads per step, for
+ * every backend (none too, so the pairing compares like with like), created
+ * and joined outside the timed loop. Thread 0 inherits the main thread's CPU
+ * pinning; thread i > 0 pins itself to the i-th CPU after it (workload_cpu_of()).
+ * A backend's enter_workload (Landlock's irreversible restriction) applies to
+ * the thread that calls it alone and ends with it, so every workload thread
+ * calls it, one at a time; the harness's own threads are never restricted.
+ * In the counting pass each opens its own libperf counters, which count the
+ * calling thread; the step sums them. Each runs its own slice of the one
+ * operation list (sb_wl_slice()), all starting together at a barrier once
+ * every one is set up.
  */
+struct step_shared {
+	/* Held while the threads are created: none sets up before all exist. */
+	pthread_mutex_t created;
+	atomic_bool create_failed;	/* then none runs: they return at once */
+	pthread_barrier_t start;	/* every thread set up (or failed): go */
+	pthread_mutex_t entry;		/* enter_workload, one thread at a time */
+	atomic_bool setup_failed;	/* some thread's set-up failed: none runs */
+	atomic_uint running;		/* threads whose loop has not ended */
+	uint64_t consumer_at_start;	/* thread 0, before the barrier */
+	uint64_t consumer_at_loop_end;	/* the last thread to end its loop */
+};
+
 struct step_thread {
 	const struct run_opts *o;
 	const struct sb_workload_ops *wl;
-	struct sb_wl_ctx *w;
+	struct sb_wl_ctx w;		/* the step's, with this thread's slice */
 	struct sb_backend *b;
-	struct sb_counter_values *cv;	/* the counting pass, else NULL */
+	struct step_shared *sh;
+	unsigned int index;		/* 0 .. --threads - 1 */
+	bool counting;
 	/* out */
+	struct sb_counter_values cv;	/* the counting pass: this thread's counts */
 	int ret;			/* the workload's */
+	bool started;			/* pthread_create succeeded */
 	bool setup_failed;		/* counters or enter_workload: err says */
 	bool entry_failed;		/* enter_workload in particular */
 	char err[512];
 	struct timespec t0, t1;
-	uint64_t wl_cpu0, wl_cpu1, consumer_at_start, consumer_at_loop_end;
+	uint64_t wl_cpu0, wl_cpu1;
 	int cpu;
 };
+
+/* Where workload thread i runs: --workload-cpu, then the CPUs after it, in turn. */
+static long workload_cpu_of(const struct run_opts *o, unsigned int i)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (o->workload_cpu + (long)i) % n : o->workload_cpu;
+}
+
+/* Does the consumer share a CPU with one of the workload threads? */
+static bool consumer_shares_cpu(const struct run_opts *o)
+{
+	for (unsigned int i = 0; i < o->threads; i++)
+		if (workload_cpu_of(o, i) == o->consumer_cpu)
+			return true;
+	return false;
+}
+
+/* Counters and enter_workload: 0, or -1 with s->err. */
+static int step_thread_setup(struct step_thread *s, struct sb_counters *ctr)
+{
+	struct sb_backend *b = s->b;
+	int ret = 0;
+
+	if (s->index && pin_self(workload_cpu_of(s->o, s->index))) {
+		snprintf(s->err, sizeof(s->err), "workload thread %u: cannot pin to CPU %ld: %s",
+			 s->index, workload_cpu_of(s->o, s->index), strerror(errno));
+		return -1;
+	}
+	if (s->counting && sb_counters_open(ctr, s->err, sizeof(s->err)))
+		return -1;
+	if (b->ops->enter_workload) {
+		pthread_mutex_lock(&s->sh->entry);
+		ret = b->ops->enter_workload(b);
+		if (ret)
+			snprintf(s->err, sizeof(s->err), "%s", b->err);
+		pthread_mutex_unlock(&s->sh->entry);
+	}
+	if (ret) {
+		s->entry_failed = true;
+		if (s->counting)
+			sb_counters_close(ctr);
+		return -1;
+	}
+	return 0;
+}
 
 static void *step_thread_main(void *arg)
 {
 	struct step_thread *s = arg;
+	struct step_shared *sh = s->sh;
 	struct sb_backend *b = s->b;
 	struct sb_counters ctr;
 	sigset_t sigs;
@@ -548,40 +621,129 @@ static void *step_thread_main(void *arg)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	if (s->cv && sb_counters_open(&ctr, s->err, sizeof(s->err))) {
-		s->setup_failed = true;
+	pthread_mutex_lock(&sh->created);
+	pthread_mutex_unlock(&sh->created);
+	if (atomic_load(&sh->create_failed))
 		return NULL;
+	if (step_thread_setup(s, &ctr)) {
+		s->setup_failed = true;
+		atomic_store(&sh->setup_failed, true);
+	} else if (s->o->settle_ms) {
+		usleep(s->o->settle_ms * 1000);
 	}
-	if (b->ops->enter_workload && b->ops->enter_workload(b)) {
-		snprintf(s->err, sizeof(s->err), "%s", b->err);
-		s->setup_failed = s->entry_failed = true;
-		if (s->cv)
+	if (s->index == 0 && b->consumer_started)
+		sb_thread_cpu_ns(b->consumer, &sh->consumer_at_start);
+	/* Every thread comes here, also after a failed set-up: none is left waiting. */
+	pthread_barrier_wait(&sh->start);
+	if (atomic_load(&sh->setup_failed)) {
+		if (s->counting && !s->setup_failed)
 			sb_counters_close(&ctr);
 		return NULL;
 	}
-	if (s->o->settle_ms)
-		usleep(s->o->settle_ms * 1000);
-	if (b->consumer_started)
-		sb_thread_cpu_ns(b->consumer, &s->consumer_at_start);
-	if (s->cv)
+	if (s->counting)
 		sb_counters_start(&ctr);
 	s->wl_cpu0 = thread_cpu_self_ns();
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
-	s->ret = s->wl->run(s->w);
+	s->ret = s->wl->run(&s->w);
 	clock_gettime(CLOCK_MONOTONIC, &s->t1);
 	/*
-	 * The consumer's CPU time at the end of the loop, first: whatever it
-	 * runs after this read is drain, counted below; read later, the work it
-	 * did in between would be in neither the loop nor the drain.
+	 * The last thread to end its loop reads the consumer's CPU time, first:
+	 * whatever it runs after this read is drain, counted below; read later,
+	 * the work it did in between would be in neither the loop nor the drain.
 	 */
-	s->consumer_at_loop_end = sb_backend_loop_ended(b);
+	if (atomic_fetch_sub(&sh->running, 1) == 1)
+		sh->consumer_at_loop_end = sb_backend_loop_ended(b);
 	s->wl_cpu1 = thread_cpu_self_ns();
-	if (s->cv) {
-		sb_counters_stop(&ctr, s->cv);
+	if (s->counting) {
+		sb_counters_stop(&ctr, &s->cv);
 		sb_counters_close(&ctr);
 	}
 	s->cpu = sched_getcpu();
 	return NULL;
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* What a step's workload threads measured, together. */
+struct step_times {
+	double loop_ns;			/* the first thread's start to the last one's end */
+	uint64_t wl_cpu_ns;		/* the threads' CPU time in their loops, summed */
+	uint64_t consumer_at_start, consumer_at_loop_end;
+	int ret;			/* the first failing thread's, else 0 */
+};
+
+/*
+ * Run the step's workload threads, each on its slice of w's list, and join
+ * them; in the counting pass (cv) add their counts to cv. 0 when every
+ * thread ran its loop; -1 when one could not be created or set up: err says
+ * which and why, and *entry_failed whether it was the backend's
+ * enter_workload.
+ */
+static int run_threads(const struct run_opts *o, const struct sb_workload_ops *wl,
+		       const struct sb_wl_ctx *w, struct sb_backend *b,
+		       struct sb_counter_values *cv, struct step_thread *st,
+		       struct step_times *t, char *err, size_t errlen, bool *entry_failed)
+{
+	unsigned int n = (unsigned int)o->threads, created = 0;
+	pthread_t tid[SB_MAX_THREADS];
+	struct step_shared sh = { .created = PTHREAD_MUTEX_INITIALIZER,
+				  .entry = PTHREAD_MUTEX_INITIALIZER };
+	struct timespec t0, t1;
+	int ret;
+
+	*entry_failed = false;
+	atomic_init(&sh.create_failed, false);
+	atomic_init(&sh.setup_failed, false);
+	atomic_init(&sh.running, n);
+	if ((ret = pthread_barrier_init(&sh.start, NULL, n))) {
+		snprintf(err, errlen, "the workload threads' barrier: %s", strerror(ret));
+		return -1;
+	}
+	pthread_mutex_lock(&sh.created);
+	for (unsigned int i = 0; i < n; i++) {
+		st[i] = (struct step_thread){ .o = o, .wl = wl, .w = *w, .b = b, .sh = &sh,
+					      .index = i, .counting = cv != NULL };
+		sb_wl_slice(w->ops, n, i, &st[i].w.op_begin, &st[i].w.op_end);
+		if ((ret = pthread_create(&tid[i], NULL, step_thread_main, &st[i]))) {
+			snprintf(err, errlen, "workload thread %u of %u: %s", i + 1, n, strerror(ret));
+			atomic_store(&sh.create_failed, true);
+			break;
+		}
+		created++;
+	}
+	pthread_mutex_unlock(&sh.created);
+	for (unsigned int i = 0; i < created; i++)
+		pthread_join(tid[i], NULL);
+	pthread_barrier_destroy(&sh.start);
+	if (ret)
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		if (st[i].setup_failed) {
+			snprintf(err, errlen, "%s", st[i].err);
+			*entry_failed = st[i].entry_failed;
+			return -1;
+		}
+	}
+	*t = (struct step_times){ .consumer_at_start = sh.consumer_at_start,
+				  .consumer_at_loop_end = sh.consumer_at_loop_end };
+	t0 = st[0].t0;
+	t1 = st[0].t1;
+	for (unsigned int i = 0; i < n; i++) {
+		if (ts_before(&st[i].t0, &t0))
+			t0 = st[i].t0;
+		if (ts_before(&t1, &st[i].t1))
+			t1 = st[i].t1;
+		t->wl_cpu_ns += st[i].wl_cpu1 - st[i].wl_cpu0;
+		if (!t->ret)
+			t->ret = st[i].ret;
+		if (cv)
+			sb_counter_values_add(cv, &st[i].cv);
+	}
+	t->loop_ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
+	return 0;
 }
 
 /*
@@ -624,12 +786,13 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	struct sb_kmem_step kmem = { .kmem = c->kmem };
 	long marks = -1;
 	long long map_bytes = -1;
-	struct step_thread st;
-	pthread_t thread;
+	struct step_thread st[SB_MAX_THREADS];
+	struct step_times t;
+	bool entry_failed;
 	char err[512] = "";
 	const char *failure;
 	uint64_t drain_cpu_ns = 0;
-	bool shared_cpu = ops->consume && o->consumer_cpu == o->workload_cpu;
+	bool shared_cpu = ops->consume && consumer_shares_cpu(o);
 	double loop_ns, total_ns, consumer_ns, remainder_ns;
 	int ret;
 
@@ -681,22 +844,17 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	/* The marks and BPF map memory the attach added, before any event adds more. */
 	marks = counting && !baseline ? sb_count_marks() : -1;
 	map_bytes = counting && !baseline ? sb_count_map_bytes() : -1;
-	st = (struct step_thread){ .o = o, .wl = c->wl, .w = &w, .b = &b, .cv = counting ? cv : NULL };
-	ret = pthread_create(&thread, NULL, step_thread_main, &st);
-	if (!ret)
-		pthread_join(thread, NULL);
-	else
-		snprintf(st.err, sizeof(st.err), "the workload thread: %s", strerror(ret));
-	if (ret || st.setup_failed) {
-		fprintf(stderr, "subtree-bench run: %s: %s\n", ops->name, st.err);
-		snprintf(res->why, sizeof(res->why), "%.200s", st.err);
+	if (run_threads(o, c->wl, &w, &b, counting ? cv : NULL, st, &t, err, sizeof(err),
+			&entry_failed)) {
+		fprintf(stderr, "subtree-bench run: %s: %s\n", ops->name, err);
+		snprintf(res->why, sizeof(res->why), "%.200s", err);
 		sb_backend_stop(&b);
 		c->wl->cleanup(&w);
 		sb_oracle_free(oracle);
 		/* A backend that cannot restrict its thread is like one that cannot attach. */
-		return st.entry_failed ? -2 : -1;
+		return entry_failed ? -2 : -1;
 	}
-	ret = st.ret;
+	ret = t.ret;
 	if (ret)
 		sb_oracle_invalidate(oracle, "the workload failed an operation");
 	/* A consumer that died or stalled will not drain: say why instead. */
@@ -706,7 +864,7 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	else if (sb_backend_drain(&b, o->drain_ms))
 		sb_oracle_invalidate(oracle, "the consumer did not drain the queue in time");
 	else
-		drain_cpu_ns = sb_backend_drain_cpu_ns(&b, st.consumer_at_loop_end);
+		drain_cpu_ns = sb_backend_drain_cpu_ns(&b, t.consumer_at_loop_end);
 	if (counting && b.consumer_started) {
 		uint64_t ns;
 
@@ -715,7 +873,8 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 			cv->consumer_cpu_ns = ns;
 		}
 	}
-	c->wl->finish(&w);
+	for (unsigned long i = 0; i < o->threads; i++)
+		c->wl->finish(&st[i].w);
 	failure = sb_backend_failure(&b);
 	if (failure)
 		sb_oracle_invalidate(oracle, failure);
@@ -746,24 +905,28 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	sb_oracle_free(oracle);
 
 	/*
-	 * Sharing one CPU, the consumer delivers events while the operations run
+	 * The elapsed time is from the first workload thread's start to the last
+	 * one's end (with --threads 1, the one loop). Sharing a CPU with one of
+	 * them, the consumer delivers events while the operations run
 	 * and after them: the cost of the operations and their delivery is the
 	 * elapsed time plus what it still spent afterwards. Without that a loop
 	 * shorter than a scheduler tick would leave the consumer's work out.
 	 * On a CPU of its own it runs beside the operations and its cost is in
 	 * consumer_cpu_ns_per_op, not in ns_per_op.
 	 *
-	 * The split of that total: the workload thread's CPU time (the
+	 * The split of that total: the workload threads' CPU time, summed (the
 	 * operations and the filter work done in their system calls), the
-	 * consumer's CPU time while the loop ran and after it until the queue
-	 * was drained (in the total only when it shares the CPU), and the
-	 * remainder (interrupts, kernel threads, scheduling, idle).
+	 * consumer's CPU time while the loops ran and after them until the
+	 * queue was drained (in the total only when it shares a CPU), and the
+	 * remainder of the workload CPUs' time, --threads times the total
+	 * (interrupts, kernel threads, scheduling, idle: a thread that ended
+	 * first waits for the last).
 	 */
-	loop_ns = (st.t1.tv_sec - st.t0.tv_sec) * 1e9 + (st.t1.tv_nsec - st.t0.tv_nsec);
+	loop_ns = t.loop_ns;
 	total_ns = loop_ns + (shared_cpu ? (double)drain_cpu_ns : 0);
 	consumer_ns = ops->consume ?
-		(double)(st.consumer_at_loop_end - st.consumer_at_start) + (double)drain_cpu_ns : 0;
-	remainder_ns = total_ns - (double)(st.wl_cpu1 - st.wl_cpu0) - (shared_cpu ? consumer_ns : 0);
+		(double)(t.consumer_at_loop_end - t.consumer_at_start) + (double)drain_cpu_ns : 0;
+	remainder_ns = o->threads * total_ns - (double)t.wl_cpu_ns - (shared_cpu ? consumer_ns : 0);
 	*ns_per_op = total_ns / o->ops;
 	json_object_set_new(detail, "ns_per_op", json_real(*ns_per_op));
 	json_object_set_new(detail, "loop_ns_per_op", json_real(loop_ns / o->ops));
@@ -782,13 +945,20 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 	json_object_set_new(detail, "report", ops->consume && o->mode == SB_MODE_NOTIFY ?
 			    json_string(sb_report_name(b.report)) : json_null());
 	json_object_set_new(detail, "split", json_pack("{s:f, s:o, s:o, s:f, s:b}",
-		"workload_cpu_ns_per_op", (double)(st.wl_cpu1 - st.wl_cpu0) / o->ops,
+		"workload_cpu_ns_per_op", (double)t.wl_cpu_ns / o->ops,
 		"consumer_cpu_ns_per_op", ops->consume ? json_real(consumer_ns / o->ops) : json_null(),
 		"consumer_cpu_ns_per_event", ops->consume && res->delivered ?
 			json_real(consumer_ns / (double)res->delivered) : json_null(),
 		"remainder_ns_per_op", remainder_ns / o->ops,
 		"consumer_in_total", shared_cpu));
-	json_object_set_new(detail, "workload_cpu", json_integer(st.cpu));
+	json_object_set_new(detail, "workload_cpu", json_integer(st[0].cpu));
+	if (o->threads > 1) {
+		json_t *cpus = json_array();
+
+		for (unsigned long i = 0; i < o->threads; i++)
+			json_array_append_new(cpus, json_integer(st[i].cpu));
+		json_object_set_new(detail, "workload_cpus", cpus);
+	}
 	json_object_set_new(detail, "consumer_cpu", ops->consume ? json_integer(o->consumer_cpu) : json_null());
 	json_object_set_new(detail, "oracle", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s}",
 		"expected", (json_int_t)res->expected, "delivered", (json_int_t)res->delivered,
@@ -832,9 +1002,10 @@ static void counters_add(json_t *acc, json_t *rep)
 
 /*
  * What a run id adds to backend/strategy/workload/mode/rules/depth/hit: a
- * burst study (/fN) and a reporting other than the workload's lightest
- * (/fid, /dfid-name) are other experiments, whose ids never match the
- * default ones. The baseline of such a sweep carries it too.
+ * burst study (/fN), a reporting other than the workload's lightest
+ * (/fid, /dfid-name) and more than one workload thread (/tN) are other
+ * experiments, whose ids never match the default ones. The baseline of
+ * such a sweep carries it too.
  */
 static void id_suffix(const struct run_opts *o, const struct sb_workload_ops *wl,
 		      char *buf, size_t len)
@@ -846,7 +1017,9 @@ static void id_suffix(const struct run_opts *o, const struct sb_workload_ops *wl
 		n = snprintf(buf, len, "/f%lu", o->files);
 	if (n < len && o->report >= 0 && o->mode == SB_MODE_NOTIFY &&
 	    o->report != (int)lightest_report(wl))
-		snprintf(buf + n, len - n, "/%s", sb_report_name(o->report));
+		n += snprintf(buf + n, len - n, "/%s", sb_report_name(o->report));
+	if (n < len && o->threads > 1)
+		snprintf(buf + n, len - n, "/t%lu", o->threads);
 }
 
 /*
@@ -919,6 +1092,7 @@ static json_t *run_json(const struct run_opts *o, const struct cell *c, const st
 		json_object_set_new(run, "counting_failed", json_string(v->count_why));
 	json_object_set_new(run, "counting_detail", json_incref(v->count_detail));
 	json_object_set_new(run, "files", json_integer(o->files));
+	json_object_set_new(run, "threads", json_integer((json_int_t)o->threads));
 	json_object_set_new(run, "regime", json_string(o->files ? "burst" : "distinct"));
 	json_object_set_new(run, "prefix_cap", !baseline && v->strategy == SB_STRAT_PREFIX ?
 			    json_integer((json_int_t)o->prefix_cap) : json_null());
@@ -1226,6 +1400,8 @@ struct sweep {
 
 static int prepare_sweep(struct sweep *s, struct sb_results *res)
 {
+	char why[512];
+
 	if (pick_workloads(s->o.workloads, s->wls, &s->nw) ||
 	    pick_strategies(s->o.strategies, &s->strategies))
 		return -1;
@@ -1240,6 +1416,11 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 				s->o.files, s->wls[i]->name);
 			return -1;
 		}
+		if (sb_wl_threads_check(s->wls[i], (unsigned int)s->o.threads, s->o.ops, why,
+					sizeof(why))) {
+			fprintf(stderr, "subtree-bench run: %s\n", why);
+			return -1;
+		}
 		if (!(s->wls[i]->modes & SB_BIT(s->o.mode))) {
 			fprintf(stderr, "subtree-bench run: workload %s has no %s mode: use --mode notify, or open-close/outside-fs for deny\n",
 				s->wls[i]->name, sb_mode_name(s->o.mode));
@@ -1247,8 +1428,6 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 		}
 	}
 	for (size_t i = 0; i < s->o.fs.n; i++) {
-		char why[512];
-
 		if (s->o.fs.v[i] == SB_FS_TMPFS)
 			continue;
 		if (s->o.root) {
@@ -1370,7 +1549,8 @@ static json_t *plan_json(const struct sweep *sweeps, size_t nsweeps, size_t cell
 			"report", o->report < 0 ? "auto" : sb_report_name(o->report),
 			"root", o->root != NULL, "settle_ms", (json_int_t)o->settle_ms,
 			"drain_ms", (json_int_t)o->drain_ms, "watchdog_ms", (json_int_t)o->watchdog_ms,
-			"consumer_shares_cpu", o->consumer_cpu == o->workload_cpu));
+			"consumer_shares_cpu", consumer_shares_cpu(o)));
+		json_object_set_new(json_array_get(list, i), "threads", json_integer((json_int_t)o->threads));
 	}
 	return json_pack("{s:I, s:o}", "cells", (json_int_t)cells, "sweeps", list);
 }
@@ -1471,8 +1651,12 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 		return SB_EXIT_USAGE;
 	}
 	sb_install_signal_handlers(&scratch);
-	fprintf(stderr, "subtree-bench run: box %s; workload thread on CPU %ld, consumer threads on CPU %ld; %zu sweep(s), %zu steps\n",
-		sb_box_kind(), main_opts->workload_cpu, main_opts->consumer_cpu, nsweeps, prog.total);
+	fprintf(stderr, "subtree-bench run: box %s; workload thread on CPU %ld", sb_box_kind(),
+		main_opts->workload_cpu);
+	if (main_opts->threads > 1)
+		fprintf(stderr, " and %lu more on the CPUs after it", main_opts->threads - 1);
+	fprintf(stderr, ", consumer threads on CPU %ld; %zu sweep(s), %zu steps\n",
+		main_opts->consumer_cpu, nsweeps, prog.total);
 
 	for (size_t is = 0; is < nsweeps && !ret; is++) {
 		struct sweep *s = &sweeps[is];
@@ -1638,7 +1822,7 @@ static struct run_opts run_defaults(int argc, char **argv)
 		.out = "results.json", .box = "host",
 		.rules = { 1, { 10 } }, .depth = { 1, { 4 } }, .hit = { 1, { 0.5 } },
 		.fs = { 1, { SB_FS_TMPFS } },
-		.ops = 2000, .reps = 10, .count_reps = 1, .files = 0, .seed = 1, .fanout = 1, .files_per_dir = 16,
+		.threads = 1, .ops = 2000, .reps = 10, .count_reps = 1, .files = 0, .seed = 1, .fanout = 1, .files_per_dir = 16,
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
 		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
 		.report = -1, .shard = { 1, 1 },

@@ -90,9 +90,11 @@ const char *sb_basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-int sb_wl_check(const struct sb_workload_ops *ops, const struct sb_wl_ctx *w,
+int sb_wl_check(const struct sb_workload_ops *ops, struct sb_wl_ctx *w,
 		char *err, size_t errlen)
 {
+	w->op_begin = w->op_done = 0;
+	w->op_end = w->ops;
 	if (!w->tree || !w->tree->nr_chains) {
 		snprintf(err, errlen, "%s: no tree: build it with sb_tree_build() first", ops->name);
 		return -1;

@@ -73,7 +73,7 @@ static int cu_run(struct sb_wl_ctx *w)
 {
 	struct cu_priv *p = w->priv;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = w->op_begin; i < w->op_end; i++) {
 		const char *path = p->s.buf + p->path[i];
 		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
 

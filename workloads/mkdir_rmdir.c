@@ -82,7 +82,7 @@ static int md_run(struct sb_wl_ctx *w)
 {
 	struct md_priv *p = w->priv;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = w->op_begin; i < w->op_end; i++) {
 		const char *dir = p->s.buf + p->dir[i];
 		const char *file = p->s.buf + p->file[i];
 		int fd;

@@ -105,7 +105,7 @@ static int mt_run(struct sb_wl_ctx *w)
 	struct mt_priv *p = w->priv;
 	int ret;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = w->op_begin; i < w->op_end; i++) {
 		const struct mt_op *op = &p->op[i];
 
 		for (unsigned int l = 0; l < LEVELS; l++)

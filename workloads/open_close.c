@@ -31,7 +31,7 @@
 #define SALT_PICK	0x7069636b66696c65ULL	/* which file, apart from which side */
 
 struct oc_priv {
-	size_t n, done;
+	size_t n;
 	const char **path;	/* [n] into the tree's own strings */
 	bool *in;		/* [n] in scope */
 	int *err;		/* [n] deny mode: errno of each open, 0 if allowed */
@@ -141,7 +141,7 @@ int sb_openclose_run(struct sb_wl_ctx *w)
 {
 	struct oc_priv *p = w->priv;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = w->op_begin; i < w->op_end; i++) {
 		int fd = open(p->path[i], O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0) {
@@ -151,14 +151,14 @@ int sb_openclose_run(struct sb_wl_ctx *w)
 				return -e;
 			p->err[i] = e;
 			if (e != p->deny_errno) {
-				p->done = i + 1;
+				w->op_done = i + 1;
 				return -e;
 			}
 			continue;
 		}
 		close(fd);
 	}
-	p->done = p->n;
+	w->op_done = w->op_end;
 	return 0;
 }
 
@@ -168,7 +168,7 @@ void sb_openclose_finish(struct sb_wl_ctx *w)
 
 	if (!p || !p->deny)
 		return;
-	for (size_t i = 0; i < p->done; i++)
+	for (size_t i = w->op_begin; i < w->op_done; i++)
 		sb_oracle_open_outcome(w->oracle, p->in[i], p->err[i]);
 }
 

@@ -164,7 +164,7 @@ static int rn_run(struct sb_wl_ctx *w)
 {
 	struct rn_priv *p = w->priv;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = w->op_begin; i < w->op_end; i++) {
 		const struct rn_op *op = &p->op[i];
 		int ret;
 

@@ -15,7 +15,8 @@
  * A backend that follows moved-in directories from user space marks them
  * when it reads MOVED_TO, which is after the open: it loses the OPEN. A tag
  * strategy sees every directory rename invalidate its tags. Notify mode
- * only, one thread.
+ * only, one thread: each move of a directory starts where its last move left
+ * it, so its list cannot be split between threads (serial).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -174,7 +175,7 @@ static int rs_run(struct sb_wl_ctx *w)
 {
 	struct rs_priv *p = w->priv;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = w->op_begin; i < w->op_end; i++) {
 		const struct rs_op *op = &p->op[i];
 		int ret;
 
@@ -197,6 +198,7 @@ const struct sb_workload_ops sb_wl_rename_storm = {
 	.summary = "move 8 staged two-level directories into scope and out again, open a file inside while in (the hit ratio does not apply)",
 	.modes = SB_BIT(SB_MODE_NOTIFY),
 	.needs_names = true,
+	.serial = true,	/* each move starts where the one before left the directory */
 	.prepare = rs_prepare,
 	.run = rs_run,
 	.finish = sb_wl_no_finish,

@@ -60,8 +60,9 @@ const char *sb_basename(const char *path);
 /*
  * The checks every prepare() starts with: a tree, ops >= 1, a mode this
  * workload supports. Returns 0, or -1 with a message naming the option.
+ * Sets the slice run() performs to the whole list, [0, ops).
  */
-int sb_wl_check(const struct sb_workload_ops *ops, const struct sb_wl_ctx *w,
+int sb_wl_check(const struct sb_workload_ops *ops, struct sb_wl_ctx *w,
 		char *err, size_t errlen);
 
 /* finish() of the notify-only workloads: nothing to report. */

@@ -296,6 +296,8 @@ static bool parse_run(const json_t *j, struct run *run, char *why, size_t len)
 	if (!jnum(j, "dirs_in_scope", &run->dirs))
 		run->dirs = NAN;
 	parse_regime(j, run);
+	if (!jint(j, "threads", &run->threads))
+		run->threads = 1;
 	run->has_count_reps = jint(j, "count_reps", &run->count_reps);
 	return true;
 }

@@ -1028,6 +1028,7 @@ char *report_md(const struct report *r, const char *prefix, size_t *len)
 	}
 	md_levels(f, r);
 	md_setup(f, r, prefix);
+	md_threads(f, r);
 	md_burst(f, r);
 	md_pairs(f, r);
 	md_realistic(f, r);

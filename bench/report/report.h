@@ -12,6 +12,7 @@
  *               top) and sentences.c (the appendix of derived sentences)
  *   setup.c     the set-up section: attach time and kernel memory against the
  *               directories in scope (its figure data is written by plot.c)
+ *   threads.c   the workload-threads table: --threads N runs beside one thread's
  *   cover.c     the headline and deny mode -> the figures block of a patch
  *               series' cover letter (--cover-letter FILE)
  * bench/cmd_report.c is the front end (options, then the jobs);
@@ -120,6 +121,7 @@ struct run {
 	const char *kmem_method;	/* counting_detail[].kmem.method, or NULL */
 	double dirs;		/* dirs_in_scope: the set-up axis; NAN in older files */
 	int consumer_in_total;	/* split.consumer_in_total: -1 not recorded, 0, 1 */
+	long long threads;	/* workload threads per step (run --threads); 1 in older files */
 	/* exit_status (imported whole commands): how many were checked, how many exited non-zero */
 	long long exit_checked, exit_nonzero;
 	bool has_exit;
@@ -331,6 +333,8 @@ void md_summary(FILE *f, const struct report *r);
 void md_appendix(FILE *f, const struct report *r);
 /* realistic.c: "Real-world workloads", from r->real (nothing when there is none). */
 void md_realistic(FILE *f, const struct report *r);
+/* threads.c: the --threads N runs beside the same cells on one thread (nothing without any). */
+void md_threads(FILE *f, const struct report *r);
 /* setup.c: the set-up figures (from report_derive) and REPORT.md's section. */
 int setup_derive(struct report *r);
 void setup_free(struct report *r);

@@ -88,7 +88,8 @@ static void say_overheads(FILE *f, const struct report *r, struct run **v, size_
 		const struct run *p = v[i];
 		const struct est *o = &p->overhead;
 
-		if (is_none(p) || !o->has)
+		/* a variant (.../dfid-name, .../t2) is another experiment than its cell */
+		if (is_none(p) || is_variant(p) || !o->has)
 			continue;
 		zero += ci_has_zero(o);
 		if (!outside)
@@ -111,7 +112,7 @@ static void say_overheads(FILE *f, const struct report *r, struct run **v, size_
 	for (size_t i = 0, k = 0; i < n; i++) {
 		const struct run *p = v[i];
 
-		if (is_none(p) || !p->overhead.has || !ci_has_zero(&p->overhead))
+		if (is_none(p) || is_variant(p) || !p->overhead.has || !ci_has_zero(&p->overhead))
 			continue;
 		fprintf(f, "%s%s at %s, depth %s, hit ratio %s", k++ ? "; " : "", LABEL(p),
 			XW(AX_RULES, p->rules), PAR(p->depth), PAR(p->hit));

@@ -772,4 +772,35 @@ grep -qF 'Set-up' "$MD" && why="$why report-basic.json (no dirs_in_scope) has a 
 if [ -z "$why" ]; then pass report-setup; else fail report-setup "$why"; fi
 
 
+# --- workload threads (run --threads N) ----------------------------------------
+# jq copies none, fanotify-user/walk and fanotify-kmod/walk at 10 rules to
+# two threads (/t2, threads 2, medians 1.5 times as much) and adds one /t2
+# run at 20 rules that has no one-thread run. The section sets each beside
+# its one-thread twin with the ratio; the /t2 runs are in the tables, in no
+# figure, and in no sentence; the fixture alone has no such section.
+why=
+jq '.runs += [.runs[] | select(.oracle.valid and (.id | test("^(none/-|fanotify-user/walk|fanotify-kmod/walk)/open-close/notify/r10/d4/h0.5$")))
+	| .id += "/t2" | .threads = 2 | .stats.median.value *= 1.5 | .samples_ns_per_op |= map(. * 1.5)]
+	| .runs += [.runs[] | select(.id == "fanotify-user/walk/open-close/notify/r10/d4/h0.5/t2")
+	| .id = "fanotify-user/walk/open-close/notify/r20/d4/h0.5/t2" | .rules = 20]' "$SPLIT" >"$WORK/threads.json"
+report --out-dir "$WORK/threads" "$WORK/threads.json"
+TMD=$WORK/threads/REPORT.md
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+section "Workload threads" "$TMD" >"$WORK/thr-section"
+grep -qF 'the ratio is N threads over one' "$WORK/thr-section" || why="$why no section;"
+for c in "none/-|10000|15000" "fanotify-user/walk|16000|24000" "fanotify-kmod/walk|12000|18000"; do
+	bs=${c%%|*} rest=${c#*|}
+	grep -qF "| ${bs%/*} | ${bs#*/} | open-close | notify | 10 | 4 | 0.5 | 2 | ${rest%|*} | ${rest#*|} | 1.500 | \`$bs/open-close/notify/r10/d4/h0.5/t2\` |" \
+		"$WORK/thr-section" || why="$why $bs: $(grep -F "$bs/" "$WORK/thr-section" | head -1);"
+done
+grep -qF '| fanotify-user | walk | open-close | notify | 20 | 4 | 0.5 | 2 | — | 24000 | — (no one-thread run of this cell) |' \
+	"$WORK/thr-section" || why="$why the run without a twin;"
+[ "$(grep -c '/t2` |$' "$WORK/thr-section")" = 4 ] || why="$why not 4 rows;"
+section "Table: open-close, notify mode" "$TMD" | grep -qF '`fanotify-kmod/walk/open-close/notify/r10/d4/h0.5/t2`' ||
+	why="$why not in the table;"
+grep -l '/t2' "$WORK"/threads/*.dat >/dev/null 2>&1 && why="$why a /t2 run is in a figure: $(grep -l '/t2' "$WORK"/threads/*.dat | head -2);"
+section "Appendix" "$TMD" | grep -qF 'r20' && why="$why a /t2 run in a sentence;"
+grep -qF '## Workload threads' "$SMD" && why="$why report-split.json (no threads) has the section;"
+if [ -z "$why" ]; then pass report-threads; else fail report-threads "$why"; fi
+
 finish

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `run` on this host for none, fanotify-user, fanotify-dirmarks and inotify, in
 # notify and deny mode: every run passes the oracle, and the results file
-# has what the schema promises (raw samples, baseline, stats, box).
+# has what the schema promises (raw samples, baseline, stats, box); with
+# --threads 2 too.
 . "$(dirname "$0")/../lib.sh"
 cd "$T" || exit 1
 
@@ -170,6 +171,36 @@ if [ $st -eq 1 ] && jq -e '[.runs[] | select(.backend == "inotify")] | length ==
 else
 	fail run-inotify-overflow "exit $st: $(jq -c '[.runs[] | {id, oracle}]' overflow.json 2>/dev/null || tail -3 "$T/err")"
 fi
+
+# --threads 2: each step runs its operations on two threads, each its own
+# slice of the one list. Every run passes the oracle with each operation's
+# events once (as many expected per repetition as one thread's run of the
+# same seed), says how many threads ran in its id (/t2) and its record, and
+# each repetition says where its threads ran. A serial workload
+# (rename-storm) and more threads than operations are refused up front.
+if run_ok run-threads --threads 2 --backend fanotify-user,inotify --strategy walk,inotify:tag \
+	--workload open-close --out threads.json &&
+	run_ok run-threads-one --backend fanotify-user --strategy walk --workload open-close --out threads1.json; then
+	check_results run-threads threads.json "none fanotify-user inotify"
+	one=$(jq '[.runs[] | select(.backend == "fanotify-user") | .reps_detail[0].oracle.expected][0]' threads1.json)
+	if jq -e --argjson one "$one" '(.runs | length) == 3 and (.runs | all(.threads == 2 and (.id | endswith("/t2"))
+		and (.reps_detail | all((.workload_cpus | length) == 2)))) and
+		([.runs[] | select(.backend != "none") | .reps_detail[].oracle | .expected == $one and .delivered == .expected
+			and .merged == 0 and .duplicated == 0] | length == 2 * 3 and all) and
+		.plan.sweeps[0].threads == 2' threads.json > /dev/null &&
+		jq -e '.runs | all(.threads == 1 and (.id | test("/t[0-9]") | not))' threads1.json > /dev/null; then
+		pass run-threads-recorded
+	else
+		fail run-threads-recorded "one thread expects $one: $(jq -c '[.runs[] | {id, threads, o: [.reps_detail[].oracle.expected]}]' threads.json)"
+	fi
+fi
+"$BIN" run --threads 2 --workload rename-storm --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
+[ $? -eq 2 ] && grep -q "rename-storm: --threads 2: .*run it with --threads 1" "$T/err" && pass run-threads-serial-refused ||
+	fail run-threads-serial-refused "$(cat "$T/err")"
+"$BIN" run --threads 4 --ops 3 --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
+[ $? -eq 2 ] && grep -q "open-close: --threads 4 with --ops 3: .*give --ops 4 or more" "$T/err" && pass run-threads-too-many ||
+	fail run-threads-too-many "$(cat "$T/err")"
+
 
 # The CSV view: one row per run, the JSON's snake_case names.
 if [ "$(head -1 notify.csv | cut -d, -f1-4)" = "id,backend,strategy,workload" ] &&

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -263,6 +264,57 @@ static void cycle(const struct sb_workload_ops *wl, struct fx *f, struct sb_wl_c
 	cycle_full(wl, f, w, r, NULL, false);
 }
 
+struct slice_thread {
+	const struct sb_workload_ops *wl;
+	struct sb_wl_ctx w;
+	int ret;
+};
+
+static void *slice_main(void *arg)
+{
+	struct slice_thread *s = arg;
+
+	s->ret = s->wl->run(&s->w);
+	return NULL;
+}
+
+/*
+ * Run w's list (prepared) on n threads at once, each its slice, as the
+ * runner does; finish each slice, then clean up. The observer's events go
+ * to the oracle as in cycle().
+ */
+static void cycle_threads(const struct sb_workload_ops *wl, struct fx *f, struct sb_wl_ctx *w,
+			  unsigned int n, struct sb_oracle_result *r)
+{
+	struct slice_thread st[4];
+	pthread_t tid[4];
+
+	ck_assert_uint_le(n, 4);
+	prepare(wl, w);
+	/* prepare() sets the whole list: what one thread runs */
+	ck_assert_uint_eq(w->op_begin, 0);
+	ck_assert_uint_eq(w->op_end, w->ops);
+	obs_reset(f);
+	for (unsigned int i = 0; i < n; i++) {
+		st[i] = (struct slice_thread){ .wl = wl, .w = *w };
+		sb_wl_slice(w->ops, n, i, &st[i].w.op_begin, &st[i].w.op_end);
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, slice_main, &st[i]), 0);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		pthread_join(tid[i], NULL);
+		ck_assert_int_eq(st[i].ret, 0);
+	}
+	obs_read(&f->in);
+	obs_read(&f->out);
+	if (w->mode == SB_MODE_NOTIFY)
+		obs_deliver(&f->in, w->oracle);
+	for (unsigned int i = 0; i < n; i++)
+		wl->finish(&st[i].w);
+	wl->cleanup(w);
+	ck_assert_ptr_null(w->priv);
+	sb_oracle_finish(w->oracle, r);
+}
+
 /*
  * The default regime: every operation touched its own object, so no event
  * (kind, name) happened twice on either side. With a valid verdict (the
@@ -447,7 +499,8 @@ START_TEST(test_open_close_deny)
 
 	fx_setup_for(&f, &sb_wl_open_close, 300, 0);
 	w = ctx(&f, 300, 0.5, SB_MODE_DENY, o);
-	cycle(&sb_wl_open_close, &f, &w, &r);
+	/* on _i threads: each slice's finish() reports its own outcomes */
+	cycle_threads(&sb_wl_open_close, &f, &w, _i, &r);
 	ck_assert_uint_eq(f.in.count[SB_EV_OPEN] + f.out.count[SB_EV_OPEN], 300);
 	/* deny mode opens distinct files too */
 	ck_assert_uint_eq(obs_distinct(&f.in) + obs_distinct(&f.out), 300);
@@ -1109,6 +1162,120 @@ START_TEST(test_outside_fs_no_outside_tree)
 }
 END_TEST
 
+/* ---- slices: several threads on one operation list ---- */
+
+START_TEST(test_slice)
+{
+	static const size_t ops[] = { 1, 2, 3, 7, 64, 2000, 2001 };
+
+	for (size_t k = 0; k < sizeof(ops) / sizeof(*ops); k++) {
+		for (unsigned int n = 1; n <= 9 && n <= ops[k]; n++) {
+			size_t prev_end = 0, lo = SIZE_MAX, hi = 0;
+
+			for (unsigned int i = 0; i < n; i++) {
+				size_t b, e;
+
+				sb_wl_slice(ops[k], n, i, &b, &e);
+				/* contiguous, in thread order, none empty */
+				ck_assert_uint_eq(b, prev_end);
+				ck_assert_uint_gt(e, b);
+				lo = e - b < lo ? e - b : lo;
+				hi = e - b > hi ? e - b : hi;
+				prev_end = e;
+			}
+			ck_assert_uint_eq(prev_end, ops[k]);
+			ck_assert_uint_le(hi - lo, 1);
+		}
+	}
+	/* one thread: the whole list, as run() does without --threads */
+	{
+		size_t b, e;
+
+		sb_wl_slice(2000, 1, 0, &b, &e);
+		ck_assert_uint_eq(b, 0);
+		ck_assert_uint_eq(e, 2000);
+		sb_wl_slice(7, 3, 0, &b, &e);
+		ck_assert_uint_eq(e, 3);	/* the first ops % n take one more */
+		sb_wl_slice(7, 3, 2, &b, &e);
+		ck_assert_uint_eq(b, 5);
+	}
+}
+END_TEST
+
+START_TEST(test_threads_check)
+{
+	for (size_t i = 0; sb_workloads[i]; i++) {
+		const struct sb_workload_ops *wl = sb_workloads[i];
+
+		ck_assert_int_eq(sb_wl_threads_check(wl, 1, 1, err, sizeof(err)), 0);
+		if (wl->serial) {
+			ck_assert_int_eq(sb_wl_threads_check(wl, 2, 2000, err, sizeof(err)), -1);
+			ck_assert_msg(strstr(err, wl->name) && strstr(err, "--threads 2") &&
+				      strstr(err, "--threads 1"), "%s", err);
+		} else {
+			ck_assert_msg(sb_wl_threads_check(wl, 2, 2000, err, sizeof(err)) == 0, "%s", err);
+		}
+		/* more threads than operations: one would have nothing to do */
+		ck_assert_int_eq(sb_wl_threads_check(wl, 4, 3, err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, wl->name) && strstr(err, wl->serial ? "--threads 1" : "--ops 4"),
+			      "%s", err);
+	}
+	/* only rename-storm's operations depend on the one before */
+	ck_assert(sb_wl_rename_storm.serial);
+	ck_assert(!sb_wl_open_close.serial && !sb_wl_rename.serial && !sb_wl_mkdir_tree.serial);
+}
+END_TEST
+
+/*
+ * Every workload that may be split: 3 threads on one list do what one
+ * thread does with the same seed: the same events of each kind, in and out
+ * of scope, none twice, and the same verdict of the oracle, figure by figure
+ * (the leaf observers do not see inside new directories: mkdir-rmdir's and
+ * mkdir-tree's inner events are missing in both).
+ */
+START_TEST(test_slices_same_as_one_thread)
+{
+	for (size_t i = 0; sb_workloads[i]; i++) {
+		const struct sb_workload_ops *wl = sb_workloads[i];
+		size_t in_one[SB_EV__COUNT], out_one[SB_EV__COUNT];
+		struct sb_oracle_result r1, r3;
+		struct sb_oracle *o;
+		struct sb_wl_ctx w;
+		struct fx f;
+
+		if (wl->serial || wl->probe || !(wl->modes & SB_BIT(SB_MODE_NOTIFY)))
+			continue;	/* outside-fs: the engine of open-close, with a mount */
+		fx_setup_for(&f, wl, 301, 0);
+		o = sb_oracle_new(false, 0);
+		w = ctx(&f, 301, 0.5, SB_MODE_NOTIFY, o);
+		cycle(wl, &f, &w, &r1);
+		memcpy(in_one, f.in.count, sizeof(in_one));
+		memcpy(out_one, f.out.count, sizeof(out_one));
+		sb_oracle_free(o);
+
+		o = sb_oracle_new(false, 0);
+		w = ctx(&f, 301, 0.5, SB_MODE_NOTIFY, o);
+		cycle_threads(wl, &f, &w, 3, &r3);
+		ck_assert_msg(r3.valid == r1.valid, "%s on 3 threads: %s", wl->name, r3.why);
+		ck_assert_uint_eq(obs_distinct(&f.in), f.in.n);
+		ck_assert_uint_eq(obs_distinct(&f.out), f.out.n);
+		ck_assert_uint_gt(r3.expected, 0);
+		ck_assert_uint_eq(r3.expected, r1.expected);
+		ck_assert_uint_eq(r3.delivered, r1.delivered);
+		ck_assert_uint_eq(r3.missing, r1.missing);
+		ck_assert_uint_eq(r3.unexpected + r3.merged + r3.duplicated, 0);
+		ck_assert_uint_eq(r1.unexpected + r1.merged + r1.duplicated, 0);
+		for (int k = 0; k < SB_EV__COUNT; k++) {
+			ck_assert_uint_eq(f.in.count[k], in_one[k]);
+			ck_assert_uint_eq(f.out.count[k], out_one[k]);
+		}
+		sb_oracle_free(o);
+		fx_teardown(&f);
+	}
+}
+END_TEST
+
+
 /* ---- option errors ---- */
 
 START_TEST(test_errors)
@@ -1190,7 +1357,7 @@ int main(void)
 	tcase_add_test(tc, test_open_close_merged);
 	tcase_add_test(tc, test_open_close_burst);
 	tcase_add_test(tc, test_open_close_tree_too_small);
-	tcase_add_test(tc, test_open_close_deny);
+	tcase_add_loop_test(tc, test_open_close_deny, 1, 3);
 	tcase_add_test(tc, test_open_close_deterministic);
 	tcase_add_test(tc, test_open_close_twins);
 	tcase_add_loop_test(tc, test_create_unlink_combos, 0, NCOMBOS);
@@ -1207,6 +1374,9 @@ int main(void)
 	tcase_add_test(tc, test_outside_fs_notify);
 	tcase_add_test(tc, test_outside_fs_deny);
 	tcase_add_test(tc, test_outside_fs_no_outside_tree);
+	tcase_add_test(tc, test_slice);
+	tcase_add_test(tc, test_threads_check);
+	tcase_add_test(tc, test_slices_same_as_one_thread);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_registry);
 	suite_add_tcase(s, tc);
