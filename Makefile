@@ -200,6 +200,8 @@ report: build
 		./$(BIN) report --out-dir results/prefix results/prefix/results.json; fi
 	$(Q)if [ -f results/setup/results.json ]; then \
 		./$(BIN) report --out-dir results/setup results/setup/results.json; fi
+	$(Q)if [ -f results/threads/results.json ]; then \
+		./$(BIN) report --out-dir results/threads results/threads/results.json; fi
 
 # Real-world workloads (fio jobs; untar, git status, git diff, make -j2 timed by
 # hyperfine) under every backend this box runs (scripts/realistic.sh; BOX=vm for

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make bench: measure the matrix, then plots and a report from the results.
 #
-#   make bench [BOX=auto|host|vm|vm-icount] [MATRIX=default|quick|tag|prefix|fs|setup]
+#   make bench [BOX=auto|host|vm|vm-icount] [MATRIX=default|quick|tag|prefix|fs|setup|threads]
 #              [OPS=2000] [REPS=10] [SET=<name>]
 #
 # BOX=auto (the default) measures on the host when the host can run every
