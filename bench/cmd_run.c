@@ -1852,6 +1852,31 @@ int sb_run_check_spec(FILE *f, const char *name, size_t *cells)
 	return ret;
 }
 
+/*
+ * The guest's own tmpfs is on /tmp, /run and /dev/shm, and its scratch tree
+ * (a fixed path) is in /tmp; / is its root. Sharing one of them whole, as
+ * the directory of --out, would put the tree on the host's filesystem, and
+ * two guests' in one place.
+ */
+static bool guest_owns_dir(const char *dir)
+{
+	static const char *const own[] = { "/", "/tmp", "/run", "/dev/shm" };
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (!strcmp(dir, own[i]))
+			return true;
+	return false;
+}
+
+static int refuse_guest_dir(const char *out, const char *dir)
+{
+	const char *name = strrchr(out, '/');
+
+	fprintf(stderr, "subtree-bench run: --out '%s': the bench VM shares the results file's directory, and %s is the guest's own: give a directory of its own (e.g. %s/sb/%s)\n",
+		out, dir, strcmp(dir, "/") ? dir : "/var/tmp", name ? name + 1 : out);
+	return SB_EXIT_USAGE;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = run_defaults(argc, argv);
@@ -1863,23 +1888,12 @@ int cmd_run(int argc, char **argv)
 		return SB_EXIT_USAGE;
 	if (strcmp(o.box, "host") && !sb_in_guest()) {
 		char out[PATH_MAX], dir[PATH_MAX];
+		bool existed = !access(o.out, F_OK);
 		FILE *f;
 
-		/*
-		 * The guest's own tmpfs is on /tmp, /run and /dev/shm, and its
-		 * scratch tree (a fixed path) is in /tmp: sharing one of them whole
-		 * would put the tree on the host's filesystem, and two guests' in
-		 * one place.
-		 */
 		snprintf(dir, sizeof(dir), "%s", o.out);
-		if (realpath(dirname(dir), out) &&
-		    (!strcmp(out, "/tmp") || !strcmp(out, "/run") || !strcmp(out, "/dev/shm"))) {
-			const char *name = strrchr(o.out, '/');
-
-			fprintf(stderr, "subtree-bench run: --out '%s': the bench VM shares the results file's directory, and %s is the guest's own: give a directory of its own (e.g. %s/sb/%s)\n",
-				o.out, out, out, name ? name + 1 : o.out);
-			return SB_EXIT_USAGE;
-		}
+		if (realpath(dirname(dir), out) && guest_owns_dir(out))
+			return refuse_guest_dir(o.out, out);
 		/* The guest writes the results straight into the host directory. */
 		f = fopen(o.out, "a");
 		if (!f) {
@@ -1890,7 +1904,13 @@ int cmd_run(int argc, char **argv)
 		if (!realpath(o.out, out))
 			return SB_EXIT_USAGE;
 		snprintf(dir, sizeof(dir), "%s", out);
-		return sb_vm_exec(o.box, argc, argv, dirname(dir), SB_VM_TIMEOUT_RUN);
+		/* --out may be a symbolic link into one of them: what is shared is where it points. */
+		if (guest_owns_dir(dirname(dir))) {
+			if (!existed)
+				unlink(out);
+			return refuse_guest_dir(o.out, dir);
+		}
+		return sb_vm_exec(o.box, argc, argv, dir, SB_VM_TIMEOUT_RUN);
 	}
 	if (o.settle_ms == ULONG_MAX)
 		o.settle_ms = strcmp(sb_box_kind(), "vm-icount") ? 0 : 200;

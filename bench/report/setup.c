@@ -179,7 +179,7 @@ static void md_fig_sentence(FILE *f, const struct report *r, const struct setup_
 		    (!mem || p->count[CM_KMEM_ATTACH].median > mem->count[CM_KMEM_ATTACH].median))
 			mem = p;
 	}
-	if (lo && hi && lo != hi)
+	if (lo && hi && lo != hi && lo->rep[RM_ATTACH].median > 0)
 		fprintf(f, "At %s directories in scope the attach costs from %s (%s) to %s %s (%s), "
 			   "%s times as much.", PAR(s->xmax), NUM(lo->rep[RM_ATTACH].median), LABEL(lo),
 			NUM(hi->rep[RM_ATTACH].median),
@@ -187,8 +187,8 @@ static void md_fig_sentence(FILE *f, const struct report *r, const struct setup_
 			NUM(hi->rep[RM_ATTACH].median / lo->rep[RM_ATTACH].median));
 	if (mem)
 		fprintf(f, "%sThe most kernel memory at attach at %s directories: %s KiB (%s).",
-			lo && hi && lo != hi ? " " : "", PAR(s->xmax), NUM(mem->count[CM_KMEM_ATTACH].median / 1024), LABEL(mem));
-	if ((lo && hi && lo != hi) || mem)
+			lo && hi && lo != hi && lo->rep[RM_ATTACH].median > 0 ? " " : "", PAR(s->xmax), NUM(mem->count[CM_KMEM_ATTACH].median / 1024), LABEL(mem));
+	if ((lo && hi && lo != hi && lo->rep[RM_ATTACH].median > 0) || mem)
 		fputs("\n\n", f);
 }
 

@@ -268,7 +268,8 @@ done
 # scratch tree is there): refused before a guest boots, nothing written.
 out=/tmp/sb-refused-$$.json
 st=0
-"$BIN" run --box vm --out "$out" > /dev/null 2> "$T/err" || st=$?
+# (timeout: were it ever accepted, a guest would boot; it must not run on.)
+timeout 60 "$BIN" run --box vm --out "$out" > /dev/null 2> "$T/err" || st=$?
 if [ $st -eq 2 ] && grep -qF "give a directory of its own (e.g. /tmp/sb/sb-refused-$$.json)" "$T/err" && [ ! -e "$out" ]; then
 	pass run-vm-out-in-tmp-refused
 else
