@@ -519,6 +519,18 @@ static int load_hyperfine(const char *path, struct samples *all)
 		json_array_foreach(times, k, t) {
 			struct sample *s;
 
+			/*
+			 * hyperfine's default shell mode subtracts its estimate of
+			 * spawning the shell and clamps at 0: a command faster than
+			 * that estimate reads 0 s, which is no measurement.
+			 */
+			if (json_is_number(t) && json_number_value(t) == 0) {
+				errf("%s: command '%s': times[%zu] is 0 s: hyperfine subtracted "
+				     "a shell-spawn estimate larger than the command; fix: time it "
+				     "with `hyperfine --shell=none` (scripts/realistic.sh does)",
+				     path, cmd, k);
+				goto fail;
+			}
 			/* In ns it must still be a number: 1e300 s is not a time. */
 			if (!json_is_number(t) || !(json_number_value(t) > 0) ||
 			    !isfinite(json_number_value(t) * 1e9)) {

@@ -30,9 +30,13 @@
 #  (b) one hyperfine invocation per workload, every backend in it (in a
 #      seeded shuffled order of its own), REPS timed runs after WARMUP ones,
 #      PREPARE (untimed, hyperfine's --prepare) before each:
-#        hyperfine --export-json OUT_DIR/raw/hyperfine-W.json --runs REPS \
-#            --warmup WARMUP [--prepare PREPARE] -n none 'CMD' -n fanotify-user \
-#            'subtree-bench monitor --quiet --backend fanotify-user --rule RULE -- sh -c "CMD"' ...
+#        hyperfine --shell=none --export-json OUT_DIR/raw/hyperfine-W.json --runs REPS \
+#            --warmup WARMUP [--prepare "sh -c PREPARE"] -n none "sh -c CMD" -n fanotify-user \
+#            "subtree-bench monitor --quiet --backend fanotify-user --rule RULE -- sh -c CMD" ...
+#      With --shell=none hyperfine subtracts no shell-spawn estimate (which
+#      made a command faster than the estimate, git status of a small tree,
+#      time 0 s); instead every command, none's too, runs under one sh of
+#      its own, so the difference to none is the monitor alone.
 #      The workloads W (SUBTREE_BENCH_WORKLOADS):
 #        untar        extract a tar of this repository (`git archive HEAD`)
 #                     into RULE/untar and remove it
@@ -239,10 +243,10 @@ HF_FILES=
 hf() {
 	hf_name=$1 hf_prep=$2 hf_cmd=$3 hf_salt=$4
 	set --
-	[ -n "$hf_prep" ] && set -- --prepare "$hf_prep"
+	[ -n "$hf_prep" ] && set -- --prepare "sh -c '$hf_prep'"
 	for b in $(shuffled "$hf_salt"); do
 		if [ "$b" = none ]; then
-			set -- "$@" -n none "$hf_cmd"
+			set -- "$@" -n none "sh -c '$hf_cmd'"
 		else
 			set -- "$@" -n "$b" "$BIN monitor --quiet --backend $b --rule $RULE -- sh -c '$hf_cmd'"
 		fi
@@ -252,7 +256,7 @@ hf() {
 	# for every backend, also when hyperfine's per-command warmup is 0.
 	sh -c "${hf_prep:-true}" && sh -c "$hf_cmd" >"$RAW/hyperfine-$hf_name.log" 2>&1 ||
 		die "$hf_name: the command alone failed ($hf_cmd): $(tail -3 "$RAW/hyperfine-$hf_name.log")" 1
-	hyperfine --style basic --export-json "$RAW/hyperfine-$hf_name.json" --runs "$REPS" \
+	hyperfine --style basic --shell=none --export-json "$RAW/hyperfine-$hf_name.json" --runs "$REPS" \
 		--warmup "$WARMUP" "$@" >"$RAW/hyperfine-$hf_name.log" 2>&1
 	st=$?
 	sed 's/^/| /' "$RAW/hyperfine-$hf_name.log"

@@ -163,9 +163,11 @@ bad import-bad-no-kind "say what it is" "$FIX/import-fio/fio-none-smallfiles-1.j
 # no samples (seen while writing the fuzz targets, tests/fuzz/, which check
 # for it now).
 jq '.results[0].times[0] = 1e300' "$FIX/import-hyperfine/hyperfine-untar.json" >"$B/hyperfine-huge.json"
+jq '.results[0].times[1] = 0' "$FIX/import-hyperfine/hyperfine-untar.json" >"$B/hyperfine-zero.json"
 jq '.jobs[0].read.iops = -5' "$FIX/import-fio/fio-none-smallfiles-1.json" >"$B/fio-none-negative-1.json"
 jq '.jobs[0].read.total_ios = 1e308 | .jobs[0].write.total_ios = 1e308' "$FIX/import-fio/fio-none-smallfiles-1.json" >"$B/fio-none-huge-1.json"
 bad import-bad-huge-time "times[0] is not a positive number of seconds" --hyperfine "$B/hyperfine-huge.json" --out "$T/bad.json"
+bad import-bad-zero-time "times[1] is 0 s: hyperfine subtracted" --hyperfine "$B/hyperfine-zero.json" --out "$T/bad.json"
 bad import-bad-negative-iops "negative \"iops\"" --fio "$B/fio-none-negative-1.json" --out "$T/bad.json"
 bad import-bad-huge-ios "no positive, finite time per I/O" --fio "$B/fio-none-huge-1.json" --out "$T/bad.json"
 bad import-bad-no-out "no --out" --fio "$FIX/import-fio/fio-none-smallfiles-1.json"
