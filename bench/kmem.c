@@ -103,8 +103,10 @@ static int meminfo_read(uint64_t *bytes, char *err, size_t errlen)
 /*
  * What a detach or an earlier step freed late (RCU, the mark reaper) must
  * not land in the attach's figure: read until two reads in a row agree.
+ * *settled says whether they did, or SETTLE_TRIES reads went by and the
+ * last one is returned.
  */
-static int meminfo_settled(uint64_t *bytes, char *err, size_t errlen)
+static int meminfo_settled(uint64_t *bytes, bool *settled, char *err, size_t errlen)
 {
 	const struct timespec gap = { 0, SETTLE_GAP_MS * 1000000L };
 	uint64_t last;
@@ -115,11 +117,14 @@ static int meminfo_settled(uint64_t *bytes, char *err, size_t errlen)
 		nanosleep(&gap, NULL);
 		if (meminfo_read(bytes, err, errlen))
 			return -1;
-		if (*bytes == last)
+		if (*bytes == last) {
+			*settled = true;
 			return 0;
+		}
 		last = *bytes;
 	}
 	*bytes = last;
+	*settled = false;
 	return 0;
 }
 
@@ -163,7 +168,7 @@ static int kmem_read(struct sb_kmem_step *s, uint64_t *v, bool settle)
 {
 	if (s->kmem->method == SB_KMEM_MEMCG)
 		return sb_memcg_kernel_bytes(&s->kmem->memcg, v, s->why, sizeof(s->why));
-	return settle ? meminfo_settled(v, s->why, sizeof(s->why)) :
+	return settle ? meminfo_settled(v, &s->settled, s->why, sizeof(s->why)) :
 			meminfo_read(v, s->why, sizeof(s->why));
 }
 
@@ -201,8 +206,11 @@ json_t *sb_kmem_json(const struct sb_kmem_step *s)
 {
 	if (!s->ok)
 		return NULL;
-	return json_pack("{s:s, s:I, s:I}",
-			 "method", s->kmem->method == SB_KMEM_MEMCG ? "memcg" : "meminfo",
+	if (s->kmem->method == SB_KMEM_MEMINFO)
+		return json_pack("{s:s, s:b, s:I, s:I}", "method", "meminfo", "settled", s->settled,
+				 "attach_bytes", (json_int_t)s->attached - (json_int_t)s->before,
+				 "end_bytes", (json_int_t)s->end - (json_int_t)s->before);
+	return json_pack("{s:s, s:I, s:I}", "method", "memcg",
 			 "attach_bytes", (json_int_t)s->attached - (json_int_t)s->before,
 			 "end_bytes", (json_int_t)s->end - (json_int_t)s->before);
 }

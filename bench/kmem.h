@@ -54,6 +54,8 @@ struct sb_kmem_step {
 	struct sb_kmem *kmem;		/* NULL or SB_KMEM_NONE: no figures, why says so */
 	bool ok;			/* every read so far worked, else why */
 	uint64_t before, attached, end;
+	/* meminfo: the "before" read came from two reads in a row that agreed */
+	bool settled;
 	char why[512];
 	/* memcg: the process could not move back to its cgroup (every later step would be charged) */
 	char leave_err[512];
@@ -73,7 +75,7 @@ void sb_kmem_around(void *step, bool after);
 void sb_kmem_end(struct sb_kmem_step *s);
 /* Is the process still in the step's cgroup (leave_err says why)? */
 bool sb_kmem_stuck(const struct sb_kmem_step *s);
-/* {method, attach_bytes, end_bytes} (signed: frees can take a figure below 0), or NULL if !ok. */
+/* {method, [settled (meminfo),] attach_bytes, end_bytes} (signed: frees can take a figure below 0), or NULL if !ok. */
 json_t *sb_kmem_json(const struct sb_kmem_step *s);
 
 /*

@@ -202,6 +202,8 @@ static void parse_counting(const json_t *reps, struct run *run)
 			push_rep(&run->count[CM_KMEM_END], cap, v);
 		if (!run->kmem_method)
 			run->kmem_method = jstr(kmem, "method");
+		if (json_is_false(json_object_get(kmem, "settled")))
+			run->kmem_unsettled++;
 		if (jnum(rep, "marks", &v))
 			push_rep(&run->count[CM_MARKS], cap, v);
 		if (jnum(rep, "map_bytes", &v))

@@ -119,6 +119,7 @@ struct run {
 	struct per_rep rep[RM__COUNT];
 	struct per_rep count[CM__COUNT];
 	const char *kmem_method;	/* counting_detail[].kmem.method, or NULL */
+	int kmem_unsettled;	/* counting repetitions whose meminfo "before" never settled */
 	double dirs;		/* dirs_in_scope: the set-up axis; NAN in older files */
 	int consumer_in_total;	/* split.consumer_in_total: -1 not recorded, 0, 1 */
 	long long threads;	/* workload threads per step (run --threads); 1 in older files */

@@ -234,12 +234,17 @@ static void md_fig(FILE *f, const struct report *r, const struct setup_fig *s, c
 static void md_methods(FILE *f, const struct report *r)
 {
 	struct strlist l = { 0 };
+	int unsettled = 0;
 
 	for (size_t i = 0; i < r->nsetups; i++)
 		for (size_t k = 0; k < r->setups[i].ns; k++)
-			for (size_t j = 0; j < r->setups[i].s[k].n; j++)
-				if (r->setups[i].s[k].pts[j]->kmem_method)
-					strlist_add_unique(&l, r->setups[i].s[k].pts[j]->kmem_method);
+			for (size_t j = 0; j < r->setups[i].s[k].n; j++) {
+				const struct run *p = r->setups[i].s[k].pts[j];
+
+				if (p->kmem_method)
+					strlist_add_unique(&l, p->kmem_method);
+				unsettled += p->kmem_unsettled;
+			}
 	if (!l.n) {
 		fputs("No run recorded kernel memory (`kmem` is null: the box's `kmem_why` says why).", f);
 	} else {
@@ -254,6 +259,10 @@ static void md_methods(FILE *f, const struct report *r)
 		      "pages, so a small attach reads as 0 or a page or two; pages a map allocates "
 		      "directly, such as a BPF ring buffer's, are not in it but are in its BPF map "
 		      "memory).", f);
+		if (unsettled)
+			fprintf(f, " In %d counting repetition%s the `meminfo` read before the attach "
+				"never settled (`settled: false`: no two reads in a row agreed): "
+				"read those figures as noisier.", unsettled, unsettled == 1 ? "" : "s");
 	}
 	free(l.v);
 }
