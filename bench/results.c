@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "box.h"
 #include "cmd.h"
@@ -44,10 +45,13 @@ void sb_command_line(int argc, char **argv, char *buf, size_t len)
 	}
 }
 
+static void write_failed(const char *path, const char *tmp, int err_no, char *err, size_t errlen);
+
 int sb_results_open(struct sb_results *r, const char *path, const char *box_kind,
 		    int argc, char **argv, char *err, size_t errlen)
 {
 	char created[32], cmdline[4096];
+	char tmp[4300];
 	time_t now = time(NULL);
 	json_t *box;
 
@@ -65,8 +69,19 @@ int sb_results_open(struct sb_results *r, const char *path, const char *box_kind
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* Fail now, not after an hour of measuring, if the file cannot be written. */
-	return sb_results_flush(r, err, errlen);
+	/*
+	 * Fail now, not after an hour of measuring, if the file cannot be
+	 * written; but write only its temporary file here, so that a command
+	 * refused for bad input after this leaves an existing file as it was.
+	 */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	errno = 0;
+	if (json_dump_file(r->root, tmp, JSON_INDENT(1))) {
+		write_failed(path, tmp, errno ? errno : EIO, err, errlen);
+		return -1;
+	}
+	unlink(tmp);
+	return 0;
 }
 
 static void csv_value(FILE *f, json_t *v)

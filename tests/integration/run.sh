@@ -73,9 +73,10 @@ if run_ok run-backend-strategy --backend fanotify-user,inotify --strategy walk,i
 		fail run-backend-strategy "want fanotify-user/walk inotify/tag none/-, got: $got"
 	fi
 fi
+rm -f bad.json
 if "$BIN" run --backend fanotify-user --strategy walk,inotify:walk --out bad.json > /dev/null 2> "$T/err"; then
 	fail run-backend-strategy-refused "inotify:walk was accepted"
-elif grep -q "inotify does not implement walk" "$T/err" && jq -e '.runs | length == 0' bad.json > /dev/null; then
+elif grep -q "inotify does not implement walk" "$T/err" && [ ! -e bad.json ]; then
 	pass run-backend-strategy-refused
 else
 	fail run-backend-strategy-refused "$(cat "$T/err")"
