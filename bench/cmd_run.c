@@ -104,7 +104,7 @@ static const struct argp_option run_options[] = {
 	{ "depth", 'd', "D[,D...]", 0, "directory levels below each root down to the files (default 4)", 0 },
 	{ "hit-ratio", 'H', "H[,H...]", 0, "share of operations on in-scope objects, 0..1 (default 0.5)", 0 },
 	{ "ops", OPT_OPS, "N", 0, "operations per repetition (default 2000)", 0 },
-	{ "threads", OPT_THREADS, "N", 0, "workload threads per step (default 1): each runs its own slice of the --ops operations, all starting together; the figure is the wall time from their start to the last one's end per operation (contention on the backends' maps, ring buffer and queues). One value per run, not a list; thread i > 0 is pinned to the i-th CPU after --workload-cpu", 0 },
+	{ "threads", OPT_THREADS, "N", 0, "workload threads per step (default 1): each runs its own slice of the --ops operations, all starting together; the figure is the wall time from their start to the last one's end per operation (contention on the backends' maps, ring buffer and queues). One value per run, not a list, at most the CPUs the harness may use; thread i > 0 is pinned to the i-th of those CPUs after --workload-cpu", 0 },
 	{ "reps", OPT_REPS, "K", 0, "repetitions of the timing pass (default 10)", 0 },
 	{ "count-reps", OPT_COUNT_REPS, "K", 0, "repetitions of the counting pass after it: libperf counters and BPF_ENABLE_STATS on, figures not used as samples (default 1; 0: none)", 0 },
 	{ "files", OPT_FILES_BURST, "N", 0, "burst regime: operations reuse N objects per side, so fanotify may merge identical events (reported as merged; default 0: every operation its own object)", 0 },
@@ -521,7 +521,7 @@ static uint64_t thread_cpu_self_ns(void)
  * The workload threads of one step: --threads fresh threads per step, for
  * every backend (none too, so the pairing compares like with like), created
  * and joined outside the timed loop. Thread 0 inherits the main thread's CPU
- * pinning; thread i > 0 pins itself to the i-th CPU after it (workload_cpu_of()).
+ * pinning; thread i > 0 pins itself to the i-th allowed CPU after it (workload_cpu_of()).
  * A backend's enter_workload (Landlock's irreversible restriction) applies to
  * the thread that calls it alone and ends with it, so every workload thread
  * calls it, one at a time; the harness's own threads are never restricted.
@@ -562,12 +562,40 @@ struct step_thread {
 	int cpu;
 };
 
-/* Where workload thread i runs: --workload-cpu, then the CPUs after it, in turn. */
+/*
+ * The CPUs the harness may run on (its affinity mask when it started, before
+ * it pinned anything), in order: where the workload threads go.
+ */
+static long allowed_cpu[CPU_SETSIZE];
+static int n_allowed_cpus;
+
+static void read_allowed_cpus(void)
+{
+	cpu_set_t set;
+
+	n_allowed_cpus = 0;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			allowed_cpu[n_allowed_cpus++] = c;
+}
+
+/*
+ * Where workload thread i runs: --workload-cpu, then the allowed CPUs after
+ * it, in turn (a CPU outside the mask would refuse the pin).
+ */
 static long workload_cpu_of(const struct run_opts *o, unsigned int i)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int first = 0;
 
-	return n > 0 ? (o->workload_cpu + (long)i) % n : o->workload_cpu;
+	if (!n_allowed_cpus)
+		return o->workload_cpu;
+	while (first < n_allowed_cpus && allowed_cpu[first] != o->workload_cpu)
+		first++;
+	if (first == n_allowed_cpus)
+		return i ? allowed_cpu[(i - 1) % n_allowed_cpus] : o->workload_cpu;
+	return allowed_cpu[(first + i) % n_allowed_cpus];
 }
 
 /* Does the consumer share a CPU with one of the workload threads? */
@@ -1405,6 +1433,11 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 	if (pick_workloads(s->o.workloads, s->wls, &s->nw) ||
 	    pick_strategies(s->o.strategies, &s->strategies))
 		return -1;
+	if (n_allowed_cpus && s->o.threads > (unsigned long)n_allowed_cpus) {
+		fprintf(stderr, "subtree-bench run: --threads %lu: the harness may run on %d CPU%s (its affinity mask), and two workload threads on one CPU measure the scheduler: use --threads %d or fewer, or run it on more CPUs\n",
+			s->o.threads, n_allowed_cpus, n_allowed_cpus == 1 ? "" : "s", n_allowed_cpus);
+		return -1;
+	}
 	for (size_t i = 0; i < s->nw; i++) {
 		if (s->o.report == SB_REPORT_FID && s->wls[i]->needs_names) {
 			fprintf(stderr, "subtree-bench run: --report fid: workload %s has directory-entry events, which only a name attributes to their object: use --report dfid-name or auto\n",
@@ -1912,6 +1945,7 @@ int cmd_run(int argc, char **argv)
 		}
 		return sb_vm_exec(o.box, argc, argv, dir, SB_VM_TIMEOUT_RUN);
 	}
+	read_allowed_cpus();
 	if (o.settle_ms == ULONG_MAX)
 		o.settle_ms = strcmp(sb_box_kind(), "vm-icount") ? 0 : 200;
 	if (o.consumer_cpu == -2)

@@ -151,7 +151,7 @@ static void push_rep(struct per_rep *p, size_t cap, double v)
 	p->v[p->n++] = v;
 }
 
-/* reps_detail[i].split, .attach_ns and .oracle of the timing repetitions; a field a
+/* reps_detail[i].split, .attach_ns, .loop_ns_per_op and .oracle of the timing repetitions; a field a
  * repetition lacks (older runners, null without a consumer) is left out. */
 static void parse_reps(const json_t *reps, struct run *run)
 {
@@ -161,6 +161,7 @@ static void parse_reps(const json_t *reps, struct run *run)
 		[RM_CONSUMER_EVENT] = "consumer_cpu_ns_per_event",
 		[RM_REMAINDER] = "remainder_ns_per_op",
 		[RM_ATTACH] = NULL,	/* beside split, below */
+		[RM_LOOP] = NULL,
 	};
 	size_t cap = json_array_size(reps), i;
 	json_t *rep;
@@ -177,6 +178,8 @@ static void parse_reps(const json_t *reps, struct run *run)
 				push_rep(&run->rep[k], cap, v);
 		if (jnum(rep, "attach_ns", &v))
 			push_rep(&run->rep[RM_ATTACH], cap, v);
+		if (jnum(rep, "loop_ns_per_op", &v))
+			push_rep(&run->rep[RM_LOOP], cap, v);
 		if (json_is_boolean(inc) && run->consumer_in_total < 0)
 			run->consumer_in_total = json_is_true(inc);
 		for (int k = 0; k < N_ORACLE; k++)

@@ -70,6 +70,7 @@ extern const char *const oracle_keys[N_ORACLE];
 enum rep_metric {
 	RM_WORKLOAD, RM_CONSUMER, RM_CONSUMER_EVENT, RM_REMAINDER,
 	RM_ATTACH,		/* attach_ns: the set-up, not per operation */
+	RM_LOOP,		/* loop_ns_per_op: the timed loop alone, without the drain */
 	RM_ORACLE,		/* + enum oracle_key */
 	RM__COUNT = RM_ORACLE + N_ORACLE
 };

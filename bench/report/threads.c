@@ -8,6 +8,13 @@
  * operations, so the ratio says how much of the work N threads got through
  * in parallel (below 1) and how much they slowed each other down, in the
  * backend's maps, ring buffer, rename_lock or queue, or on shared CPUs.
+ *
+ * On a box with fewer CPUs than workload threads plus the consumer, the
+ * consumer shares a CPU with one thread when N > 1 but has its own with one
+ * thread: its CPU time (the drain after the loop) is then in the N-thread
+ * figure only. The table says for each side whether it is, and gives the
+ * ratio of the loop times alone (loop_ns_per_op), which leaves the drain
+ * out of both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +34,21 @@ static void one_thread_id(const struct run *p, char *buf, size_t len)
 		;
 	if (at)
 		memmove(at, at + n, strlen(at + n) + 1);
+}
+
+/* Is the consumer's CPU time in p's figure: "yes", "no" or "?" (not recorded). */
+static const char *consumer_in(const struct run *p)
+{
+	return p->consumer_in_total < 0 ? "?" : p->consumer_in_total ? "yes" : "no";
+}
+
+/* The ratio of N threads' median of metric k over one thread's, or a dash. */
+static void ratio_cell(FILE *f, const struct run *q, const struct run *p, int k)
+{
+	if (q && q->rep[k].n && p->rep[k].n && q->rep[k].median > 0)
+		fprintf(f, "%.3f", p->rep[k].median / q->rep[k].median);
+	else
+		fputs("—", f);
 }
 
 static const struct run *one_thread_twin(const struct report *r, const struct run *p)
@@ -58,10 +80,18 @@ void md_threads(FILE *f, const struct report *r)
 				   "the ratio is N threads over one: below 1 the threads got through the list in "
 				   "parallel, above 1 they slowed each other down (the backend's maps, ring buffer, "
 				   "rename_lock or queue, or a CPU shared with the consumer). These runs are another "
-				   "experiment (ids ending in `/tN`): in the tables, never in the figures.\n\n");
+				   "experiment (ids ending in `/tN`): in the tables, never in the figures. "
+				   "`consumer in figure` says, for one thread / N threads, whether the "
+				   "consumer's CPU time is in the figure (it is when the consumer shares a "
+				   "workload thread's CPU, and then also its drain after the loop): where the "
+				   "two differ the ratio compares unlike figures, and `loop ratio`, of the "
+				   "timed loops alone (`loop_ns_per_op`, no drain on either side), is the "
+				   "like-for-like one; a consumer sharing a thread's CPU still slows that "
+				   "thread during the loop.\n\n");
 			fprintf(f, "| backend | strategy | workload | mode | rules | depth | hit | threads | "
-				   "1 thread (%s) | N threads (%s) | ratio | run id |\n", r->unit, r->unit);
-			fputs("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n", f);
+				   "1 thread (%s) | N threads (%s) | ratio | consumer in figure (1 / N) | "
+				   "loop ratio | run id |\n", r->unit, r->unit);
+			fputs("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|---|\n", f);
 			any = true;
 		}
 		q = one_thread_twin(r, p);
@@ -79,6 +109,8 @@ void md_threads(FILE *f, const struct report *r)
 			fprintf(f, "%.3f", p->median.v / q->median.v);
 		else
 			fputs(q ? "—" : "— (no one-thread run of this cell)", f);
+		fprintf(f, " | %s / %s | ", q ? consumer_in(q) : "—", consumer_in(p));
+		ratio_cell(f, q, p, RM_LOOP);
 		fputs(" | ", f);
 		md_code(f, p->id);
 		fputs(" |\n", f);

@@ -779,10 +779,17 @@ if [ -z "$why" ]; then pass report-setup; else fail report-setup "$why"; fi
 # two threads (/t2, threads 2, medians 1.5 times as much) and adds one /t2
 # run at 20 rules that has no one-thread run. The section sets each beside
 # its one-thread twin with the ratio; the /t2 runs are in the tables, in no
-# figure, and in no sentence; the fixture alone has no such section.
+# figure, and in no sentence; the fixture alone has no such section. The
+# one-thread runs get a consumer on a CPU of its own and loops of 8000, the
+# /t2 ones a consumer sharing a thread's CPU (none: no consumer) and loops of
+# 10000: `no / yes` and a loop ratio of 1.250.
 why=
-jq '.runs += [.runs[] | select(.oracle.valid and (.id | test("^(none/-|fanotify-user/walk|fanotify-kmod/walk)/open-close/notify/r10/d4/h0.5$")))
-	| .id += "/t2" | .threads = 2 | .stats.median.value *= 1.5 | .samples_ns_per_op |= map(. * 1.5)]
+jq 'def cell: .id | test("^(none/-|fanotify-user/walk|fanotify-kmod/walk)/open-close/notify/r10/d4/h0.5$");
+	.runs |= map(if cell
+		then .reps_detail |= map(.loop_ns_per_op = 8000 | .split.consumer_in_total = false) else . end)
+	| .runs += [.runs[] | select(.oracle.valid and cell)
+	| .id += "/t2" | .threads = 2 | .stats.median.value *= 1.5 | .samples_ns_per_op |= map(. * 1.5)
+	| .backend as $b | .reps_detail |= map(.loop_ns_per_op = 10000 | .split.consumer_in_total = ($b != "none"))]
 	| .runs += [.runs[] | select(.id == "fanotify-user/walk/open-close/notify/r10/d4/h0.5/t2")
 	| .id = "fanotify-user/walk/open-close/notify/r20/d4/h0.5/t2" | .rules = 20]' "$SPLIT" >"$WORK/threads.json"
 report --out-dir "$WORK/threads" "$WORK/threads.json"
@@ -792,10 +799,12 @@ section "Workload threads" "$TMD" >"$WORK/thr-section"
 grep -qF 'the ratio is N threads over one' "$WORK/thr-section" || why="$why no section;"
 for c in "none/-|10000|15000" "fanotify-user/walk|16000|24000" "fanotify-kmod/walk|12000|18000"; do
 	bs=${c%%|*} rest=${c#*|}
-	grep -qF "| ${bs%/*} | ${bs#*/} | open-close | notify | 10 | 4 | 0.5 | 2 | ${rest%|*} | ${rest#*|} | 1.500 | \`$bs/open-close/notify/r10/d4/h0.5/t2\` |" \
+	cin="no / yes"
+	[ "$bs" = none/- ] && cin="no / no"
+	grep -qF "| ${bs%/*} | ${bs#*/} | open-close | notify | 10 | 4 | 0.5 | 2 | ${rest%|*} | ${rest#*|} | 1.500 | $cin | 1.250 | \`$bs/open-close/notify/r10/d4/h0.5/t2\` |" \
 		"$WORK/thr-section" || why="$why $bs: $(grep -F "$bs/" "$WORK/thr-section" | head -1);"
 done
-grep -qF '| fanotify-user | walk | open-close | notify | 20 | 4 | 0.5 | 2 | — | 24000 | — (no one-thread run of this cell) |' \
+grep -qF '| fanotify-user | walk | open-close | notify | 20 | 4 | 0.5 | 2 | — | 24000 | — (no one-thread run of this cell) | — / yes | — |' \
 	"$WORK/thr-section" || why="$why the run without a twin;"
 [ "$(grep -c '/t2` |$' "$WORK/thr-section")" = 4 ] || why="$why not 4 rows;"
 section "Table: open-close, notify mode" "$TMD" | grep -qF '`fanotify-kmod/walk/open-close/notify/r10/d4/h0.5/t2`' ||

@@ -198,9 +198,25 @@ fi
 "$BIN" run --threads 2 --workload rename-storm --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
 [ $? -eq 2 ] && grep -q "rename-storm: --threads 2: .*run it with --threads 1" "$T/err" && pass run-threads-serial-refused ||
 	fail run-threads-serial-refused "$(cat "$T/err")"
-"$BIN" run --threads 4 --ops 3 --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
-[ $? -eq 2 ] && grep -q "open-close: --threads 4 with --ops 3: .*give --ops 4 or more" "$T/err" && pass run-threads-too-many ||
+# A command refused for bad input leaves an existing results file as it was.
+if [ -s threads.json ]; then
+	cp threads.json kept.json
+	"$BIN" run --threads 2 --workload rename-storm --backend fanotify-user --out kept.json > /dev/null 2>&1
+	[ $? -eq 2 ] && cmp -s threads.json kept.json && [ ! -e kept.json.tmp ] && pass run-refused-keeps-results ||
+		fail run-refused-keeps-results "kept.json changed: $(jq -c '.runs | length' kept.json) runs"
+fi
+"$BIN" run --threads 2 --ops 1 --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
+[ $? -eq 2 ] && grep -q "open-close: --threads 2 with --ops 1: .*give --ops 2 or more" "$T/err" && pass run-threads-too-many ||
 	fail run-threads-too-many "$(cat "$T/err")"
+# More workload threads than the CPUs the harness may use (its affinity mask).
+if command -v taskset > /dev/null 2>&1; then
+	rm -f bad.json
+	taskset -c 0 "$BIN" run --threads 2 --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
+	[ $? -eq 2 ] && grep -q -- "--threads 2: the harness may run on 1 CPU (its affinity mask).*use --threads 1 or fewer" "$T/err" &&
+		[ ! -s bad.json ] && pass run-threads-over-cpus || fail run-threads-over-cpus "$(cat "$T/err")"
+else
+	echo "SKIP run-threads-over-cpus: no taskset"
+fi
 
 
 # The CSV view: one row per run, the JSON's snake_case names.
