@@ -20,7 +20,13 @@
 #include "../fanotify_filter.h"
 
 #define MODULE_NAME "fanotify_subtree"
-#define CTL_CHUNK 4096
+/*
+ * Rules past the init args go in FAN_IOC_FILTER_CTL calls as large as the
+ * series allows: each call rebuilds the module's rule set and frees the old
+ * one after a grace period, so small chunks would hold many old sets at once
+ * (4,096 per call held about 100 MB for 100,000 rules).
+ */
+#define CTL_CHUNK (FAN_FILTER_CTL_SIZE_MAX / sizeof(__s32))
 #define UNLOAD_TRIES 200
 
 struct fan_kmod {
@@ -92,10 +98,19 @@ static int load_module(struct fan_kmod *k, char *err, size_t errlen)
 static int add_more_rules(struct fan_kmod *k, const struct sb_rules *rules, size_t from,
 			  char *err, size_t errlen)
 {
-	static __s32 fds[CTL_CHUNK];
+	size_t chunk = rules->n - from < CTL_CHUNK ? rules->n - from : CTL_CHUNK;
+	__s32 *fds;
+	int ret = 0;
 
+	if (from >= rules->n)
+		return 0;
+	fds = calloc(chunk, sizeof(*fds));
+	if (!fds) {
+		snprintf(err, errlen, "out of memory for %zu rule fds", chunk);
+		return -1;
+	}
 	while (from < rules->n) {
-		size_t n = rules->n - from < CTL_CHUNK ? rules->n - from : CTL_CHUNK;
+		size_t n = rules->n - from < chunk ? rules->n - from : chunk;
 		struct fanotify_filter_ctl ctl = {
 			.cmd = SUBTREE_CTL_ADD, .size = n * sizeof(__s32), .arg = (uintptr_t)fds,
 		};
@@ -107,11 +122,13 @@ static int add_more_rules(struct fan_kmod *k, const struct sb_rules *rules, size
 				 n, strerror(errno),
 				 errno == ENOMEM ? ": the kernel has no memory for a rule table this size: give fewer rules or more memory" :
 				 errno == ENOSPC || errno == E2BIG ? ": more rules than the module's table holds: give fewer rules" : "");
-			return -1;
+			ret = -1;
+			break;
 		}
 		from += n;
 	}
-	return 0;
+	free(fds);
+	return ret;
 }
 
 /*
