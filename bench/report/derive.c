@@ -744,3 +744,20 @@ bool series_level_slope(const struct series *s, double *slope)
 	}
 	return n >= 3 && !sb_linear_fit(x, y, n, slope, &intercept);
 }
+
+/* The figure against `ax` of open-close in notify mode with the most series. */
+const struct group *main_group(const struct report *r, enum axis ax)
+{
+	const struct group *best = NULL;
+
+	for (size_t i = 0; i < r->ngroups; i++) {
+		const struct group *g = &r->groups[i];
+
+		if (g->axis != ax || !g->cost_fig || strcmp(g->workload, "open-close") ||
+		    strcmp(g->mode, "notify"))
+			continue;
+		if (!best || g->ns > best->ns)
+			best = g;
+	}
+	return best;
+}

@@ -1015,6 +1015,7 @@ char *report_md(const struct report *r, const char *prefix, size_t *len)
 	      "sentences each figure's numbers give are in the appendix.\n\n", f);
 	md_headline(f, r, prefix);
 	md_all_figures(f, r, prefix);
+	md_question(f, r);
 
 	for (i = 0; i < r->nok; i = j) {
 		for (j = i; j < r->nok && !cmp_run_common(r->ok[i], r->ok[j]); j++)

@@ -337,6 +337,8 @@ void md_appendix(FILE *f, const struct report *r);
 void md_realistic(FILE *f, const struct report *r);
 /* threads.c: the --threads N runs beside the same cells on one thread (nothing without any). */
 void md_threads(FILE *f, const struct report *r);
+/* question.c: the proposal's question, one row per approach (nothing without any run of one). */
+void md_question(FILE *f, const struct report *r);
 /* setup.c: the set-up figures (from report_derive) and REPORT.md's section. */
 int setup_derive(struct report *r);
 void setup_free(struct report *r);
@@ -411,5 +413,7 @@ int rel_dir(const char *from, const char *to, char *out, size_t len);
 bool ci_overlap(const struct est *a, const struct est *b);
 bool ci_has_zero(const struct est *e);
 int cmp_run_common(const struct run *a, const struct run *b);	/* workload, mode */
+/* The figure against `ax` of open-close in notify mode with the most series, or NULL. */
+const struct group *main_group(const struct report *r, enum axis ax);
 
 #endif

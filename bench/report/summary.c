@@ -99,23 +99,6 @@ static void say_scope(FILE *f, const struct report *r, enum scope sc)
 	say_figure(f, h->base);
 }
 
-/* The figure against `ax` of open-close in notify mode with the most series. */
-static const struct group *main_group(const struct report *r, enum axis ax)
-{
-	const struct group *best = NULL;
-
-	for (size_t i = 0; i < r->ngroups; i++) {
-		const struct group *g = &r->groups[i];
-
-		if (g->axis != ax || !g->cost_fig || strcmp(g->workload, "open-close") ||
-		    strcmp(g->mode, "notify"))
-			continue;
-		if (!best || g->ns > best->ns)
-			best = g;
-	}
-	return best;
-}
-
 /* How far each strategy's cost grows over the rules: its steepest series. */
 static void say_rules(FILE *f, const struct report *r)
 {

@@ -814,4 +814,47 @@ section "Appendix" "$TMD" | grep -qF 'r20' && why="$why a /t2 run in a sentence;
 grep -qF '## Workload threads' "$SMD" && why="$why report-split.json (no threads) has the section;"
 if [ -z "$why" ]; then pass report-threads; else fail report-threads "$why"; fi
 
+# --- the question table (bench/report/question.c) -----------------------------
+# jq copies none and fanotify-kmod walk/tag at r100 d4 h0.5 to the headline's
+# in-scope (h1: overheads 3000/2500) and out-of-scope (h0: 100/50) cells, gives
+# kmod/walk at r100 an attach of 5000 with 104 directories and 4 KiB, and adds
+# a mkdir-tree run of kmod/walk (0 of 100 missing) and of dirmarks/tag (7 of
+# 100 missing, invalid). The rows say so, an approach without runs says it is
+# not measured, the inherited marks say they are not built, and the sentences
+# name the cheapest approach and the one that lost events. report-split.json
+# alone (no fanotify-dirmarks/tag) still has the section (kmod walk and tag).
+why=
+jq 'def cell($h; $o): .id |= sub("/h0.5$"; "/h\($h)") | .hit_ratio = $h | .stats.overhead.value = $o | .stats.overhead.ci95 = [$o - 10, $o + 10];
+	.runs += [.runs[] | select(.id | test("^(none/-|fanotify-kmod/walk|fanotify-kmod/tag)/open-close/notify/r100/d4/h0.5$"))
+		| (cell(1; (if .backend == "none" then 0 elif .strategy == "walk" then 3000 else 2500 end)),
+		   cell(0; (if .backend == "none" then 0 elif .strategy == "walk" then 100 else 50 end)))]
+	| .runs |= map(if .id == "fanotify-kmod/walk/open-close/notify/r100/d4/h0.5" then
+		.dirs_in_scope = 104 | .reps_detail = [range(3) | {attach_ns: 5000}]
+		| .counting_detail = [{kmem: {method: "meminfo", settled: true, attach_bytes: 4096, end_bytes: 8192}, marks: null, map_bytes: null}]
+		else . end)
+	| .runs += [.runs[] | select(.id == "fanotify-dirmarks/walk/open-close/notify/r10/d4/h0.5")
+		| .id = "fanotify-dirmarks/tag/mkdir-tree/notify/r10/d4/h0.5" | .strategy = "tag" | .workload = "mkdir-tree"
+		| .oracle.expected = 100 | .oracle.missing = 7]
+	| .runs += [.runs[] | select(.id == "fanotify-kmod/walk/open-close/notify/r10/d4/h0.5")
+		| .id = "fanotify-kmod/walk/mkdir-tree/notify/r10/d4/h0.5" | .workload = "mkdir-tree"
+		| .oracle.expected = 100 | .oracle.missing = 0]' "$SPLIT" >"$WORK/question.json"
+report --out-dir "$WORK/question" "$WORK/question.json"
+[ "$st" -eq 0 ] || why="exit $st: $(show "$WORK/err");"
+section "The question" "$WORK/question/REPORT.md" >"$WORK/q-section"
+grep -qF '| per-filesystem mark + module filter | fanotify-kmod | walk | +3000 [2990, 3010] | +100.0 [90.0, 110.0] | — | +2000 → ' "$WORK/q-section" ||
+	why="$why kmod/walk's overheads: $(grep -F '| fanotify-kmod | walk |' "$WORK/q-section");"
+grep -qF '| 5000 at 100 rules, 104 directories | 4.00 | 0 of 100 in 1 workload |' "$WORK/q-section" ||
+	why="$why kmod/walk's set-up or events;"
+grep -qF '| fanotify-dirmarks | tag | — | — | — | — | — | — | — | 7 of 100 in 1 workload (1 failed the oracle) |' "$WORK/q-section" ||
+	why="$why dirmarks' lost events;"
+grep -qF '| BPF LSM | bpf-lsm | walk | not measured in this set |' "$WORK/q-section" || why="$why bpf-lsm not said unmeasured;"
+grep -qF '| fanotify-inherit | - | not built: the series has no mark inheritance on mkdir yet |' "$WORK/q-section" ||
+	why="$why fanotify-inherit not said unbuilt;"
+grep -qxF -- '- In scope, the cheapest approach is fanotify-kmod/tag (+2500), a per-filesystem filter.' "$WORK/q-section" ||
+	why="$why no in-scope sentence;"
+grep -qxF -- '- Events lost in the directory-entry workloads: fanotify-dirmarks/tag lost 7 of 100; the other 1 approach measured there lost none.' "$WORK/q-section" ||
+	why="$why no events-lost sentence;"
+section "The question" "$SMD" | grep -qF '| fanotify-dirmarks | tag | not measured in this set |' || why="$why report-split.json alone: no section or a dirmarks row;"
+if [ -z "$why" ]; then pass report-question; else fail report-question "$why"; fi
+
 finish
