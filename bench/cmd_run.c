@@ -883,8 +883,13 @@ static int measure_step(const struct run_opts *o, struct cell *c, const struct s
 		return entry_failed ? -2 : -1;
 	}
 	ret = t.ret;
-	if (ret)
-		sb_oracle_invalidate(oracle, "the workload failed an operation");
+	if (ret) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "the workload failed an operation: %s",
+			 ret < 0 ? strerror(-ret) : "unknown error");
+		sb_oracle_invalidate(oracle, why);
+	}
 	/* A consumer that died or stalled will not drain: say why instead. */
 	failure = sb_backend_failure(&b);
 	if (failure)

@@ -14,9 +14,14 @@
  *   move out: MOVED_FROM(old name)                        (old parent in scope)
  * A backend that follows moved-in directories from user space marks them
  * when it reads MOVED_TO, which is after the open: it loses the OPEN. A tag
- * strategy sees every directory rename invalidate its tags. Notify mode
- * only, one thread: each move of a directory starts where its last move left
- * it, so its list cannot be split between threads (serial).
+ * strategy sees every directory rename invalidate its tags.
+ *
+ * Deny mode: the same moves, and after each an open of a file of its own
+ * inside the moved directory: after a move in it must fail (in scope), after
+ * a move out it must succeed, so a verdict that outlives the move (a stale
+ * tag, a mark left on a moved-out directory) fails the run either way.
+ * One thread: each move of a directory starts where its last move left it,
+ * so its list cannot be split between threads (serial).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +39,7 @@
 
 struct rs_op {
 	size_t src, dst;	/* offsets in s: the directory's path before and after */
-	size_t touch;		/* move in: the file to open after it */
+	size_t touch;		/* move in: the file to open after it (deny mode: after every move) */
 	bool in;		/* moves out->in, else in->out */
 };
 
@@ -45,6 +50,9 @@ struct rs_priv {
 	struct sb_strs s;
 	size_t home[DIRS];	/* offsets in s: each directory where it was staged */
 	struct rs_op *op;
+	bool deny;
+	int deny_errno;		/* what a denied open fails with */
+	int *err;		/* [n] deny mode: errno of each op's open, 0 if allowed */
 };
 
 /* Remove a staged directory and everything in it, if it is at path. */
@@ -73,6 +81,7 @@ static void rs_free(struct rs_priv *p)
 	rs_remove(p);
 	sb_strs_free(&p->s);
 	free(p->op);
+	free(p->err);
 	free(p);
 }
 
@@ -92,10 +101,16 @@ static int rs_stage(const struct sb_wl_ctx *w, const struct rs_priv *p, size_t k
 		if (mkdir(path, 0755))
 			e = -errno;
 	}
-	for (size_t i = 2 * k; !e && i < p->n; i += 2 * p->nr_dirs) {
-		snprintf(path, sizeof(path), "%s/sd%u_%zu/%s", home, w->rep, k,
-			 sb_basename(p->s.buf + p->op[i].touch));
-		e = sb_create_file(path);
+	/*
+	 * Visit j of the directory is ops 2j (in) and 2j + 1 (out): a file for
+	 * the open after each, after the move out in deny mode only.
+	 */
+	for (size_t j = k; !e && 2 * j < p->n; j += p->nr_dirs) {
+		for (size_t i = 2 * j; !e && i < p->n && i <= 2 * j + p->deny; i++) {
+			snprintf(path, sizeof(path), "%s/sd%u_%zu/%s", home, w->rep, k,
+				 sb_basename(p->s.buf + p->op[i].touch));
+			e = sb_create_file(path);
+		}
 	}
 	if (!e)
 		return 0;
@@ -118,6 +133,10 @@ static int rs_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 	if (!p || !(p->op = calloc(w->ops, sizeof(*p->op))))
 		goto oom;
 	p->n = w->ops;
+	p->deny = w->mode == SB_MODE_DENY;
+	p->deny_errno = w->deny_errno ? w->deny_errno : EPERM;
+	if (p->deny && !(p->err = calloc(p->n, sizeof(*p->err))))
+		goto oom;
 	p->nr_dirs = (p->n + 1) / 2 < DIRS ? (p->n + 1) / 2 : DIRS;
 	for (size_t k = 0; k < p->nr_dirs; k++) {
 		p->home[k] = sb_strs_add(&p->s, "%s/sa%u_%zu", t->out_leaf[k % t->nr_chains], rep, k);
@@ -139,7 +158,8 @@ static int rs_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 						rep, i, rep, k, rep, i);
 		} else {
 			op->dst = sb_strs_add(&p->s, "%s/sc%u_%zu", t->out_leaf[c], rep, i);
-			op->touch = op->dst;
+			op->touch = p->deny ? sb_strs_add(&p->s, "%s/sc%u_%zu/sd%u_%zu/sf%u_%zu", t->out_leaf[c],
+							 rep, i, rep, k, rep, i) : op->dst;
 		}
 		if (op->dst == SIZE_MAX || op->touch == SIZE_MAX)
 			goto oom;
@@ -152,7 +172,7 @@ static int rs_prepare(struct sb_wl_ctx *w, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n && !p->deny; i++) {
 		const struct rs_op *op = &p->op[i];
 
 		if (op->in) {
@@ -179,12 +199,34 @@ static int rs_run(struct sb_wl_ctx *w)
 		const struct rs_op *op = &p->op[i];
 		int ret;
 
-		if (rename(p->s.buf + op->src, p->s.buf + op->dst))
+		if (rename(p->s.buf + op->src, p->s.buf + op->dst)) {
+			w->op_done = i;
 			return -errno;
-		if (op->in && (ret = sb_touch_file(p->s.buf + op->touch)))
+		}
+		if (p->deny) {
+			ret = sb_touch_file(p->s.buf + op->touch);
+			p->err[i] = -ret;
+			if (ret && -ret != p->deny_errno) {
+				w->op_done = i + 1;
+				return ret;
+			}
+		} else if (op->in && (ret = sb_touch_file(p->s.buf + op->touch))) {
 			return ret;
+		}
 	}
+	w->op_done = w->op_end;
 	return 0;
+}
+
+/* Deny mode: each open's outcome, in scope after a move in. */
+static void rs_finish(struct sb_wl_ctx *w)
+{
+	struct rs_priv *p = w->priv;
+
+	if (!p || !p->deny)
+		return;
+	for (size_t i = w->op_begin; i < w->op_done; i++)
+		sb_oracle_open_outcome(w->oracle, p->op[i].in, p->err[i]);
 }
 
 static void rs_cleanup(struct sb_wl_ctx *w)
@@ -195,12 +237,12 @@ static void rs_cleanup(struct sb_wl_ctx *w)
 
 const struct sb_workload_ops sb_wl_rename_storm = {
 	.name = "rename-storm",
-	.summary = "move 8 staged two-level directories into scope and out again, open a file inside while in (the hit ratio does not apply)",
-	.modes = SB_BIT(SB_MODE_NOTIFY),
+	.summary = "move 8 staged two-level directories into scope and out again, open a file inside while in (deny: after every move; the hit ratio does not apply)",
+	.modes = SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY),
 	.needs_names = true,
 	.serial = true,	/* each move starts where the one before left the directory */
 	.prepare = rs_prepare,
 	.run = rs_run,
-	.finish = sb_wl_no_finish,
+	.finish = rs_finish,
 	.cleanup = rs_cleanup,
 };

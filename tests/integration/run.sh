@@ -149,6 +149,27 @@ else
 	fail run-inotify-race "exit $st: $(jq -c '[.runs[] | {id, oracle}]' inotify-race.json 2>/dev/null || tail -3 "$T/err")"
 fi
 
+# rename-storm in deny mode: an open after every move, in scope after a move
+# in (denied), out after a move out (allowed). fanotify-user decides at each
+# open by resolving the file's path: valid. fanotify-dirmarks marks only the
+# directories it saw at attach, so every open in a moved-in directory is
+# allowed: each in-scope open missing (fails open). Landlock refuses the move
+# into the restricted sub-tree itself (EXDEV: a rename may not move a file
+# under more restrictions), which the run names.
+"$BIN" run --ops 200 --reps 2 --rules 4 --depth 3 --mode deny --backend fanotify-user,fanotify-dirmarks,landlock \
+	--strategy walk,tag --workload rename-storm --out storm-deny.json > /dev/null 2> "$T/err"
+st=$?
+if [ $st -eq 1 ] && jq -e '(.runs | length) == 4 and
+	([.runs[] | select(.backend == "fanotify-user" or .backend == "none")] | length == 2 and all(.oracle.valid)) and
+	([.runs[] | select(.backend == "fanotify-dirmarks")] | length == 1 and
+		all(.oracle.valid == false and .oracle.expected == 300 and .oracle.missing == 300 and .oracle.unexpected == 0)) and
+	([.runs[] | select(.backend == "landlock")] | length == 1 and
+		all(.oracle.valid == false and (.oracle.why | test("failed an operation: Invalid cross-device link"))))' storm-deny.json > /dev/null 2>&1; then
+	pass run-rename-storm-deny
+else
+	fail run-rename-storm-deny "exit $st: $(jq -c '[.runs[] | {id, oracle}]' storm-deny.json 2>/dev/null || tail -3 "$T/err")"
+fi
+
 # A full queue: IN_Q_OVERFLOW makes the run invalid, with the count. The
 # queue's length is fs.inotify.max_queued_events when the instance is made,
 # shared with every inotify user of the box: lowered for this one short run

@@ -1057,6 +1057,35 @@ START_TEST(test_rename_storm_no_hit_ratio)
 }
 END_TEST
 
+START_TEST(test_rename_storm_deny)
+{
+	/*
+	 * Deny mode, no backend: every move opens a file of its own in the
+	 * moved directory, nothing is denied, so each open after a move in is
+	 * missing (in scope, allowed) and none after a move out is unexpected.
+	 */
+	struct sb_oracle *o = sb_oracle_new(true, 0);
+	struct sb_oracle_result r;
+	struct fx f;
+	struct sb_wl_ctx w;
+	size_t ops = 60, n_in = (ops + 1) / 2;
+
+	fx_setup_for(&f, &sb_wl_rename_storm, ops, 0);
+	w = ctx(&f, ops, 0.5, SB_MODE_DENY, o);
+	cycle_full(&sb_wl_rename_storm, &f, &w, &r, watch_storm_dirs, false);
+	ck_assert_uint_eq(f.in.count[SB_EV_OPEN], ops);
+	ck_assert_uint_eq(obs_distinct(&f.in), f.in.n);
+	ck_assert_uint_eq(r.expected, n_in);
+	ck_assert_uint_eq(r.missing, n_in);
+	ck_assert_uint_eq(r.unexpected, 0);
+	ck_assert_uint_eq(r.delivered, 0);
+	ck_assert(!r.valid);
+	ck_assert_uint_eq(sb_oracle_nr_outside(o), 0);	/* deny: outcomes, not events */
+	sb_oracle_free(o);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_rename_storm_staging)
 {
 	/* prepare() stages 8 directories (fewer for fewer moves in) and one file per visit */
@@ -1341,7 +1370,7 @@ START_TEST(test_registry)
 	ck_assert_ptr_null(sb_wl_mkdir_tree.files_needed);
 	ck_assert_ptr_null(sb_wl_rename_storm.files_needed);
 	ck_assert(sb_wl_mkdir_tree.needs_names && sb_wl_rename_storm.needs_names);
-	ck_assert_uint_eq(sb_wl_rename_storm.modes, SB_BIT(SB_MODE_NOTIFY));
+	ck_assert_uint_eq(sb_wl_rename_storm.modes, SB_BIT(SB_MODE_NOTIFY) | SB_BIT(SB_MODE_DENY));
 }
 END_TEST
 
@@ -1370,6 +1399,7 @@ int main(void)
 	tcase_add_test(tc, test_mkdir_tree_stopped_early);
 	tcase_add_loop_test(tc, test_rename_storm_combos, 0, NCOMBOS);
 	tcase_add_test(tc, test_rename_storm_no_hit_ratio);
+	tcase_add_test(tc, test_rename_storm_deny);
 	tcase_add_test(tc, test_rename_storm_staging);
 	tcase_add_test(tc, test_outside_fs_notify);
 	tcase_add_test(tc, test_outside_fs_deny);
