@@ -122,8 +122,8 @@ static const struct argp_option run_options[] = {
 	{ "watchdog-ms", OPT_WATCHDOG, "MS", 0, "deny mode: allow pending opens when the consumer stalls this long (default 5000)", 0 },
 	{ "drain-ms", OPT_DRAIN, "MS", 0, "how long to wait for the last events after the operations (default 30000)", 0 },
 	{ "settle-ms", OPT_SETTLE, "MS", 0, "idle this long before each timed loop, so deferred work of the previous step (RCU, workqueues) does not land in it (default 200 on vm-icount, where idle time is free; else 0)", 0 },
-	{ "workload-cpu", OPT_WCPU, "CPU", 0, "pin the workload thread (default 0)", 0 },
-	{ "consumer-cpu", OPT_CCPU, "CPU", 0, "pin the consumer thread (default 1, or 0 on one CPU)", 0 },
+	{ "workload-cpu", OPT_WCPU, "CPU", 0, "pin the workload thread (default: the first CPU the harness may run on, from its affinity mask)", 0 },
+	{ "consumer-cpu", OPT_CCPU, "CPU", 0, "pin the consumer thread (default: the second CPU the harness may run on, or the first when it has one)", 0 },
 	{ "box", 'B', "BOX", 0, "host (default), vm or vm-icount: run inside that box", 0 },
 	{ "spec", 'S', "FILE", 0, "run the sweeps of FILE, one line of run options each", 0 },
 	{ "shard", OPT_SHARD, "I/N", 0, "measure only shard I of N: the cells whose index in the spec's order is I-1 modulo N (same options and seed in every shard; 'subtree-bench merge' combines the N results files)", 0 },
@@ -574,8 +574,14 @@ static void read_allowed_cpus(void)
 	cpu_set_t set;
 
 	n_allowed_cpus = 0;
-	if (sched_getaffinity(0, sizeof(set), &set))
+	if (sched_getaffinity(0, sizeof(set), &set)) {
+		/* A mask wider than cpu_set_t (EINVAL): every CPU online, as the pins will find out. */
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		for (long c = 0; c < (n > 0 ? n : 1) && c < CPU_SETSIZE; c++)
+			allowed_cpu[n_allowed_cpus++] = c;
 		return;
+	}
 	for (int c = 0; c < CPU_SETSIZE; c++)
 		if (CPU_ISSET(c, &set))
 			allowed_cpu[n_allowed_cpus++] = c;
@@ -585,6 +591,26 @@ static void read_allowed_cpus(void)
  * Where workload thread i runs: --workload-cpu, then the allowed CPUs after
  * it, in turn (a CPU outside the mask would refuse the pin).
  */
+/* "0, 1, 4" (the first 8, then "..."): the allowed CPUs, for messages. */
+static const char *allowed_cpus_text(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < n_allowed_cpus && k <= 8 && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, k == 8 ? ", ..." : "%s%ld", k ? ", " : "",
+				      allowed_cpu[k]);
+	return buf;
+}
+
+static bool cpu_allowed(long cpu)
+{
+	for (int k = 0; k < n_allowed_cpus; k++)
+		if (allowed_cpu[k] == cpu)
+			return true;
+	return false;
+}
+
 static long workload_cpu_of(const struct run_opts *o, unsigned int i)
 {
 	int first = 0;
@@ -1438,6 +1464,15 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 	if (pick_workloads(s->o.workloads, s->wls, &s->nw) ||
 	    pick_strategies(s->o.strategies, &s->strategies))
 		return -1;
+	if (!cpu_allowed(s->o.workload_cpu) || !cpu_allowed(s->o.consumer_cpu)) {
+		bool wl = !cpu_allowed(s->o.workload_cpu);
+		char cpus[96];
+
+		fprintf(stderr, "subtree-bench run: --%s-cpu %ld: the harness may not run there (its affinity mask allows CPU %s): pick one of those, or run it with a wider mask\n",
+			wl ? "workload" : "consumer", wl ? s->o.workload_cpu : s->o.consumer_cpu,
+			allowed_cpus_text(cpus, sizeof(cpus)));
+		return -1;
+	}
 	if (n_allowed_cpus && s->o.threads > (unsigned long)n_allowed_cpus) {
 		fprintf(stderr, "subtree-bench run: --threads %lu: the harness may run on %d CPU%s (its affinity mask), and two workload threads on one CPU measure the scheduler: use --threads %d or fewer, or run it on more CPUs\n",
 			s->o.threads, n_allowed_cpus, n_allowed_cpus == 1 ? "" : "s", n_allowed_cpus);
@@ -1645,11 +1680,6 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 		fprintf(stderr, "subtree-bench run: shard %s: %zu of the %zu cells%s\n", shard, owned,
 			cells, owned ? "" : " (none: the results file will have no runs)");
 	}
-	if (sb_results_flush(&res, err, sizeof(err))) {
-		fprintf(stderr, "subtree-bench run: %s\n", err);
-		sb_results_close(&res);
-		return SB_EXIT_FAIL;
-	}
 	prog.start = wall_now(&prog);
 	if (pin_self(main_opts->workload_cpu))
 		fprintf(stderr, "subtree-bench run: cannot pin to CPU %ld: %s\n",
@@ -1689,6 +1719,17 @@ static int run_sweeps(struct run_opts *main_opts, struct sweep *sweeps, size_t n
 		return SB_EXIT_USAGE;
 	}
 	sb_install_signal_handlers(&scratch);
+	/*
+	 * The first write of --out, after every check that can refuse the
+	 * command (an existing file stays as it was until then).
+	 */
+	if (sb_results_flush(&res, err, sizeof(err))) {
+		fprintf(stderr, "subtree-bench run: %s\n", err);
+		sb_kmem_close(&kmem);
+		sb_scratch_close(&scratch);
+		sb_results_close(&res);
+		return SB_EXIT_FAIL;
+	}
 	fprintf(stderr, "subtree-bench run: box %s; workload thread on CPU %ld", sb_box_kind(),
 		main_opts->workload_cpu);
 	if (main_opts->threads > 1)
@@ -1862,7 +1903,7 @@ static struct run_opts run_defaults(int argc, char **argv)
 		.fs = { 1, { SB_FS_TMPFS } },
 		.threads = 1, .ops = 2000, .reps = 10, .count_reps = 1, .files = 0, .seed = 1, .fanout = 1, .files_per_dir = 16,
 		.chains = 4, .root_depth = 1, .watchdog_ms = 5000, .drain_ms = 30000,
-		.workload_cpu = 0, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
+		.workload_cpu = -2, .consumer_cpu = -2, .mode = SB_MODE_NOTIFY, .settle_ms = ULONG_MAX,
 		.report = -1, .shard = { 1, 1 },
 		.prefix_cap = SB_PREFIX_CAP_MAX,
 		.argc = argc, .argv = argv,
@@ -1953,8 +1994,11 @@ int cmd_run(int argc, char **argv)
 	read_allowed_cpus();
 	if (o.settle_ms == ULONG_MAX)
 		o.settle_ms = strcmp(sb_box_kind(), "vm-icount") ? 0 : 200;
+	/* The first two CPUs the harness may run on (-2: not given). */
+	if (o.workload_cpu == -2)
+		o.workload_cpu = allowed_cpu[0];
 	if (o.consumer_cpu == -2)
-		o.consumer_cpu = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
+		o.consumer_cpu = allowed_cpu[n_allowed_cpus > 1 ? 1 : 0];
 	if (o.spec) {
 		FILE *f = fopen(o.spec, "r");
 

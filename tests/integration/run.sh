@@ -219,12 +219,20 @@ fi
 "$BIN" run --threads 2 --workload rename-storm --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
 [ $? -eq 2 ] && grep -q "rename-storm: --threads 2: .*run it with --threads 1" "$T/err" && pass run-threads-serial-refused ||
 	fail run-threads-serial-refused "$(cat "$T/err")"
-# A command refused for bad input leaves an existing results file as it was.
+# A command refused for bad input leaves an existing results file as it was:
+# a sweep refused (rename-storm on two threads) and a bad --root, found later.
 if [ -s threads.json ]; then
+	why=
 	cp threads.json kept.json
 	"$BIN" run --threads 2 --workload rename-storm --backend fanotify-user --out kept.json > /dev/null 2>&1
-	[ $? -eq 2 ] && cmp -s threads.json kept.json && [ ! -e kept.json.tmp ] && pass run-refused-keeps-results ||
-		fail run-refused-keeps-results "kept.json changed: $(jq -c '.runs | length' kept.json) runs"
+	st=$?
+	[ $st -eq 2 ] && cmp -s threads.json kept.json && [ ! -e kept.json.tmp ] || why="$why a refused sweep (exit $st);"
+	"$BIN" run --root "$T/no-such-dir" --backend fanotify-user --out kept.json > /dev/null 2>&1
+	st=$?
+	[ $st -eq 2 ] && cmp -s threads.json kept.json || why="$why a bad --root (exit $st);"
+	if [ -z "$why" ]; then pass run-refused-keeps-results; else fail run-refused-keeps-results "kept.json changed by$why"; fi
+else
+	fail run-refused-keeps-results "no threads.json to keep (run-threads failed)"
 fi
 "$BIN" run --threads 2 --ops 1 --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
 [ $? -eq 2 ] && grep -q "open-close: --threads 2 with --ops 1: .*give --ops 2 or more" "$T/err" && pass run-threads-too-many ||
@@ -235,6 +243,19 @@ if command -v taskset > /dev/null 2>&1; then
 	taskset -c 0 "$BIN" run --threads 2 --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
 	[ $? -eq 2 ] && grep -q -- "--threads 2: the harness may run on 1 CPU (its affinity mask).*use --threads 1 or fewer" "$T/err" &&
 		[ ! -s bad.json ] && pass run-threads-over-cpus || fail run-threads-over-cpus "$(cat "$T/err")"
+	if [ "$(nproc)" -ge 2 ]; then
+		# Without --workload-cpu and --consumer-cpu both go to the first CPU of the
+		# mask (one CPU: the consumer shares it); a CPU outside the mask is refused.
+		taskset -c 1 "$BIN" run --ops 50 --reps 1 --backend fanotify-user --strategy walk --out cpu1.json > /dev/null 2>&1 &&
+			jq -e '[.runs[].reps_detail[] | .workload_cpu == 1 and (.consumer_cpu == 1 or .consumer_cpu == null)] | all' cpu1.json > /dev/null &&
+			pass run-cpus-from-mask || fail run-cpus-from-mask "$(jq -c '[.runs[].reps_detail[0] | {workload_cpu, consumer_cpu}]' cpu1.json 2>&1)"
+		taskset -c 1 "$BIN" run --workload-cpu 0 --backend fanotify-user --out bad.json > /dev/null 2> "$T/err"
+		[ $? -eq 2 ] && grep -q -- "--workload-cpu 0: the harness may not run there (its affinity mask allows CPU 1)" "$T/err" &&
+			pass run-cpu-outside-mask || fail run-cpu-outside-mask "$(cat "$T/err")"
+	else
+		echo "SKIP run-cpus-from-mask: one CPU"
+		echo "SKIP run-cpu-outside-mask: one CPU"
+	fi
 else
 	echo "SKIP run-threads-over-cpus: no taskset"
 fi
