@@ -98,12 +98,13 @@ static int load_module(struct fan_kmod *k, char *err, size_t errlen)
 static int add_more_rules(struct fan_kmod *k, const struct sb_rules *rules, size_t from,
 			  char *err, size_t errlen)
 {
-	size_t chunk = rules->n - from < CTL_CHUNK ? rules->n - from : CTL_CHUNK;
+	size_t chunk;
 	__s32 *fds;
 	int ret = 0;
 
 	if (from >= rules->n)
 		return 0;
+	chunk = rules->n - from < CTL_CHUNK ? rules->n - from : CTL_CHUNK;
 	fds = calloc(chunk, sizeof(*fds));
 	if (!fds) {
 		snprintf(err, errlen, "out of memory for %zu rule fds", chunk);
