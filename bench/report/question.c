@@ -108,30 +108,30 @@ static void overhead_cell(FILE *f, const struct run *p)
 
 struct lost {
 	long long missing, expected;
-	size_t nw, invalid;		/* workloads measured, of them failed the oracle */
+	size_t nw, nruns, invalid;	/* workloads and runs measured, runs that failed the oracle */
 };
 
-/* The events a's runs of the race workloads lost: missing of expected, summed. */
+/* The events a's runs of the race workloads lost (every cell): missing of expected, summed. */
 static struct lost lost_of(const struct report *r, const struct approach *a)
 {
 	struct lost l = { 0 };
 
 	for (size_t w = 0; w < N_ARRAY(race_workloads); w++) {
-		const struct run *found = NULL;
+		bool seen = false;
 
-		for (size_t i = 0; i < r->nok + r->nbad && !found; i++) {
+		for (size_t i = 0; i < r->nok + r->nbad; i++) {
 			const struct run *p = i < r->nok ? r->ok[i] : r->bad[i - r->nok];
 
-			if (is_approach(p, a) && !strcmp(p->workload, race_workloads[w]) &&
-			    p->has_oracle[OR_MISSING] && p->has_oracle[OR_EXPECTED])
-				found = p;
+			if (!is_approach(p, a) || strcmp(p->workload, race_workloads[w]) ||
+			    !p->has_oracle[OR_MISSING] || !p->has_oracle[OR_EXPECTED])
+				continue;
+			seen = true;
+			l.nruns++;
+			l.invalid += !p->valid;
+			l.missing += p->oracle[OR_MISSING];
+			l.expected += p->oracle[OR_EXPECTED];
 		}
-		if (!found)
-			continue;
-		l.nw++;
-		l.invalid += !found->valid;
-		l.missing += found->oracle[OR_MISSING];
-		l.expected += found->oracle[OR_EXPECTED];
+		l.nw += seen;
 	}
 	return l;
 }
@@ -146,7 +146,7 @@ static void lost_cell(FILE *f, const struct report *r, const struct approach *a)
 	}
 	fprintf(f, "%lld of %lld in %zu workload%s", l.missing, l.expected, l.nw, l.nw == 1 ? "" : "s");
 	if (l.invalid)
-		fprintf(f, " (%zu failed the oracle)", l.invalid);
+		fprintf(f, " (%zu of %zu run%s failed the oracle)", l.invalid, l.nruns, l.nruns == 1 ? "" : "s");
 }
 
 /* The attach at the most rules of the rules figure, and the memory it added. */
@@ -176,6 +176,41 @@ static bool measured(const struct report *r, const struct approach *a)
 	return false;
 }
 
+/* The approach (its row) of run p, or NULL. */
+static const struct approach *approach_of(const struct run *p)
+{
+	for (size_t i = 0; i < N_ARRAY(approaches); i++)
+		if (is_approach(p, &approaches[i]))
+			return &approaches[i];
+	return NULL;
+}
+
+/* ", which loses events (below)", when it lost some in the directory-entry workloads. */
+static void say_lossy(FILE *f, const struct report *r, const struct run *p)
+{
+	const struct approach *a = approach_of(p);
+	struct lost l = a ? lost_of(r, a) : (struct lost){ 0 };
+
+	if (l.missing)
+		fputs(", which loses events (below)", f);
+}
+
+/* The other approaches at cell c whose overhead CI overlaps best's: a tie. */
+static void say_ties(FILE *f, const struct report *r, const struct headline_cell *c,
+		     const struct run *best)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_ARRAY(approaches); i++) {
+		const struct run *p = at_cell(r, &approaches[i], c);
+
+		if (!p || p == best || !ci_overlap(&p->overhead, &best->overhead))
+			continue;
+		fprintf(f, "%s%s", n++ ? ", " : ", tied within the 95 % CIs with ", LABEL(p));
+		say_lossy(f, r, p);
+	}
+}
+
 /*
  * What the table says: in each place the cheapest approach, and beside it the
  * cheapest per-filesystem filter; then which approaches lost events.
@@ -190,12 +225,14 @@ static void say_answer(FILE *f, const struct report *r)
 
 	for (int sc = 0; sc < SC__COUNT; sc++) {
 		const struct run *best = NULL, *best_fs = NULL;
+		size_t n = 0;
 
 		for (size_t i = 0; i < N_ARRAY(approaches); i++) {
 			const struct run *p = at_cell(r, &approaches[i], &h->cell[sc]);
 
 			if (!p)
 				continue;
+			n++;
 			if (!best || p->overhead.v < best->overhead.v)
 				best = p;
 			if (approaches[i].fs_filter && (!best_fs || p->overhead.v < best_fs->overhead.v))
@@ -203,10 +240,16 @@ static void say_answer(FILE *f, const struct report *r)
 		}
 		if (!best)
 			continue;
-		fprintf(f, "- %s, the cheapest approach is %s (%s%s)", lead[sc], LABEL(best),
+		fprintf(f, "- %s, the %s is %s (%s%s", lead[sc],
+			n == 1 ? "only approach measured" : "cheapest approach", LABEL(best),
 			best->overhead.v > 0 ? "+" : "", NUM(best->overhead.v));
+		if (ci_has_zero(&best->overhead))
+			fputs(", not distinguishable from `none`", f);
+		fputc(')', f);
+		say_lossy(f, r, best);
+		say_ties(f, r, &h->cell[sc], best);
 		if (best_fs == best)
-			fputs(", a per-filesystem filter", f);
+			fputs("; it is a per-filesystem filter", f);
 		else if (best_fs && best->overhead.v > 0)
 			fprintf(f, "; the cheapest per-filesystem filter, %s, adds %s%s, %s times as much",
 				LABEL(best_fs), best_fs->overhead.v > 0 ? "+" : "", NUM(best_fs->overhead.v),
@@ -229,9 +272,11 @@ static void say_answer(FILE *f, const struct report *r)
 			approaches[i].backend, approaches[i].strategy, l.missing, l.expected);
 		nlossy++;
 	}
-	if (nlossy)
+	if (nlossy && nclean)
 		fprintf(f, "; the other %zu approach%s measured there lost none.\n", nclean,
 			nclean == 1 ? "" : "es");
+	else if (nlossy)
+		fputs(".\n", f);
 	else if (nclean)
 		fputs("- No approach measured in the directory-entry workloads lost an event.\n", f);
 	fputc('\n', f);
@@ -267,10 +312,10 @@ void md_question(FILE *f, const struct report *r)
 	say_axis(f, gr, "rules");
 	fputs(" and against ", f);
 	say_axis(f, gd, "depth");
-	fputs("; the attach (`attach_ns`) at the most rules of that figure, with the directories "
-	      "in scope, and the kernel memory it added (KiB, the counting pass; the set-up section "
-	      "has every point); and the events lost by the directory-entry workloads (",
-	      f);
+	fputs("; the attach (`attach_ns`) at the most rules of that figure (a run that failed the "
+	      "oracle is not in it: the cell says at how many rules), with the directories in "
+	      "scope, and the kernel memory it added (KiB, the counting pass; the set-up section "
+	      "has every point); and the events lost by the directory-entry workloads (", f);
 	for (size_t w = 0; w < N_ARRAY(race_workloads); w++)
 		fprintf(f, "%s%s", w ? ", " : "", race_workloads[w]);
 	fputs("): the oracle's missing events of all their repetitions, of those expected. "
