@@ -58,15 +58,17 @@ if vm_run vm-run-deny --mode deny --backend all --strategy walk,tag,kfunc --work
 fi
 # rename-storm in deny mode: every kernel filter, walk and tag, denies each
 # open after a move in and allows each after a move out (a stale verdict
-# fails it either way). One repetition and the counting pass: 200 opens in scope.
-"$BIN" run --box vm --mode deny --rules 4 --depth 3 --ops 200 --reps 1 --backend fanotify-kmod,fanotify-bpf,bpf-lsm \
-	--strategy walk,tag --workload rename-storm --out "$T/storm-deny.json" > /dev/null 2> "$T/storm-deny.err"
-if jq -e '(.runs | length) == 7 and ([.runs[] | .oracle.valid] | all) and
-	([.runs[] | select(.backend != "none") | .oracle.expected == 200 and .oracle.missing == 0] | all)' \
-	"$T/storm-deny.json" > /dev/null 2>&1; then
-	pass vm-run-rename-storm-deny
-else
-	fail vm-run-rename-storm-deny "$(jq -c '[.runs[] | {id, oracle}]' "$T/storm-deny.json" 2>/dev/null || tail -3 "$T/storm-deny.err")"
+# fails it either way): two repetitions and the counting pass, 300 opens in
+# scope per run, each denied.
+if vm_run vm-run-rename-storm-deny --mode deny --backend fanotify-kmod,fanotify-bpf,bpf-lsm --strategy walk,tag \
+	--workload rename-storm --out "$T/storm-deny.json"; then
+	if jq -e '(.runs | length) == 7 and
+		([.runs[] | select(.backend != "none") | .oracle.expected == 300 and .oracle.missing == 0] | all)' \
+		"$T/storm-deny.json" > /dev/null 2>&1; then
+		valid_all vm-run-rename-storm-deny "$T/storm-deny.json" none fanotify-kmod fanotify-bpf bpf-lsm
+	else
+		fail vm-run-rename-storm-deny "$(jq -c '[.runs[] | {id, oracle}]' "$T/storm-deny.json")"
+	fi
 fi
 # pass (fanotify-bpf) is the plumbing alone, no scope: in notify mode it
 # sends every event on (each in-scope one once, each out-of-scope one once,
