@@ -45,7 +45,15 @@ void sb_command_line(int argc, char **argv, char *buf, size_t len)
 	}
 }
 
-static void write_failed(const char *path, const char *tmp, int err_no, char *err, size_t errlen);
+/* Where a failed write leaves the results: the last complete file stays. */
+static void write_failed(const char *path, const char *tmp, int err_no, char *err, size_t errlen)
+{
+	remove(tmp);
+	snprintf(err, errlen, "cannot write '%s': %s%s", path, strerror(err_no),
+		 err_no == ENOSPC || err_no == EDQUOT ?
+		 " (its filesystem is full: free space there or give --out on another one; the file keeps what was written before)" :
+		 " (check the directory exists and is writable)");
+}
 
 int sb_results_open(struct sb_results *r, const char *path, const char *box_kind,
 		    int argc, char **argv, char *err, size_t errlen)
@@ -146,16 +154,6 @@ static int write_csv(struct sb_results *r, const char *path)
 		return -1;
 	}
 	return fclose(f);
-}
-
-/* Where a failed write leaves the results: the last complete file stays. */
-static void write_failed(const char *path, const char *tmp, int err_no, char *err, size_t errlen)
-{
-	remove(tmp);
-	snprintf(err, errlen, "cannot write '%s': %s%s", path, strerror(err_no),
-		 err_no == ENOSPC || err_no == EDQUOT ?
-		 " (its filesystem is full: free space there or give --out on another one; the file keeps what was written before)" :
-		 " (check the directory exists and is writable)");
 }
 
 static int replace_file(const char *path, const char *tmp, char *err, size_t errlen)
