@@ -7,26 +7,30 @@ ycols = "2:3:4"
 zero_line = 0
 ylabel_text = "median cost per operation (instructions/op), 95% CI bars"
 logx = 1
-logy = 0
+logy = 1
+set ytics ("10000" 10000, "20000" 20000, "50000" 50000, "100000" 100000, "200000" 200000)
 yformat = "%.0f"
-set xtics ("1" 1, "4" 4, "64" 64)
-nseries = 11
-array series_title[12]
-array series_color[12]
-array series_pt[12]
-array series_dt[12]
+set xtics ("1" 1, "4" 4, "64" 64, "256" 256)
+nseries = 14
+array series_title[15]
+array series_color[15]
+array series_pt[15]
+array series_dt[15]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-dirmarks/tag"; series_color[2] = "#ff7f0e"; series_pt[2] = 5; series_dt[2] = 4
 series_title[3] = "fanotify-kmod/walk"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
-series_title[4] = "fanotify-kmod/pass (reference)"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 3
-series_title[5] = "fanotify-bpf/walk"; series_color[5] = "#2ca02c"; series_pt[5] = 11; series_dt[5] = 1
-series_title[6] = "fanotify-bpf/pass (reference)"; series_color[6] = "#2ca02c"; series_pt[6] = 11; series_dt[6] = 3
-series_title[7] = "fanotify-bpf/kfunc (reference)"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 5
-series_title[8] = "bpf-lsm/walk"; series_color[8] = "#9467bd"; series_pt[8] = 13; series_dt[8] = 1
-series_title[9] = "bpf-lsm/prefix"; series_color[9] = "#9467bd"; series_pt[9] = 13; series_dt[9] = 1
-series_title[10] = "bpf-fentry/walk (circled: bimodal)"; series_color[10] = "#8c564b"; series_pt[10] = 4; series_dt[10] = 1
-series_title[11] = "inotify/tag"; series_color[11] = "#bcbd22"; series_pt[11] = 8; series_dt[11] = 4
-floor_index = 11
+series_title[4] = "fanotify-kmod/tag"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 4
+series_title[5] = "fanotify-kmod/pass (reference) (circled: bimodal)"; series_color[5] = "#1f77b4"; series_pt[5] = 9; series_dt[5] = 3
+series_title[6] = "fanotify-bpf/walk"; series_color[6] = "#2ca02c"; series_pt[6] = 11; series_dt[6] = 1
+series_title[7] = "fanotify-bpf/tag"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 4
+series_title[8] = "fanotify-bpf/pass (reference)"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 3
+series_title[9] = "fanotify-bpf/kfunc (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 5
+series_title[10] = "bpf-lsm/walk"; series_color[10] = "#9467bd"; series_pt[10] = 13; series_dt[10] = 1
+series_title[11] = "bpf-lsm/tag"; series_color[11] = "#9467bd"; series_pt[11] = 13; series_dt[11] = 4
+series_title[12] = "bpf-lsm/prefix"; series_color[12] = "#9467bd"; series_pt[12] = 13; series_dt[12] = 1
+series_title[13] = "bpf-fentry/walk"; series_color[13] = "#8c564b"; series_pt[13] = 4; series_dt[13] = 1
+series_title[14] = "inotify/tag"; series_color[14] = "#bcbd22"; series_pt[14] = 8; series_dt[14] = 4
+floor_index = 14
 floor_title = "none (no monitoring)"
 
 # One panel per backend, on the same axes.
@@ -34,8 +38,8 @@ npanels = 7
 panel_cols = 3
 panel_rows = 3
 panel_ylabel = "cost (instructions/op)"
-panel_xlo = 0.7142857143; panel_xhi = 89.6
-panel_ylo = 0; panel_yhi = 76469.94837
+panel_xlo = 0.7142857143; panel_xhi = 358.4
+panel_ylo = 5695.3988; panel_yhi = 268444.8387
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -44,15 +48,15 @@ panel_title[1] = "fanotify-user"; panel_first[1] = 1; panel_last[1] = 1
 panel_labels[1] = ''
 panel_title[2] = "fanotify-dirmarks"; panel_first[2] = 2; panel_last[2] = 2
 panel_labels[2] = ''
-panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 4
-panel_labels[3] = ''
-panel_title[4] = "fanotify-bpf"; panel_first[4] = 5; panel_last[4] = 7
+panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 5
+panel_labels[3] = 'set label "bimodal" at 4, 17130.81375 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[4] = "fanotify-bpf"; panel_first[4] = 6; panel_last[4] = 9
 panel_labels[4] = ''
-panel_title[5] = "bpf-lsm"; panel_first[5] = 8; panel_last[5] = 9
+panel_title[5] = "bpf-lsm"; panel_first[5] = 10; panel_last[5] = 12
 panel_labels[5] = ''
-panel_title[6] = "bpf-fentry"; panel_first[6] = 10; panel_last[6] = 10
-panel_labels[6] = 'set label "bimodal" at 4, 12740.741 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
-panel_title[7] = "inotify"; panel_first[7] = 11; panel_last[7] = 11
+panel_title[6] = "bpf-fentry"; panel_first[6] = 13; panel_last[6] = 13
+panel_labels[6] = ''
+panel_title[7] = "inotify"; panel_first[7] = 14; panel_last[7] = 14
 panel_labels[7] = ''
 nlegend = 5
 array legend_title[5]

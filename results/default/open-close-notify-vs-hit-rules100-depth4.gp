@@ -10,20 +10,23 @@ logx = 0
 logy = 0
 yformat = "%.0f"
 set xtics ("0" 0, "1" 1)
-nseries = 8
-array series_title[9]
-array series_color[9]
-array series_pt[9]
-array series_dt[9]
+nseries = 11
+array series_title[12]
+array series_color[12]
+array series_pt[12]
+array series_dt[12]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-dirmarks/tag"; series_color[2] = "#ff7f0e"; series_pt[2] = 5; series_dt[2] = 4
-series_title[3] = "fanotify-kmod/walk"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
-series_title[4] = "fanotify-bpf/walk (circled: bimodal)"; series_color[4] = "#2ca02c"; series_pt[4] = 11; series_dt[4] = 1
-series_title[5] = "bpf-lsm/walk"; series_color[5] = "#9467bd"; series_pt[5] = 13; series_dt[5] = 1
-series_title[6] = "bpf-lsm/prefix"; series_color[6] = "#9467bd"; series_pt[6] = 13; series_dt[6] = 1
-series_title[7] = "bpf-fentry/walk"; series_color[7] = "#8c564b"; series_pt[7] = 4; series_dt[7] = 1
-series_title[8] = "inotify/tag (circled: bimodal)"; series_color[8] = "#bcbd22"; series_pt[8] = 8; series_dt[8] = 4
-floor_index = 8
+series_title[3] = "fanotify-kmod/walk (circled: bimodal)"; series_color[3] = "#1f77b4"; series_pt[3] = 9; series_dt[3] = 1
+series_title[4] = "fanotify-kmod/tag"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 4
+series_title[5] = "fanotify-bpf/walk (circled: bimodal)"; series_color[5] = "#2ca02c"; series_pt[5] = 11; series_dt[5] = 1
+series_title[6] = "fanotify-bpf/tag"; series_color[6] = "#2ca02c"; series_pt[6] = 11; series_dt[6] = 4
+series_title[7] = "bpf-lsm/walk"; series_color[7] = "#9467bd"; series_pt[7] = 13; series_dt[7] = 1
+series_title[8] = "bpf-lsm/tag"; series_color[8] = "#9467bd"; series_pt[8] = 13; series_dt[8] = 4
+series_title[9] = "bpf-lsm/prefix"; series_color[9] = "#9467bd"; series_pt[9] = 13; series_dt[9] = 1
+series_title[10] = "bpf-fentry/walk"; series_color[10] = "#8c564b"; series_pt[10] = 4; series_dt[10] = 1
+series_title[11] = "inotify/tag"; series_color[11] = "#bcbd22"; series_pt[11] = 8; series_dt[11] = 4
+floor_index = 11
 floor_title = "none (no monitoring)"
 
 # One panel per backend, on the same axes.
@@ -32,7 +35,7 @@ panel_cols = 3
 panel_rows = 3
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = -0.1; panel_xhi = 1.1
-panel_ylo = 0; panel_yhi = 28267.8876
+panel_ylo = 0; panel_yhi = 28249.32327
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -41,16 +44,16 @@ panel_title[1] = "fanotify-user"; panel_first[1] = 1; panel_last[1] = 1
 panel_labels[1] = ''
 panel_title[2] = "fanotify-dirmarks"; panel_first[2] = 2; panel_last[2] = 2
 panel_labels[2] = ''
-panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 3
-panel_labels[3] = ''
-panel_title[4] = "fanotify-bpf"; panel_first[4] = 4; panel_last[4] = 4
-panel_labels[4] = 'set label "bimodal" at 1, 17861.62875 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
-panel_title[5] = "bpf-lsm"; panel_first[5] = 5; panel_last[5] = 6
+panel_title[3] = "fanotify-kmod"; panel_first[3] = 3; panel_last[3] = 4
+panel_labels[3] = 'set label "bimodal" at 1, 17394.73375 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[4] = "fanotify-bpf"; panel_first[4] = 5; panel_last[4] = 6
+panel_labels[4] = 'set label "bimodal" at 1, 17795.93075 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[5] = "bpf-lsm"; panel_first[5] = 7; panel_last[5] = 9
 panel_labels[5] = ''
-panel_title[6] = "bpf-fentry"; panel_first[6] = 7; panel_last[6] = 7
+panel_title[6] = "bpf-fentry"; panel_first[6] = 10; panel_last[6] = 10
 panel_labels[6] = ''
-panel_title[7] = "inotify"; panel_first[7] = 8; panel_last[7] = 8
-panel_labels[7] = 'set label "bimodal" at 1, 17415.676 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[7] = "inotify"; panel_first[7] = 11; panel_last[7] = 11
+panel_labels[7] = ''
 nlegend = 3
 array legend_title[3]
 array legend_dt[3]

@@ -11,28 +11,31 @@ logy = 1
 set ytics ("10000" 10000, "20000" 20000, "50000" 50000, "100000" 100000, "200000" 200000)
 yformat = "%.0f"
 set xtics ("1" 1, "10" 10, "1000" 1000, "10000" 10000)
-nseries = 16
-array series_title[17]
-array series_color[17]
-array series_pt[17]
-array series_dt[17]
+nseries = 19
+array series_title[20]
+array series_color[20]
+array series_pt[20]
+array series_dt[20]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-user/loop"; series_color[2] = "#d62728"; series_pt[2] = 7; series_dt[2] = 2
 series_title[3] = "fanotify-dirmarks/tag"; series_color[3] = "#ff7f0e"; series_pt[3] = 5; series_dt[3] = 4
 series_title[4] = "fanotify-kmod/walk"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 1
 series_title[5] = "fanotify-kmod/loop"; series_color[5] = "#1f77b4"; series_pt[5] = 9; series_dt[5] = 2
-series_title[6] = "fanotify-kmod/pass (reference)"; series_color[6] = "#1f77b4"; series_pt[6] = 9; series_dt[6] = 3
-series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 1
-series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 2
-series_title[9] = "fanotify-bpf/pass (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 3
-series_title[10] = "fanotify-bpf/kfunc (reference)"; series_color[10] = "#2ca02c"; series_pt[10] = 11; series_dt[10] = 5
-series_title[11] = "bpf-lsm/walk"; series_color[11] = "#9467bd"; series_pt[11] = 13; series_dt[11] = 1
-series_title[12] = "bpf-lsm/loop"; series_color[12] = "#9467bd"; series_pt[12] = 13; series_dt[12] = 2
-series_title[13] = "bpf-lsm/prefix"; series_color[13] = "#9467bd"; series_pt[13] = 13; series_dt[13] = 1
-series_title[14] = "bpf-fentry/walk (circled: bimodal)"; series_color[14] = "#8c564b"; series_pt[14] = 4; series_dt[14] = 1
-series_title[15] = "bpf-fentry/loop"; series_color[15] = "#8c564b"; series_pt[15] = 4; series_dt[15] = 2
-series_title[16] = "inotify/tag"; series_color[16] = "#bcbd22"; series_pt[16] = 8; series_dt[16] = 4
-floor_index = 16
+series_title[6] = "fanotify-kmod/tag"; series_color[6] = "#1f77b4"; series_pt[6] = 9; series_dt[6] = 4
+series_title[7] = "fanotify-kmod/pass (reference) (circled: bimodal)"; series_color[7] = "#1f77b4"; series_pt[7] = 9; series_dt[7] = 3
+series_title[8] = "fanotify-bpf/walk"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 1
+series_title[9] = "fanotify-bpf/loop"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 2
+series_title[10] = "fanotify-bpf/tag"; series_color[10] = "#2ca02c"; series_pt[10] = 11; series_dt[10] = 4
+series_title[11] = "fanotify-bpf/pass (reference)"; series_color[11] = "#2ca02c"; series_pt[11] = 11; series_dt[11] = 3
+series_title[12] = "fanotify-bpf/kfunc (reference)"; series_color[12] = "#2ca02c"; series_pt[12] = 11; series_dt[12] = 5
+series_title[13] = "bpf-lsm/walk"; series_color[13] = "#9467bd"; series_pt[13] = 13; series_dt[13] = 1
+series_title[14] = "bpf-lsm/loop"; series_color[14] = "#9467bd"; series_pt[14] = 13; series_dt[14] = 2
+series_title[15] = "bpf-lsm/tag"; series_color[15] = "#9467bd"; series_pt[15] = 13; series_dt[15] = 4
+series_title[16] = "bpf-lsm/prefix"; series_color[16] = "#9467bd"; series_pt[16] = 13; series_dt[16] = 1
+series_title[17] = "bpf-fentry/walk"; series_color[17] = "#8c564b"; series_pt[17] = 4; series_dt[17] = 1
+series_title[18] = "bpf-fentry/loop"; series_color[18] = "#8c564b"; series_pt[18] = 4; series_dt[18] = 2
+series_title[19] = "inotify/tag"; series_color[19] = "#bcbd22"; series_pt[19] = 8; series_dt[19] = 4
+floor_index = 19
 floor_title = "none (no monitoring)"
 
 # One panel per backend, on the same axes.
@@ -41,7 +44,7 @@ panel_cols = 3
 panel_rows = 3
 panel_ylabel = "cost (instructions/op)"
 panel_xlo = 0.7142857143; panel_xhi = 14000
-panel_ylo = 6734.4744; panel_yhi = 262464.47
+panel_ylo = 6735.0116; panel_yhi = 262526.9791
 array panel_title[7]
 array panel_first[7]
 array panel_last[7]
@@ -50,15 +53,15 @@ panel_title[1] = "fanotify-user"; panel_first[1] = 1; panel_last[1] = 2
 panel_labels[1] = ''
 panel_title[2] = "fanotify-dirmarks"; panel_first[2] = 3; panel_last[2] = 3
 panel_labels[2] = ''
-panel_title[3] = "fanotify-kmod"; panel_first[3] = 4; panel_last[3] = 6
-panel_labels[3] = ''
-panel_title[4] = "fanotify-bpf"; panel_first[4] = 7; panel_last[4] = 10
+panel_title[3] = "fanotify-kmod"; panel_first[3] = 4; panel_last[3] = 7
+panel_labels[3] = 'set label "bimodal" at 10, 17130.81375 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
+panel_title[4] = "fanotify-bpf"; panel_first[4] = 8; panel_last[4] = 12
 panel_labels[4] = ''
-panel_title[5] = "bpf-lsm"; panel_first[5] = 11; panel_last[5] = 13
+panel_title[5] = "bpf-lsm"; panel_first[5] = 13; panel_last[5] = 16
 panel_labels[5] = ''
-panel_title[6] = "bpf-fentry"; panel_first[6] = 14; panel_last[6] = 15
-panel_labels[6] = 'set label "bimodal" at 10, 12740.741 point pt 6 ps 3.2 lw 2 lc rgb "black" center offset 0, char 1.8 tc rgb "black" front; '
-panel_title[7] = "inotify"; panel_first[7] = 16; panel_last[7] = 16
+panel_title[6] = "bpf-fentry"; panel_first[6] = 17; panel_last[6] = 18
+panel_labels[6] = ''
+panel_title[7] = "inotify"; panel_first[7] = 19; panel_last[7] = 19
 panel_labels[7] = ''
 nlegend = 6
 array legend_title[6]

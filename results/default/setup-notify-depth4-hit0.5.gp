@@ -5,27 +5,30 @@ plot_title = "set-up, notify mode: attach and kernel memory vs directories in sc
 attach_label = "attach, median over the timing repetitions (instructions)"
 have_kmem = 1
 xlo = 6; xhi = 15048
-nseries = 16
-array series_title[16]
-array series_color[16]
-array series_pt[16]
-array series_dt[16]
+nseries = 19
+array series_title[19]
+array series_color[19]
+array series_pt[19]
+array series_dt[19]
 series_title[1] = "fanotify-user/walk"; series_color[1] = "#d62728"; series_pt[1] = 7; series_dt[1] = 1
 series_title[2] = "fanotify-user/loop"; series_color[2] = "#d62728"; series_pt[2] = 7; series_dt[2] = 2
 series_title[3] = "fanotify-dirmarks/tag"; series_color[3] = "#ff7f0e"; series_pt[3] = 5; series_dt[3] = 4
 series_title[4] = "fanotify-kmod/walk"; series_color[4] = "#1f77b4"; series_pt[4] = 9; series_dt[4] = 1
 series_title[5] = "fanotify-kmod/loop"; series_color[5] = "#1f77b4"; series_pt[5] = 9; series_dt[5] = 2
-series_title[6] = "fanotify-kmod/pass (reference)"; series_color[6] = "#1f77b4"; series_pt[6] = 9; series_dt[6] = 3
-series_title[7] = "fanotify-bpf/walk"; series_color[7] = "#2ca02c"; series_pt[7] = 11; series_dt[7] = 1
-series_title[8] = "fanotify-bpf/loop"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 2
-series_title[9] = "fanotify-bpf/pass (reference)"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 3
-series_title[10] = "fanotify-bpf/kfunc (reference)"; series_color[10] = "#2ca02c"; series_pt[10] = 11; series_dt[10] = 5
-series_title[11] = "bpf-lsm/walk"; series_color[11] = "#9467bd"; series_pt[11] = 13; series_dt[11] = 1
-series_title[12] = "bpf-lsm/loop"; series_color[12] = "#9467bd"; series_pt[12] = 13; series_dt[12] = 2
-series_title[13] = "bpf-lsm/prefix"; series_color[13] = "#9467bd"; series_pt[13] = 13; series_dt[13] = 1
-series_title[14] = "bpf-fentry/walk"; series_color[14] = "#8c564b"; series_pt[14] = 4; series_dt[14] = 1
-series_title[15] = "bpf-fentry/loop"; series_color[15] = "#8c564b"; series_pt[15] = 4; series_dt[15] = 2
-series_title[16] = "inotify/tag"; series_color[16] = "#bcbd22"; series_pt[16] = 8; series_dt[16] = 4
+series_title[6] = "fanotify-kmod/tag"; series_color[6] = "#1f77b4"; series_pt[6] = 9; series_dt[6] = 4
+series_title[7] = "fanotify-kmod/pass (reference)"; series_color[7] = "#1f77b4"; series_pt[7] = 9; series_dt[7] = 3
+series_title[8] = "fanotify-bpf/walk"; series_color[8] = "#2ca02c"; series_pt[8] = 11; series_dt[8] = 1
+series_title[9] = "fanotify-bpf/loop"; series_color[9] = "#2ca02c"; series_pt[9] = 11; series_dt[9] = 2
+series_title[10] = "fanotify-bpf/tag"; series_color[10] = "#2ca02c"; series_pt[10] = 11; series_dt[10] = 4
+series_title[11] = "fanotify-bpf/pass (reference)"; series_color[11] = "#2ca02c"; series_pt[11] = 11; series_dt[11] = 3
+series_title[12] = "fanotify-bpf/kfunc (reference)"; series_color[12] = "#2ca02c"; series_pt[12] = 11; series_dt[12] = 5
+series_title[13] = "bpf-lsm/walk"; series_color[13] = "#9467bd"; series_pt[13] = 13; series_dt[13] = 1
+series_title[14] = "bpf-lsm/loop"; series_color[14] = "#9467bd"; series_pt[14] = 13; series_dt[14] = 2
+series_title[15] = "bpf-lsm/tag"; series_color[15] = "#9467bd"; series_pt[15] = 13; series_dt[15] = 4
+series_title[16] = "bpf-lsm/prefix"; series_color[16] = "#9467bd"; series_pt[16] = 13; series_dt[16] = 1
+series_title[17] = "bpf-fentry/walk"; series_color[17] = "#8c564b"; series_pt[17] = 4; series_dt[17] = 1
+series_title[18] = "bpf-fentry/loop"; series_color[18] = "#8c564b"; series_pt[18] = 4; series_dt[18] = 2
+series_title[19] = "inotify/tag"; series_color[19] = "#bcbd22"; series_pt[19] = 8; series_dt[19] = 4
 
 # ---- the template (scripts/plot/setup.gp) ----
 # scripts/plot/setup.gp: the set-up of each backend/strategy against the
