@@ -587,10 +587,6 @@ static void read_allowed_cpus(void)
 			allowed_cpu[n_allowed_cpus++] = c;
 }
 
-/*
- * Where workload thread i runs: --workload-cpu, then the allowed CPUs after
- * it, in turn (a CPU outside the mask would refuse the pin).
- */
 /* "0, 1, 4" (the first 8, then "..."): the allowed CPUs, for messages. */
 static const char *allowed_cpus_text(char *buf, size_t len)
 {
@@ -611,16 +607,17 @@ static bool cpu_allowed(long cpu)
 	return false;
 }
 
+/*
+ * Where workload thread i runs: --workload-cpu, then the allowed CPUs after
+ * it, in turn. read_allowed_cpus() lists at least one CPU, and
+ * prepare_sweep() refused a --workload-cpu outside the list.
+ */
 static long workload_cpu_of(const struct run_opts *o, unsigned int i)
 {
 	int first = 0;
 
-	if (!n_allowed_cpus)
-		return o->workload_cpu;
-	while (first < n_allowed_cpus && allowed_cpu[first] != o->workload_cpu)
+	while (first < n_allowed_cpus - 1 && allowed_cpu[first] != o->workload_cpu)
 		first++;
-	if (first == n_allowed_cpus)
-		return i ? allowed_cpu[(i - 1) % n_allowed_cpus] : o->workload_cpu;
 	return allowed_cpu[(first + i) % n_allowed_cpus];
 }
 
@@ -1473,7 +1470,7 @@ static int prepare_sweep(struct sweep *s, struct sb_results *res)
 			allowed_cpus_text(cpus, sizeof(cpus)));
 		return -1;
 	}
-	if (n_allowed_cpus && s->o.threads > (unsigned long)n_allowed_cpus) {
+	if (s->o.threads > (unsigned long)n_allowed_cpus) {
 		fprintf(stderr, "subtree-bench run: --threads %lu: the harness may run on %d CPU%s (its affinity mask), and two workload threads on one CPU measure the scheduler: use --threads %d or fewer, or run it on more CPUs\n",
 			s->o.threads, n_allowed_cpus, n_allowed_cpus == 1 ? "" : "s", n_allowed_cpus);
 		return -1;

@@ -106,7 +106,9 @@ static int rs_stage(const struct sb_wl_ctx *w, const struct rs_priv *p, size_t k
 	 * the open after each, after the move out in deny mode only.
 	 */
 	for (size_t j = k; !e && 2 * j < p->n; j += p->nr_dirs) {
-		for (size_t i = 2 * j; !e && i < p->n && i <= 2 * j + p->deny; i++) {
+		size_t last = p->deny ? 2 * j + 1 : 2 * j;
+
+		for (size_t i = 2 * j; !e && i < p->n && i <= last; i++) {
 			snprintf(path, sizeof(path), "%s/sd%u_%zu/%s", home, w->rep, k,
 				 sb_basename(p->s.buf + p->op[i].touch));
 			e = sb_create_file(path);
